@@ -1,0 +1,90 @@
+/* Bump allocator over a chain of chunks (see arena.h). Chunk sizes double up to
+ * 1 MiB so small files stay small and big files do not fragment. */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+struct ArenaChunk {
+    ArenaChunk *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+};
+
+enum { ARENA_MIN_CHUNK = 16 * 1024, ARENA_MAX_CHUNK = 1024 * 1024 };
+
+void arena_init(Arena *a)
+{
+    a->head = NULL;
+    a->total = 0;
+}
+
+void arena_free(Arena *a)
+{
+    ArenaChunk *c = a->head;
+    while (c) {
+        ArenaChunk *next = c->next;
+        xfree(c);
+        c = next;
+    }
+    arena_init(a);
+}
+
+static ArenaChunk *new_chunk(Arena *a, size_t need)
+{
+    size_t cap = a->head ? a->head->cap * 2 : ARENA_MIN_CHUNK;
+    if (cap > ARENA_MAX_CHUNK)
+        cap = ARENA_MAX_CHUNK;
+    if (cap < need)
+        cap = need;
+    ArenaChunk *c = xmalloc(sizeof(ArenaChunk) + cap);
+    c->used = 0;
+    c->cap = cap;
+    c->next = a->head;
+    a->head = c;
+    a->total += cap;
+    return c;
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    ArenaChunk *c = a->head;
+    if (!c || c->cap - c->used < n)
+        c = new_chunk(a, n);
+    void *p = c->data + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(Arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(Arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return arena_strdup(a, "");
+    char *p = arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}

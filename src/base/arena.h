@@ -1,0 +1,31 @@
+/* Bump allocator. One arena per analysed file and one for the run: everything
+ * a frontend builds (tokens, model objects, interned names) comes from the file's
+ * arena and is released at once with arena_free. Objects are never freed singly. */
+#ifndef LINT_BASE_ARENA_H
+#define LINT_BASE_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ArenaChunk ArenaChunk;
+
+typedef struct Arena {
+    ArenaChunk *head; /* newest chunk; older ones chained through ->next */
+    size_t total;     /* bytes obtained from the system, for statistics */
+} Arena;
+
+void arena_init(Arena *a);
+/* Releases every chunk; the arena can be reused after arena_init. */
+void arena_free(Arena *a);
+/* Zeroed memory aligned to 16 bytes, valid until arena_free. Never NULL. */
+void *arena_alloc(Arena *a, size_t n);
+/* Copies n bytes and appends a NUL; the copy lives in the arena. */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_strdup(Arena *a, const char *s);
+/* printf into the arena. */
+char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T)))
+#define ARENA_ARRAY(a, T, n) ((T *)arena_alloc((a), sizeof(T) * (size_t)(n)))
+
+#endif

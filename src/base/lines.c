@@ -1,0 +1,63 @@
+/* Line table (see lines.h). */
+#include "lines.h"
+
+#include <string.h>
+
+#include "vec.h"
+
+void lines_build(LineTable *t, Arena *a, const char *src, uint32_t len)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < len; i++)
+        if (src[i] == '\n' || (src[i] == '\r' && (i + 1 >= len || src[i + 1] != '\n')))
+            n++;
+    t->src = src;
+    t->len = len;
+    t->count = n;
+    t->starts = ARENA_ARRAY(a, uint32_t, n);
+    uint32_t k = 0;
+    t->starts[k++] = 0;
+    for (uint32_t i = 0; i < len; i++)
+        if (src[i] == '\n' || (src[i] == '\r' && (i + 1 >= len || src[i + 1] != '\n')))
+            t->starts[k++] = i + 1;
+}
+
+uint32_t lines_line(const LineTable *t, uint32_t off)
+{
+    uint32_t lo = 0, hi = t->count;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t->starts[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + 1;
+}
+
+void lines_pos(const LineTable *t, uint32_t off, uint32_t *line, uint32_t *col)
+{
+    if (off > t->len)
+        off = t->len;
+    uint32_t ln = lines_line(t, off);
+    uint32_t c = 1;
+    for (uint32_t i = t->starts[ln - 1]; i < off; i++)
+        if (((unsigned char)t->src[i] & 0xC0) != 0x80)
+            c++;
+    *line = ln;
+    *col = c;
+}
+
+const char *lines_text(const LineTable *t, uint32_t n, uint32_t *len)
+{
+    if (n == 0 || n > t->count) {
+        *len = 0;
+        return "";
+    }
+    uint32_t s = t->starts[n - 1];
+    uint32_t e = n < t->count ? t->starts[n] : t->len;
+    while (e > s && (t->src[e - 1] == '\n' || t->src[e - 1] == '\r'))
+        e--;
+    *len = e - s;
+    return t->src + s;
+}

@@ -1,0 +1,108 @@
+/* String views and interning (see str.h). */
+#include "str.h"
+
+#include "xalloc.h"
+
+bool str_starts_with(Str s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
+}
+
+bool str_ends_with(Str s, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return s.len >= n && memcmp(s.ptr + s.len - n, suffix, n) == 0;
+}
+
+int32_t str_find(Str s, char c)
+{
+    const char *p = s.len ? memchr(s.ptr, c, s.len) : NULL;
+    return p ? (int32_t)(p - s.ptr) : -1;
+}
+
+int32_t str_rfind(Str s, char c)
+{
+    for (uint32_t i = s.len; i > 0; i--)
+        if (s.ptr[i - 1] == c)
+            return (int32_t)(i - 1);
+    return -1;
+}
+
+uint32_t str_hash(Str s)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < s.len; i++) {
+        h ^= (unsigned char)s.ptr[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+char *str_dup(Arena *a, Str s)
+{
+    return arena_strndup(a, s.ptr ? s.ptr : "", s.len);
+}
+
+Str str_join(Arena *a, Str x, const char *sep, Str y)
+{
+    size_t ns = sep ? strlen(sep) : 0;
+    size_t n = (size_t)x.len + ns + y.len;
+    char *p = arena_alloc(a, n + 1);
+    if (x.len)
+        memcpy(p, x.ptr, x.len);
+    if (ns)
+        memcpy(p + x.len, sep, ns);
+    if (y.len)
+        memcpy(p + x.len + ns, y.ptr, y.len);
+    return (Str){p, (uint32_t)n};
+}
+
+void strpool_init(StrPool *p, Arena *arena)
+{
+    p->arena = arena;
+    p->cap = 256;
+    p->count = 0;
+    p->slots = xcalloc(p->cap, sizeof(Str));
+}
+
+void strpool_free(StrPool *p)
+{
+    xfree(p->slots);
+    p->slots = NULL;
+    p->cap = p->count = 0;
+}
+
+static void rehash(StrPool *p)
+{
+    uint32_t cap = p->cap * 2;
+    Str *slots = xcalloc(cap, sizeof(Str));
+    for (uint32_t i = 0; i < p->cap; i++) {
+        Str s = p->slots[i];
+        if (!s.ptr)
+            continue;
+        uint32_t j = str_hash(s) & (cap - 1);
+        while (slots[j].ptr)
+            j = (j + 1) & (cap - 1);
+        slots[j] = s;
+    }
+    xfree(p->slots);
+    p->slots = slots;
+    p->cap = cap;
+}
+
+Str strpool_intern(StrPool *p, Str s)
+{
+    if (p->count * 2 >= p->cap)
+        rehash(p);
+    uint32_t j = str_hash(s) & (p->cap - 1);
+    while (p->slots[j].ptr) {
+        if (str_eq(p->slots[j], s))
+            return p->slots[j];
+        j = (j + 1) & (p->cap - 1);
+    }
+    Str copy = {arena_strndup(p->arena, s.ptr ? s.ptr : "", s.len), s.len};
+    p->slots[j] = copy;
+    p->count++;
+    return copy;
+}

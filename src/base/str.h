@@ -1,0 +1,72 @@
+/* Length-counted string views and an interning table. A Str never owns its
+ * bytes: they live in a file's source buffer or in an arena. Interned strings
+ * (StrPool) are unique per pool, so equal names compare by pointer. */
+#ifndef LINT_BASE_STR_H
+#define LINT_BASE_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arena.h"
+
+typedef struct Str {
+    const char *ptr;
+    uint32_t len; /* bytes */
+} Str;
+
+#define STR_LIT(s) ((Str){(s), (uint32_t)(sizeof(s) - 1)})
+#define STR_NULL ((Str){NULL, 0})
+
+static inline Str str_from(const char *s)
+{
+    return (Str){s, s ? (uint32_t)strlen(s) : 0};
+}
+
+static inline Str str_make(const char *p, size_t n)
+{
+    return (Str){p, (uint32_t)n};
+}
+
+static inline bool str_eq(Str a, Str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+static inline bool str_eq_c(Str a, const char *b)
+{
+    size_t n = strlen(b);
+    return a.len == n && memcmp(a.ptr, b, n) == 0;
+}
+
+static inline bool str_empty(Str a)
+{
+    return a.len == 0;
+}
+
+bool str_starts_with(Str s, const char *prefix);
+bool str_ends_with(Str s, const char *suffix);
+/* Index of the first c in s, or -1. */
+int32_t str_find(Str s, char c);
+int32_t str_rfind(Str s, char c);
+/* FNV-1a over the bytes. */
+uint32_t str_hash(Str s);
+/* NUL-terminated copy in the arena. */
+char *str_dup(Arena *a, Str s);
+/* Concatenates a + sep + b into the arena (sep may be NULL). */
+Str str_join(Arena *a, Str x, const char *sep, Str y);
+
+/* Open-addressing intern table; entries and their bytes live in `arena`. */
+typedef struct StrPool {
+    Arena *arena;
+    Str *slots;
+    uint32_t cap, count;
+} StrPool;
+
+void strpool_init(StrPool *p, Arena *arena);
+void strpool_free(StrPool *p);
+/* The unique copy of s in the pool (NUL-terminated). */
+Str strpool_intern(StrPool *p, Str s);
+
+#endif

@@ -1,0 +1,124 @@
+/* Python tokenizer: one pass over the bytes of a file, pulled one token at a
+ * time by the parser. Follows the Python 3.12 lexical rules (PEP 701 f-strings
+ * are split into FSTRING_START / MIDDLE / END with the replacement-field tokens
+ * in between, as CPython 3.12's tokenize does). No allocation per token: tokens
+ * are spans of the source. Errors become PYTOK_ERRORTOKEN plus a diagnostic, and
+ * the tokenizer carries on. */
+#ifndef LINT_LANG_PYTHON_PYTOK_H
+#define LINT_LANG_PYTHON_PYTOK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../base/diag.h"
+
+typedef enum {
+    PYTOK_ENDMARKER,
+    PYTOK_NAME,
+    PYTOK_NUMBER,
+    PYTOK_STRING,         /* a complete non-f string literal, prefix and quotes included */
+    PYTOK_OP,             /* see PyOp */
+    PYTOK_NEWLINE,        /* logical line end */
+    PYTOK_NL,             /* non-logical line end (blank line, inside brackets, after comment-only line) */
+    PYTOK_INDENT,
+    PYTOK_DEDENT,
+    PYTOK_COMMENT,
+    PYTOK_FSTRING_START,  /* `f"` / `rf'''` ... */
+    PYTOK_FSTRING_MIDDLE, /* literal text of an f-string (may be empty-free; `{{` kept as written) */
+    PYTOK_FSTRING_END,    /* the closing quote(s) */
+    PYTOK_ERRORTOKEN,     /* bad input; a diagnostic has been reported */
+} PyTokKind;
+
+/* Operators and delimiters (PyTok.op for PYTOK_OP). */
+typedef enum {
+    PYOP_NONE,
+    PYOP_LPAR, PYOP_RPAR, PYOP_LSQB, PYOP_RSQB, PYOP_LBRACE, PYOP_RBRACE,
+    PYOP_COLON, PYOP_COMMA, PYOP_SEMI, PYOP_DOT, PYOP_ELLIPSIS, PYOP_ARROW,
+    PYOP_PLUS, PYOP_MINUS, PYOP_STAR, PYOP_SLASH, PYOP_VBAR, PYOP_AMPER, PYOP_LESS,
+    PYOP_GREATER, PYOP_EQUAL, PYOP_PERCENT, PYOP_EQEQUAL, PYOP_NOTEQUAL, PYOP_LESSEQUAL,
+    PYOP_GREATEREQUAL, PYOP_TILDE, PYOP_CIRCUMFLEX, PYOP_LEFTSHIFT, PYOP_RIGHTSHIFT,
+    PYOP_DOUBLESTAR, PYOP_PLUSEQUAL, PYOP_MINEQUAL, PYOP_STAREQUAL, PYOP_SLASHEQUAL,
+    PYOP_PERCENTEQUAL, PYOP_AMPEREQUAL, PYOP_VBAREQUAL, PYOP_CIRCUMFLEXEQUAL,
+    PYOP_LEFTSHIFTEQUAL, PYOP_RIGHTSHIFTEQUAL, PYOP_DOUBLESTAREQUAL, PYOP_DOUBLESLASH,
+    PYOP_DOUBLESLASHEQUAL, PYOP_AT, PYOP_ATEQUAL, PYOP_COLONEQUAL, PYOP_EXCLAMATION,
+    PYOP_COUNT
+} PyOp;
+
+/* Keywords and soft keywords recognised on NAME tokens (PyTok.kw), so the parser
+ * never compares strings on the hot path. */
+typedef enum {
+    PYKW_NONE,
+    PYKW_FALSE, PYKW_NONE_, PYKW_TRUE, PYKW_AND, PYKW_AS, PYKW_ASSERT, PYKW_ASYNC, PYKW_AWAIT,
+    PYKW_BREAK, PYKW_CLASS, PYKW_CONTINUE, PYKW_DEF, PYKW_DEL, PYKW_ELIF, PYKW_ELSE,
+    PYKW_EXCEPT, PYKW_FINALLY, PYKW_FOR, PYKW_FROM, PYKW_GLOBAL, PYKW_IF, PYKW_IMPORT,
+    PYKW_IN, PYKW_IS, PYKW_LAMBDA, PYKW_NONLOCAL, PYKW_NOT, PYKW_OR, PYKW_PASS, PYKW_RAISE,
+    PYKW_RETURN, PYKW_TRY, PYKW_WHILE, PYKW_WITH, PYKW_YIELD,
+    /* soft keywords: only keywords in context; the parser decides */
+    PYKW_MATCH, PYKW_CASE, PYKW_TYPE, PYKW_UNDERSCORE,
+    PYKW_COUNT
+} PyKw;
+
+typedef struct PyToken {
+    PyTokKind kind;
+    uint8_t op;         /* PyOp for PYTOK_OP */
+    uint8_t kw;         /* PyKw for PYTOK_NAME, PYKW_NONE for plain names */
+    uint32_t start;     /* byte offset of the first byte */
+    uint32_t end;       /* byte offset one past the last byte */
+    uint32_t line;      /* 1-based line of `start` */
+    uint32_t col;       /* 0-based byte column of `start` within its line */
+    uint32_t end_line;  /* 1-based line of `end` */
+    uint32_t end_col;   /* 0-based byte column of `end` within its line */
+} PyToken;
+
+/* Limits that turn pathological input into a diagnostic instead of unbounded
+ * memory or recursion (CPython has the same two caps). */
+#define PYTOK_MAX_INDENT 100
+#define PYTOK_MAX_PAREN 200
+#define PYTOK_MAX_FSTRING_DEPTH 150
+
+/* Tokenizer state; lives on the caller's stack, no heap allocation. */
+typedef struct PyTok {
+    const char *src;
+    uint32_t len;
+    uint32_t pos;           /* next byte to read */
+    uint32_t line;          /* 1-based current line */
+    uint32_t line_start;    /* byte offset of the current line's first byte */
+    const char *path;       /* for diagnostics */
+    Diag *diag;             /* may be NULL: errors are then only ERRORTOKENs */
+    /* indentation (see pytok.c: the indent stack algorithm of CPython's tokenizer) */
+    uint32_t indents[PYTOK_MAX_INDENT + 1]; /* columns with tabs to multiples of 8 */
+    uint32_t alt_indents[PYTOK_MAX_INDENT + 1]; /* columns with tabs of width 1 */
+    uint32_t indent_depth;
+    uint32_t pending_dedents;
+    bool pending_indent;
+    bool at_line_start;
+    bool emitted_any_newline_content; /* a logical line has content (for NEWLINE/NL) */
+    /* bracket stack: '(' '[' '{', and f-string replacement-field markers */
+    char parens[PYTOK_MAX_PAREN + 1];
+    uint32_t paren_depth;
+    /* f-string mode stack (PEP 701) */
+    struct PyTokFString {
+        uint8_t quote;        /* '\'' or '"' */
+        uint8_t triple;       /* 1 for triple-quoted */
+        uint8_t raw;          /* r prefix */
+        uint32_t paren_base;  /* paren_depth when the replacement field opened */
+        uint8_t in_format_spec;
+        uint8_t in_expr;      /* inside a {...} replacement field */
+    } fstrings[PYTOK_MAX_FSTRING_DEPTH];
+    uint32_t fstring_depth;
+    bool done;              /* ENDMARKER emitted */
+    uint32_t errors;        /* error tokens produced */
+} PyTok;
+
+/* Starts tokenizing src[0..len). A UTF-8 BOM is skipped. `path` and `diag` are
+ * borrowed for the tokenizer's lifetime (diag may be NULL). */
+void pytok_init(PyTok *t, const char *src, uint32_t len, const char *path, Diag *diag);
+/* The next token. After ENDMARKER every call returns ENDMARKER again. Never fails:
+ * bad input yields PYTOK_ERRORTOKEN (with a diagnostic at path:line:col) and
+ * tokenizing resumes after it. */
+PyToken pytok_next(PyTok *t);
+/* Names for the token tables of tests and the `tokens` debug dump. */
+const char *pytok_kind_name(PyTokKind k);
+const char *pytok_op_text(PyOp op);
+
+#endif
