@@ -111,13 +111,16 @@ enum {
     SITE_F_IN_FINALLY = 1u << 1,
     SITE_F_IN_EXCEPT = 1u << 2,  /* inside an except handler body */
     SITE_F_BOUNDED = 1u << 3,    /* LOOP: iteration count is bounded (constant/slice/literal) */
-    SITE_F_SLEEP_ONLY = 1u << 4, /* LOOP(while): body only awaits a sleep (AL502) */
+    SITE_F_SLEEP_ONLY = 1u << 4, /* LOOP(while): body is one `await call` statement; the
+                                    call is Site.parent (AL502 decides if it is a sleep) */
     SITE_F_RERAISES = 1u << 5,   /* EXCEPT: handler body re-raises */
     SITE_F_BARE = 1u << 6,       /* EXCEPT: bare `except:` */
     SITE_F_STAR = 1u << 7,       /* EXCEPT: `except*` */
     SITE_F_CTOR_CALL = 1u << 8,  /* CALL: callee resolved through a known local type */
     SITE_F_TRUE_COND = 1u << 9,  /* LOOP(while): `while True` / `while 1` */
     SITE_F_INPUT_BOUND = 1u << 10, /* C LOOP: bound depends on input (not a constant) */
+    SITE_F_RESOLVED = 1u << 11,  /* resolved through an import or a known local type */
+    SITE_F_SELF = 1u << 12,      /* resolved through self./cls. to a class of this file */
 };
 
 typedef struct Site {
