@@ -1,0 +1,182 @@
+/* Python light parser: call expressions. A call becomes a SITE_CALL with its
+ * callee (as written and resolved), its arguments (kind, keyword, starred), and
+ * each argument's value marked USE_ARGUMENT of this call. Also decides whether
+ * the call's result is a constant-size iterable (`range(10)`, `zip(xs[:5], ys)`). */
+#include "pyparse_int.h"
+
+static uint32_t prev_end(const Parser *ps)
+{
+    return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
+}
+
+static bool is_ident(const PyToken *t)
+{
+    return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
+}
+
+static Arg arg_from(const Expr *e)
+{
+    Arg a;
+    memset(&a, 0, sizeof a);
+    a.site = -1;
+    a.func = -1;
+    a.off = e->off;
+    a.end = e->end;
+    a.flags = e->starred ? ARG_STARRED : 0;
+    switch (e->kind) {
+    case E_NAME:
+        a.kind = ARG_NAME;
+        a.text = e->text;
+        a.resolved = e->resolved;
+        break;
+    case E_DOTTED:
+        a.kind = ARG_DOTTED;
+        a.text = e->text;
+        a.resolved = e->resolved;
+        break;
+    case E_CALL:
+        a.kind = ARG_CALL;
+        a.site = e->site;
+        a.resolved = e->resolved;
+        break;
+    case E_LAMBDA:
+        a.kind = ARG_LAMBDA;
+        a.func = e->func;
+        break;
+    case E_COMP:
+        a.kind = ARG_COMP;
+        a.site = e->site;
+        break;
+    case E_LITERAL:
+        a.kind = ARG_LITERAL;
+        break;
+    case E_NULL:
+        a.kind = ARG_NULL;
+        break;
+    default:
+        a.kind = ARG_OTHER;
+        break;
+    }
+    return a;
+}
+
+/* Builtins whose result has as many items as their (first) argument. */
+static bool passes_size(Str name)
+{
+    static const char *const fns[] = {"enumerate", "sorted", "list", "tuple", "reversed",
+                                      "set", "frozenset", "iter"};
+    for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
+        if (str_eq_c(name, fns[i]))
+            return true;
+    return false;
+}
+
+typedef struct ArgFacts {
+    uint32_t n;
+    bool all_const;
+    bool first_bounded;
+    bool any_bounded;
+} ArgFacts;
+
+static bool call_bounded(const Expr *callee, const ArgFacts *f)
+{
+    if (callee->kind != E_NAME && callee->kind != E_DOTTED)
+        return false;
+    Str r = callee->resolved.len ? callee->resolved : callee->text;
+    if (str_eq_c(r, "range"))
+        return f->all_const;
+    if (str_eq_c(r, "zip"))
+        return f->any_bounded;
+    if (str_eq_c(r, "itertools.islice") || str_eq_c(r, "itertools.repeat"))
+        return f->n >= 2;
+    if (passes_size(r))
+        return f->n >= 1 && f->first_bounded;
+    return false;
+}
+
+static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open_off,
+                         ArgFacts *facts)
+{
+    uint8_t flags = 0;
+    Str keyword = STR_NULL;
+    if (pp_accept_op(ps, PYOP_STAR))
+        flags = ARG_STARRED;
+    else if (pp_accept_op(ps, PYOP_DOUBLESTAR))
+        flags = ARG_DSTARRED;
+    else if (is_ident(pp_cur(ps)) && pp_peek(ps, 1)->kind == PYTOK_OP &&
+             pp_peek(ps, 1)->op == PYOP_EQUAL) {
+        const PyToken *t = pp_cur(ps);
+        keyword = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
+        pp_advance(ps);
+        pp_advance(ps);
+    }
+    uint32_t mark = ps->sites.size;
+    Expr e = pp_expr(ps);
+    if (!flags && !keyword.len && pp_cur(ps)->kind == PYTOK_NAME &&
+        (pp_cur(ps)->kw == PYKW_FOR ||
+         (pp_cur(ps)->kw == PYKW_ASYNC && pp_peek(ps, 1)->kw == PYKW_FOR))) {
+        /* f(x for x in xs): a generator expression as the sole argument */
+        e = pp_genexp(ps, &e, open_off, mark);
+    }
+    if (!keyword.len) {
+        if (index == 0)
+            facts->first_bounded = e.bounded;
+        facts->any_bounded |= e.bounded;
+        facts->all_const &= e.is_const;
+    }
+    pp_set_use(ps, &e, USE_ARGUMENT, keyword, site, index);
+    Arg a = arg_from(&e);
+    a.flags |= flags;
+    a.keyword = keyword;
+    return a;
+}
+
+Expr pp_call(Parser *ps, const Expr *callee)
+{
+    const PyToken *open = pp_cur(ps);
+    int32_t site = pp_new_site(ps, SITE_CALL, callee->off);
+    {
+        Site *s = pp_site(ps, site);
+        s->text = pp_expr_display(ps, callee);
+        s->resolved = callee->resolved;
+        if (callee->from_import)
+            s->flags |= SITE_F_RESOLVED;
+        if (callee->from_self)
+            s->flags |= SITE_F_SELF;
+        if (callee->site >= 0)
+            pp_set_use(ps, callee, USE_OPERAND, STR_NULL, -1, 0);
+    }
+    uint32_t open_off = open->start;
+    pp_advance(ps); /* ( */
+    bool st = ps->in_target, ni = ps->no_in;
+    ps->in_target = false;
+    ps->no_in = false;
+    uint32_t base = ps->argbuf.size;
+    ArgFacts facts = {0, true, false, false};
+    while (!pp_is_op(ps, PYOP_RPAR)) {
+        PyTokKind k = pp_cur(ps)->kind;
+        if (k == PYTOK_NEWLINE || k == PYTOK_ENDMARKER || k == PYTOK_INDENT || k == PYTOK_DEDENT)
+            break;
+        uint32_t start = ps->p;
+        Arg a = parse_one_arg(ps, site, facts.n, open_off, &facts);
+        vec_push(&ps->argbuf, a);
+        facts.n++;
+        if (!pp_accept_op(ps, PYOP_COMMA) || ps->p == start || ps->bail)
+            break;
+    }
+    pp_expect_op(ps, PYOP_RPAR, "')'");
+    ps->in_target = st;
+    ps->no_in = ni;
+    Site *s = pp_site(ps, site);
+    s->nargs = ps->argbuf.size - base;
+    s->args = ARENA_ARRAY(ps->a, Arg, s->nargs ? s->nargs : 1);
+    if (s->nargs)
+        memcpy(s->args, ps->argbuf.contents + base, sizeof(Arg) * s->nargs);
+    ps->argbuf.size = base;
+    s->end = prev_end(ps);
+    Expr r = {.kind = E_CALL, .off = callee->off, .end = s->end, .site = site, .func = -1,
+              .resolved = callee->resolved, .from_import = callee->from_import,
+              .from_self = callee->from_self};
+    r.bounded = call_bounded(callee, &facts);
+    return r;
+}

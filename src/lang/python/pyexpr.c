@@ -1,0 +1,674 @@
+/* Python light parser: expressions. Operator precedence is flattened (we never
+ * evaluate anything); what matters is which calls, comprehensions, lambdas and
+ * names appear, how each value is used (pp_set_use by the consumer), and which
+ * iterables have a constant size. Every loop here either consumes a token or
+ * stops, and recursion is bounded by ps->depth. */
+#include "pyparse_int.h"
+
+static Expr none_expr(const Parser *ps)
+{
+    const PyToken *t = pp_cur(ps);
+    return (Expr){.kind = E_NONE, .off = t->start, .end = t->start, .site = -1, .func = -1};
+}
+
+static uint32_t prev_end(const Parser *ps)
+{
+    return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
+}
+
+static bool is_ident(const PyToken *t)
+{
+    return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
+}
+
+static bool enter(Parser *ps)
+{
+    if (ps->depth < PYPARSE_MAX_DEPTH) {
+        ps->depth++;
+        return true;
+    }
+    if (!ps->bail)
+        pp_error(ps, pp_cur(ps), "expression nested too deeply (limit %d)", PYPARSE_MAX_DEPTH);
+    ps->bail = true;
+    pp_skip_until(ps, PYOP_NONE, PYOP_NONE);
+    return false;
+}
+
+static void leave(Parser *ps)
+{
+    ps->depth--;
+}
+
+void pp_set_use(Parser *ps, const Expr *e, Use use, Str name, int32_t parent, uint32_t index)
+{
+    if (e->site < 0 || (e->kind != E_CALL && e->kind != E_COMP && e->kind != E_NAME))
+        return;
+    Site *s = pp_site(ps, e->site);
+    s->use = use;
+    s->use_name = name;
+    s->parent = parent;
+    s->arg_index = index;
+}
+
+void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2)
+{
+    int depth = 0;
+    for (;;) {
+        const PyToken *t = pp_cur(ps);
+        if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_INDENT ||
+            t->kind == PYTOK_DEDENT)
+            return;
+        if (t->kind == PYTOK_OP) {
+            if (depth == 0 && stop1 != PYOP_NONE && (t->op == stop1 || t->op == stop2))
+                return;
+            if (t->op == PYOP_LPAR || t->op == PYOP_LSQB || t->op == PYOP_LBRACE)
+                depth++;
+            else if (t->op == PYOP_RPAR || t->op == PYOP_RSQB || t->op == PYOP_RBRACE)
+                depth--;
+        }
+        pp_advance(ps);
+    }
+}
+
+/* ---- comprehensions, lambdas, f-strings ----------------------------------------- */
+
+static bool at_comp_for(const Parser *ps)
+{
+    const PyToken *t = pp_cur(ps);
+    if (t->kind != PYTOK_NAME)
+        return false;
+    return t->kw == PYKW_FOR || (t->kw == PYKW_ASYNC && pp_peek(ps, 1)->kw == PYKW_FOR);
+}
+
+/* Called after the element of a display when `for` follows: the element was
+ * parsed before we knew it was inside a loop, so its sites (from `mark` on) are
+ * moved into the comprehension's LOOP site. */
+static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t mark)
+{
+    int32_t outer = ps->loop;
+    int32_t comp = pp_new_site(ps, SITE_LOOP, off);
+    pp_site(ps, comp)->loop_kind = LOOP_COMP;
+    for (uint32_t i = mark; i < (uint32_t)comp; i++) {
+        Site *s = pp_site(ps, (int32_t)i);
+        if (s->loop == outer && s->func == ps->func)
+            s->loop = comp;
+    }
+    pp_set_use(ps, elem, USE_ELEMENT, STR_NULL, comp, 0);
+    bool first = true;
+    bool saved_target = ps->in_target;
+    while (at_comp_for(ps)) {
+        if (pp_accept_kw(ps, PYKW_ASYNC))
+            pp_site(ps, comp)->is_async = true;
+        pp_advance(ps); /* for */
+        ps->in_target = true;
+        ps->no_in = true;
+        pp_exprlist(ps, true);
+        ps->in_target = false;
+        ps->no_in = false;
+        if (!pp_accept_kw(ps, PYKW_IN)) {
+            pp_error(ps, pp_cur(ps), "invalid syntax: expected 'in'");
+            break;
+        }
+        ps->loop = first ? outer : comp;
+        Expr it = pp_disjunction(ps);
+        pp_set_use(ps, &it, USE_ITERATED, STR_NULL, -1, 0);
+        if (first) {
+            Site *s = pp_site(ps, comp);
+            s->text = pp_expr_display(ps, &it);
+            s->resolved = it.resolved;
+            if (it.bounded)
+                s->flags |= SITE_F_BOUNDED;
+        }
+        ps->loop = comp;
+        while (pp_accept_kw(ps, PYKW_IF))
+            pp_disjunction(ps);
+        first = false;
+    }
+    ps->in_target = saved_target;
+    ps->loop = outer;
+    pp_site(ps, comp)->end = prev_end(ps);
+    return (Expr){.kind = E_COMP, .off = off, .end = prev_end(ps), .site = comp, .func = -1};
+}
+
+Expr pp_genexp(Parser *ps, const Expr *elem, uint32_t off, uint32_t mark)
+{
+    return comprehension(ps, elem, off, mark);
+}
+
+static Expr lambda_expr(Parser *ps)
+{
+    uint32_t off = pp_cur(ps)->start;
+    pp_advance(ps);
+    enum { MAX_PARAMS = 32 };
+    Param params[MAX_PARAMS];
+    uint32_t np = pp_params(ps, PYOP_COLON, params, MAX_PARAMS);
+    pp_expect_op(ps, PYOP_COLON, "':'");
+    int32_t f = pp_new_function(ps, FN_LAMBDA, STR_LIT("<lambda>"), off);
+    Function *fn = vec_at(&ps->funcs, f);
+    fn->nparams = np;
+    fn->params = ARENA_ARRAY(ps->a, Param, np ? np : 1);
+    memcpy(fn->params, params, sizeof(Param) * np);
+    int32_t sf = ps->func, sl = ps->loop, sg = ps->guard, sh = ps->handler;
+    uint32_t flags = ps->site_flags;
+    bool st = ps->in_target;
+    ps->func = f;
+    ps->loop = ps->guard = ps->handler = -1;
+    ps->site_flags = 0;
+    ps->in_target = false;
+    for (uint32_t i = 0; i < np; i++)
+        pp_bind(ps, params[i].name, NULL);
+    Expr body = pp_expr(ps);
+    pp_set_use(ps, &body, USE_RETURNED, STR_NULL, -1, 0);
+    vec_at(&ps->funcs, f)->end = prev_end(ps);
+    ps->func = sf;
+    ps->loop = sl;
+    ps->guard = sg;
+    ps->handler = sh;
+    ps->site_flags = flags;
+    ps->in_target = st;
+    return (Expr){.kind = E_LAMBDA, .off = off, .end = prev_end(ps), .site = -1, .func = f};
+}
+
+static void fstring_field(Parser *ps);
+
+static void fstring_spec(Parser *ps)
+{
+    for (;;) {
+        const PyToken *t = pp_cur(ps);
+        if (t->kind == PYTOK_FSTRING_MIDDLE) {
+            pp_advance(ps);
+        } else if (t->kind == PYTOK_OP && t->op == PYOP_LBRACE) {
+            pp_advance(ps);
+            fstring_field(ps);
+        } else {
+            return;
+        }
+    }
+}
+
+/* One `{expr[=][!conv][:spec]}` replacement field (PEP 701); `{` consumed. */
+static void fstring_field(Parser *ps)
+{
+    if (!enter(ps))
+        return;
+    bool st = ps->in_target;
+    ps->in_target = false;
+    if (!pp_is_op(ps, PYOP_RBRACE)) {
+        Expr e = pp_exprlist(ps, true);
+        (void)e; /* formatted: its value is an operand */
+    }
+    pp_accept_op(ps, PYOP_EQUAL);
+    if (pp_accept_op(ps, PYOP_EXCLAMATION) && pp_cur(ps)->kind == PYTOK_NAME)
+        pp_advance(ps);
+    if (pp_accept_op(ps, PYOP_COLON))
+        fstring_spec(ps);
+    if (!pp_accept_op(ps, PYOP_RBRACE))
+        pp_skip_until(ps, PYOP_RBRACE, PYOP_RBRACE), pp_accept_op(ps, PYOP_RBRACE);
+    ps->in_target = st;
+    leave(ps);
+}
+
+static void fstring(Parser *ps)
+{
+    pp_advance(ps); /* FSTRING_START */
+    for (;;) {
+        const PyToken *t = pp_cur(ps);
+        if (t->kind == PYTOK_FSTRING_END) {
+            pp_advance(ps);
+            return;
+        }
+        if (t->kind == PYTOK_FSTRING_MIDDLE) {
+            pp_advance(ps);
+        } else if (t->kind == PYTOK_OP && t->op == PYOP_LBRACE) {
+            pp_advance(ps);
+            fstring_field(ps);
+        } else if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER ||
+                   t->kind == PYTOK_DEDENT || t->kind == PYTOK_INDENT) {
+            return; /* unterminated: the tokenizer reported it */
+        } else {
+            pp_advance(ps);
+        }
+    }
+}
+
+/* ---- atoms ------------------------------------------------------------------------ */
+
+static Expr star_or_expr(Parser *ps)
+{
+    if (pp_is_op(ps, PYOP_STAR)) {
+        uint32_t off = pp_cur(ps)->start;
+        pp_advance(ps);
+        Expr e = pp_disjunction(ps);
+        e.starred = true;
+        e.starred_comp = e.kind == E_COMP;
+        e.bounded = false;
+        e.off = off;
+        return e;
+    }
+    return pp_expr(ps);
+}
+
+static bool closes(const Parser *ps, PyOp close)
+{
+    const PyToken *t = pp_cur(ps);
+    return (t->kind == PYTOK_OP && t->op == close) || t->kind == PYTOK_NEWLINE ||
+           t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_INDENT || t->kind == PYTOK_DEDENT;
+}
+
+/* [..], (..), {..}: displays, comprehensions, parenthesised expressions. */
+static Expr display(Parser *ps, PyOp close)
+{
+    const PyToken *open = pp_cur(ps);
+    uint32_t off = open->start;
+    pp_advance(ps);
+    Expr lit = {.kind = E_LITERAL, .off = off, .site = -1, .func = -1, .bounded = true};
+    if (pp_accept_op(ps, close)) {
+        lit.end = prev_end(ps);
+        lit.is_const = true;
+        return lit;
+    }
+    if (close == PYOP_RPAR && pp_is_kw(ps, PYKW_YIELD)) {
+        Expr y = pp_exprlist(ps, true);
+        pp_expect_op(ps, PYOP_RPAR, "')'");
+        return y;
+    }
+    uint32_t mark = ps->sites.size;
+    bool dict = false;
+    Expr first;
+    if (close == PYOP_RBRACE && pp_accept_op(ps, PYOP_DOUBLESTAR)) {
+        first = pp_disjunction(ps);
+        dict = true;
+    } else {
+        first = star_or_expr(ps);
+        if (close == PYOP_RBRACE && pp_accept_op(ps, PYOP_COLON)) {
+            pp_set_use(ps, &first, USE_ELEMENT, STR_NULL, -1, 0);
+            first = pp_expr(ps);
+            dict = true;
+        }
+    }
+    if (at_comp_for(ps)) {
+        Expr c = comprehension(ps, &first, off, mark);
+        pp_expect_op(ps, close, close == PYOP_RPAR ? "')'" : close == PYOP_RSQB ? "']'" : "'}'");
+        c.end = prev_end(ps);
+        pp_site(ps, c.site)->end = c.end;
+        return c;
+    }
+    if (close == PYOP_RPAR && !pp_is_op(ps, PYOP_COMMA)) {
+        pp_expect_op(ps, PYOP_RPAR, "')'");
+        return first; /* parenthesised expression: keeps its kind and site */
+    }
+    pp_set_use(ps, &first, USE_ELEMENT, STR_NULL, -1, 0);
+    if (first.starred)
+        lit.bounded = false;
+    while (pp_accept_op(ps, PYOP_COMMA)) {
+        if (closes(ps, close))
+            break;
+        Expr e;
+        if (dict && pp_accept_op(ps, PYOP_DOUBLESTAR)) {
+            e = pp_disjunction(ps);
+        } else {
+            e = star_or_expr(ps);
+            if (dict && pp_accept_op(ps, PYOP_COLON)) {
+                pp_set_use(ps, &e, USE_ELEMENT, STR_NULL, -1, 0);
+                e = pp_expr(ps);
+            }
+        }
+        pp_set_use(ps, &e, USE_ELEMENT, STR_NULL, -1, 0);
+        if (e.starred)
+            lit.bounded = false;
+    }
+    pp_expect_op(ps, close, close == PYOP_RPAR ? "')'" : close == PYOP_RSQB ? "']'" : "'}'");
+    lit.end = prev_end(ps);
+    return lit;
+}
+
+static bool all_caps(Str s)
+{
+    bool letter = false;
+    for (uint32_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (c >= 'a' && c <= 'z')
+            return false;
+        if (c >= 'A' && c <= 'Z')
+            letter = true;
+    }
+    return letter;
+}
+
+static Expr name_atom(Parser *ps, const PyToken *t)
+{
+    Str name = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
+    pp_advance(ps);
+    Expr e = {.kind = E_NAME, .off = t->start, .end = t->end, .site = -1, .func = -1,
+              .text = name};
+    const PyToken *n = pp_cur(ps);
+    bool trailer = n->kind == PYTOK_OP &&
+                   (n->op == PYOP_DOT || n->op == PYOP_LPAR || n->op == PYOP_LSQB);
+    if (ps->in_target && !trailer) {
+        pp_bind(ps, name, NULL); /* a store; apply_assign refines it with the value */
+        return e;
+    }
+    /* Module-level constants by convention (`MAX_WORKERS`) bound iterables too. */
+    e.is_const = all_caps(name);
+    pp_resolve_name(ps, &e);
+    VarInfo *v = pp_var(ps, name);
+    if (v && v->tracked) {
+        e.site = pp_new_site(ps, SITE_USE, t->start);
+        Site *s = pp_site(ps, e.site);
+        s->end = t->end;
+        s->text = name;
+    }
+    return e;
+}
+
+static Expr atom(Parser *ps)
+{
+    const PyToken *t = pp_cur(ps);
+    Expr lit = {.kind = E_LITERAL, .off = t->start, .end = t->end, .site = -1, .func = -1,
+                .is_const = true};
+    switch (t->kind) {
+    case PYTOK_NAME:
+        if (t->kw == PYKW_TRUE || t->kw == PYKW_FALSE) {
+            pp_advance(ps);
+            return lit;
+        }
+        if (t->kw == PYKW_NONE_) {
+            pp_advance(ps);
+            lit.kind = E_NULL;
+            return lit;
+        }
+        if (t->kw == PYKW_LAMBDA)
+            return lambda_expr(ps);
+        if (is_ident(t))
+            return name_atom(ps, t);
+        break;
+    case PYTOK_NUMBER:
+        pp_advance(ps);
+        return lit;
+    case PYTOK_STRING:
+    case PYTOK_FSTRING_START:
+        /* implicit concatenation of adjacent literals */
+        while (pp_cur(ps)->kind == PYTOK_STRING || pp_cur(ps)->kind == PYTOK_FSTRING_START) {
+            if (pp_cur(ps)->kind == PYTOK_STRING)
+                pp_advance(ps);
+            else
+                fstring(ps);
+        }
+        lit.end = prev_end(ps);
+        return lit;
+    case PYTOK_OP:
+        if (t->op == PYOP_LPAR)
+            return display(ps, PYOP_RPAR);
+        if (t->op == PYOP_LSQB)
+            return display(ps, PYOP_RSQB);
+        if (t->op == PYOP_LBRACE)
+            return display(ps, PYOP_RBRACE);
+        if (t->op == PYOP_ELLIPSIS) {
+            pp_advance(ps);
+            return lit;
+        }
+        break;
+    default:
+        break;
+    }
+    pp_error(ps, t, "invalid syntax: unexpected '%.*s'", (int)(t->end - t->start > 20 ? 20 : t->end - t->start),
+             ps->u->src + t->start);
+    if (!(t->kind == PYTOK_OP && (t->op == PYOP_RPAR || t->op == PYOP_RSQB || t->op == PYOP_RBRACE)) &&
+        t->kind != PYTOK_NEWLINE && t->kind != PYTOK_ENDMARKER && t->kind != PYTOK_INDENT &&
+        t->kind != PYTOK_DEDENT)
+        pp_advance(ps);
+    return none_expr(ps);
+}
+
+static Expr subscript(Parser *ps, const Expr *base)
+{
+    pp_advance(ps); /* [ */
+    bool st = ps->in_target;
+    ps->in_target = false;
+    bool slice = false;
+    while (!closes(ps, PYOP_RSQB)) {
+        uint32_t start = ps->p;
+        if (!pp_is_op(ps, PYOP_COLON) && !pp_is_op(ps, PYOP_COMMA))
+            star_or_expr(ps);
+        while (pp_accept_op(ps, PYOP_COLON)) {
+            slice = true;
+            if (!pp_is_op(ps, PYOP_COLON) && !pp_is_op(ps, PYOP_COMMA) && !closes(ps, PYOP_RSQB))
+                pp_expr(ps);
+        }
+        if (!pp_accept_op(ps, PYOP_COMMA) || ps->p == start)
+            break;
+    }
+    pp_expect_op(ps, PYOP_RSQB, "']'");
+    ps->in_target = st;
+    return (Expr){.kind = E_SUBSCRIPT, .off = base->off, .end = prev_end(ps), .site = -1,
+                  .func = -1, .bounded = slice};
+}
+
+static Expr attribute(Parser *ps, const Expr *base)
+{
+    pp_advance(ps); /* . */
+    const PyToken *t = pp_cur(ps);
+    Str attr = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
+    pp_advance(ps);
+    if (base->site >= 0 && (base->kind == E_NAME || base->kind == E_CALL))
+        pp_set_use(ps, base, USE_RECEIVER, attr, -1, 0);
+    Expr e = *base;
+    e.kind = (base->kind == E_NAME || base->kind == E_DOTTED) ? E_DOTTED : E_ATTR;
+    e.site = -1;
+    e.end = t->end;
+    e.bounded = e.is_const = e.starred = false;
+    e.text = e.kind == E_DOTTED ? str_join(ps->a, base->text, ".", attr) : STR_NULL;
+    pp_resolve_attr(ps, &e, base, attr);
+    return e;
+}
+
+static Expr primary(Parser *ps)
+{
+    Expr e = atom(ps);
+    for (;;) {
+        const PyToken *t = pp_cur(ps);
+        if (t->kind != PYTOK_OP)
+            return e;
+        if (t->op == PYOP_DOT && pp_peek(ps, 1)->kind == PYTOK_NAME)
+            e = attribute(ps, &e);
+        else if (t->op == PYOP_LPAR)
+            e = pp_call(ps, &e);
+        else if (t->op == PYOP_LSQB)
+            e = subscript(ps, &e);
+        else
+            return e;
+    }
+}
+
+/* ---- operators ----------------------------------------------------------------------- */
+
+static Expr other(const Expr *from, uint32_t end)
+{
+    return (Expr){.kind = E_OTHER, .off = from->off, .end = end, .site = -1, .func = -1};
+}
+
+static Expr unary(Parser *ps)
+{
+    if (!enter(ps))
+        return none_expr(ps);
+    const PyToken *t = pp_cur(ps);
+    Expr e;
+    if (t->kind == PYTOK_NAME && t->kw == PYKW_NOT) {
+        pp_advance(ps);
+        Expr in = unary(ps);
+        e = other(&in, in.end);
+        e.off = t->start;
+    } else if (t->kind == PYTOK_OP &&
+               (t->op == PYOP_MINUS || t->op == PYOP_PLUS || t->op == PYOP_TILDE)) {
+        pp_advance(ps);
+        Expr in = unary(ps);
+        e = other(&in, in.end);
+        e.off = t->start;
+        e.is_const = in.is_const;
+    } else if (t->kind == PYTOK_NAME && t->kw == PYKW_AWAIT) {
+        pp_advance(ps);
+        Expr in = primary(ps);
+        pp_set_use(ps, &in, USE_AWAITED, STR_NULL, -1, 0);
+        e = other(&in, in.end);
+        e.off = t->start;
+        e.resolved = in.resolved; /* `x = await f()`: x holds what f produces */
+        e.from_import = in.from_import;
+    } else {
+        e = primary(ps);
+    }
+    if (pp_is_op(ps, PYOP_DOUBLESTAR)) {
+        pp_advance(ps);
+        Expr rhs = unary(ps);
+        bool c = e.is_const && rhs.is_const;
+        e = other(&e, rhs.end);
+        e.is_const = c;
+    }
+    leave(ps);
+    return e;
+}
+
+static bool binary_op(const Parser *ps, uint32_t *ntoks)
+{
+    const PyToken *t = pp_cur(ps);
+    *ntoks = 1;
+    if (t->kind == PYTOK_OP) {
+        switch (t->op) {
+        case PYOP_PLUS: case PYOP_MINUS: case PYOP_STAR: case PYOP_SLASH: case PYOP_DOUBLESLASH:
+        case PYOP_PERCENT: case PYOP_AT: case PYOP_VBAR: case PYOP_AMPER: case PYOP_CIRCUMFLEX:
+        case PYOP_LEFTSHIFT: case PYOP_RIGHTSHIFT: case PYOP_LESS: case PYOP_GREATER:
+        case PYOP_EQEQUAL: case PYOP_NOTEQUAL: case PYOP_LESSEQUAL: case PYOP_GREATEREQUAL:
+            return true;
+        default:
+            return false;
+        }
+    }
+    if (t->kind != PYTOK_NAME)
+        return false;
+    switch ((PyKw)t->kw) {
+    case PYKW_AND: case PYKW_OR:
+        return true;
+    case PYKW_IN:
+        return !ps->no_in;
+    case PYKW_IS:
+        *ntoks = pp_peek(ps, 1)->kw == PYKW_NOT ? 2 : 1;
+        return true;
+    case PYKW_NOT:
+        *ntoks = 2;
+        return pp_peek(ps, 1)->kw == PYKW_IN;
+    default:
+        return false;
+    }
+}
+
+Expr pp_disjunction(Parser *ps)
+{
+    Expr e = unary(ps);
+    uint32_t n;
+    while (binary_op(ps, &n)) {
+        for (uint32_t i = 0; i < n; i++)
+            pp_advance(ps);
+        Expr rhs = unary(ps);
+        bool c = e.is_const && rhs.is_const;
+        e = other(&e, rhs.end);
+        e.is_const = c;
+        if (ps->bail)
+            break;
+    }
+    return e;
+}
+
+Expr pp_expr(Parser *ps)
+{
+    if (!enter(ps))
+        return none_expr(ps);
+    const PyToken *t = pp_cur(ps);
+    Expr e;
+    if (t->kind == PYTOK_NAME && t->kw == PYKW_LAMBDA) {
+        e = lambda_expr(ps);
+    } else if (is_ident(t) && pp_peek(ps, 1)->kind == PYTOK_OP &&
+               pp_peek(ps, 1)->op == PYOP_COLONEQUAL) {
+        Str name = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
+        pp_advance(ps);
+        pp_advance(ps);
+        Expr v = pp_expr(ps);
+        pp_bind(ps, name, &v);
+        pp_set_use(ps, &v, USE_BOUND, name, -1, 0);
+        e = other(&v, v.end);
+        e.off = t->start;
+    } else {
+        e = pp_disjunction(ps);
+        if (pp_is_kw(ps, PYKW_IF) && !ps->bail) {
+            pp_advance(ps);
+            pp_disjunction(ps);
+            if (pp_accept_kw(ps, PYKW_ELSE)) {
+                Expr alt = pp_expr(ps);
+                e = other(&e, alt.end);
+            } else {
+                pp_error(ps, pp_cur(ps), "invalid syntax: expected 'else'");
+            }
+        }
+    }
+    leave(ps);
+    return e;
+}
+
+static bool ends_exprlist(const Parser *ps)
+{
+    const PyToken *t = pp_cur(ps);
+    if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_INDENT ||
+        t->kind == PYTOK_DEDENT || t->kind == PYTOK_FSTRING_MIDDLE || t->kind == PYTOK_FSTRING_END)
+        return true;
+    if (t->kind == PYTOK_NAME)
+        return t->kw == PYKW_IN || t->kw == PYKW_FOR || t->kw == PYKW_IF;
+    if (t->kind != PYTOK_OP)
+        return false;
+    switch (t->op) {
+    case PYOP_RPAR: case PYOP_RSQB: case PYOP_RBRACE: case PYOP_EQUAL: case PYOP_COLON:
+    case PYOP_SEMI: case PYOP_EXCLAMATION:
+        return true;
+    default:
+        return t->op >= PYOP_PLUSEQUAL && t->op <= PYOP_DOUBLESTAREQUAL;
+    }
+}
+
+static Expr yield_expr(Parser *ps)
+{
+    uint32_t off = pp_cur(ps)->start;
+    pp_advance(ps);
+    vec_at(&ps->funcs, ps->func)->is_generator = true;
+    Expr e = {.kind = E_OTHER, .off = off, .end = prev_end(ps), .site = -1, .func = -1};
+    if (pp_accept_kw(ps, PYKW_FROM)) {
+        Expr v = pp_expr(ps);
+        pp_set_use(ps, &v, USE_AWAITED, STR_NULL, -1, 0);
+        e.end = v.end;
+    } else if (!ends_exprlist(ps)) {
+        Expr v = pp_exprlist(ps, true);
+        pp_set_use(ps, &v, USE_RETURNED, STR_NULL, -1, 0);
+        e.end = v.end;
+    }
+    return e;
+}
+
+Expr pp_exprlist(Parser *ps, bool allow_star)
+{
+    if (pp_is_kw(ps, PYKW_YIELD))
+        return yield_expr(ps);
+    Expr first = allow_star ? star_or_expr(ps) : pp_expr(ps);
+    if (!pp_is_op(ps, PYOP_COMMA))
+        return first;
+    Expr tup = {.kind = E_TUPLE, .off = first.off, .site = -1, .func = -1, .bounded = true};
+    pp_set_use(ps, &first, USE_ELEMENT, STR_NULL, -1, 0);
+    while (pp_accept_op(ps, PYOP_COMMA)) {
+        if (ends_exprlist(ps))
+            break;
+        uint32_t start = ps->p;
+        Expr e = allow_star ? star_or_expr(ps) : pp_expr(ps);
+        pp_set_use(ps, &e, USE_ELEMENT, STR_NULL, -1, 0);
+        if (e.starred)
+            tup.bounded = false;
+        if (ps->p == start || ps->bail)
+            break;
+    }
+    tup.end = prev_end(ps);
+    return tup;
+}

@@ -1,0 +1,369 @@
+/* Python light parser, statement level (see pyparse.h). The whole file is first
+ * tokenized into an array (significant tokens only; comments go to the Unit's
+ * comment table), which gives free lookahead. Statements are parsed by recursive
+ * descent over that array; every statement consumes at least one token and a
+ * statement that does not parse is reported and skipped to its NEWLINE, so the
+ * parser always terminates and always resynchronises at the next logical line. */
+#include "pyparse.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "../../base/xalloc.h"
+#include "pyparse_int.h"
+
+/* ---- tokens ---------------------------------------------------------------- */
+
+static bool comment_own_line(const char *src, uint32_t off)
+{
+    while (off > 0 && (src[off - 1] == ' ' || src[off - 1] == '\t' || src[off - 1] == '\f'))
+        off--;
+    return off == 0 || src[off - 1] == '\n' || src[off - 1] == '\r';
+}
+
+/* Tokenizes the whole file; NL and COMMENT are filtered out, error tokens are
+ * dropped (the tokenizer already reported them). */
+static void tokenize_all(Parser *ps)
+{
+    PyTok t;
+    Unit *u = ps->u;
+    pytok_init(&t, u->src, u->len, ps->path, ps->d);
+    Vec(PyToken) toks;
+    vec_init(&toks);
+    vec_reserve(&toks, u->len / 4 + 16);
+    for (;;) {
+        PyToken tk = pytok_next(&t);
+        if (tk.kind == PYTOK_COMMENT) {
+            Comment c = {tk.start, tk.end - tk.start, tk.line, comment_own_line(u->src, tk.start)};
+            vec_push(&ps->comments, c);
+            continue;
+        }
+        if (tk.kind == PYTOK_NL || tk.kind == PYTOK_ERRORTOKEN)
+            continue;
+        vec_push(&toks, tk);
+        if (tk.kind == PYTOK_ENDMARKER)
+            break;
+    }
+    ps->ntoks = toks.size;
+    ps->toks = ARENA_ARRAY(ps->a, PyToken, toks.size);
+    memcpy(ps->toks, toks.contents, sizeof(PyToken) * toks.size);
+    vec_free(&toks);
+}
+
+const PyToken *pp_peek(const Parser *ps, uint32_t k)
+{
+    uint32_t i = ps->p + k;
+    return &ps->toks[i < ps->ntoks ? i : ps->ntoks - 1];
+}
+
+const PyToken *pp_cur(const Parser *ps)
+{
+    return &ps->toks[ps->p];
+}
+
+void pp_advance(Parser *ps)
+{
+    if (ps->p + 1 < ps->ntoks)
+        ps->p++;
+}
+
+bool pp_is_op(const Parser *ps, PyOp op)
+{
+    const PyToken *t = pp_cur(ps);
+    return t->kind == PYTOK_OP && t->op == op;
+}
+
+bool pp_is_kw(const Parser *ps, PyKw kw)
+{
+    const PyToken *t = pp_cur(ps);
+    return t->kind == PYTOK_NAME && t->kw == kw;
+}
+
+bool pp_accept_op(Parser *ps, PyOp op)
+{
+    if (!pp_is_op(ps, op))
+        return false;
+    pp_advance(ps);
+    return true;
+}
+
+bool pp_accept_kw(Parser *ps, PyKw kw)
+{
+    if (!pp_is_kw(ps, kw))
+        return false;
+    pp_advance(ps);
+    return true;
+}
+
+static const char *tok_desc(const Parser *ps, const PyToken *t, char *buf, size_t n)
+{
+    switch (t->kind) {
+    case PYTOK_NEWLINE:
+        return "end of line";
+    case PYTOK_ENDMARKER:
+        return "end of file";
+    case PYTOK_INDENT:
+        return "indent";
+    case PYTOK_DEDENT:
+        return "dedent";
+    default:
+        break;
+    }
+    uint32_t len = t->end - t->start;
+    if (len > 20)
+        len = 20;
+    snprintf(buf, n, "'%.*s'", (int)len, ps->u->src + t->start);
+    return buf;
+}
+
+void pp_error(Parser *ps, const PyToken *t, const char *fmt, ...)
+{
+    if (ps->bail)
+        return; /* already reported: unwinding to the end of the statement */
+    ps->errors++;
+    ps->u->parse_errors++;
+    if (ps->errors > PYPARSE_MAX_ERRORS || !ps->d)
+        return;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    uint32_t line, col;
+    unit_pos(ps->u, t->start, &line, &col);
+    diag_report(ps->d, DIAG_ERROR, ps->path, line, col, "%s", msg);
+    if (ps->errors == PYPARSE_MAX_ERRORS)
+        diag_report(ps->d, DIAG_NOTE, ps->path, line, col,
+                    "too many syntax errors; further ones in this file are not shown");
+}
+
+bool pp_expect_op(Parser *ps, PyOp op, const char *what)
+{
+    if (pp_accept_op(ps, op))
+        return true;
+    char buf[32];
+    pp_error(ps, pp_cur(ps), "invalid syntax: expected %s, found %s", what,
+             tok_desc(ps, pp_cur(ps), buf, sizeof buf));
+    return false;
+}
+
+Str pp_tok_str(const Parser *ps, const PyToken *t)
+{
+    return str_make(ps->u->src + t->start, t->end - t->start);
+}
+
+Str pp_intern(Parser *ps, const char *p, uint32_t n)
+{
+    return strpool_intern(&ps->u->names, str_make(p, n));
+}
+
+/* ---- model building ---------------------------------------------------------- */
+
+int32_t pp_new_site(Parser *ps, SiteKind kind, uint32_t off)
+{
+    Site s;
+    memset(&s, 0, sizeof s);
+    s.kind = kind;
+    s.off = s.end = off;
+    s.func = ps->func;
+    s.loop = ps->loop;
+    s.guard = ps->guard;
+    s.handler = ps->handler;
+    s.flags = ps->site_flags;
+    s.use = USE_OPERAND;
+    s.parent = -1;
+    vec_push(&ps->sites, s);
+    return (int32_t)ps->sites.size - 1;
+}
+
+Site *pp_site(Parser *ps, int32_t i)
+{
+    return vec_at(&ps->sites, i);
+}
+
+int32_t pp_new_function(Parser *ps, FunctionKind kind, Str name, uint32_t off)
+{
+    Function f;
+    memset(&f, 0, sizeof f);
+    f.kind = kind;
+    f.name = name;
+    f.parent = ps->funcs.size ? ps->func : -1;
+    f.cls = -1;
+    f.off = f.end = f.name_off = off;
+    if (f.parent >= 0) {
+        const Function *pf = vec_at(&ps->funcs, f.parent);
+        if (kind == FN_DEF && pf->kind == FN_CLASS)
+            f.cls = f.parent;
+        if (pf->kind == FN_MODULE)
+            f.qualname = name;
+        else if (pf->kind == FN_CLASS)
+            f.qualname = str_join(ps->a, pf->qualname, ".", name);
+        else
+            f.qualname = str_join(ps->a, pf->qualname, ".<locals>.", name);
+    } else {
+        f.qualname = name;
+    }
+    vec_push(&ps->funcs, f);
+    return (int32_t)ps->funcs.size - 1;
+}
+
+/* ---- statements ------------------------------------------------------------- */
+
+static void skip_to_newline(Parser *ps)
+{
+    for (;;) {
+        const PyToken *t = pp_cur(ps);
+        if (t->kind == PYTOK_ENDMARKER)
+            return;
+        if (t->kind == PYTOK_NEWLINE) {
+            pp_advance(ps);
+            return;
+        }
+        /* An INDENT/DEDENT can only follow a NEWLINE, so reaching one means the
+         * line ended: stop so the block structure stays intact. */
+        if (t->kind == PYTOK_INDENT || t->kind == PYTOK_DEDENT)
+            return;
+        pp_advance(ps);
+    }
+}
+
+static void end_simple_statement(Parser *ps)
+{
+    ps->bail = false;
+    const PyToken *t = pp_cur(ps);
+    if (t->kind == PYTOK_NEWLINE) {
+        pp_advance(ps);
+        return;
+    }
+    if (t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_DEDENT)
+        return;
+    char buf[32];
+    pp_error(ps, t, "invalid syntax: unexpected %s", tok_desc(ps, t, buf, sizeof buf));
+    skip_to_newline(ps);
+}
+
+void pp_block(Parser *ps)
+{
+    if (!pp_expect_op(ps, PYOP_COLON, "':'"))
+        skip_to_newline(ps);
+    else if (pp_cur(ps)->kind != PYTOK_NEWLINE) {
+        pp_statement(ps); /* simple statements on the same line */
+        return;
+    } else {
+        pp_advance(ps);
+    }
+    if (pp_cur(ps)->kind != PYTOK_INDENT) {
+        if (pp_cur(ps)->kind != PYTOK_ENDMARKER)
+            pp_error(ps, pp_cur(ps), "expected an indented block");
+        return;
+    }
+    pp_advance(ps);
+    for (;;) {
+        PyTokKind k = pp_cur(ps)->kind;
+        if (k == PYTOK_DEDENT) {
+            pp_advance(ps);
+            return;
+        }
+        if (k == PYTOK_ENDMARKER)
+            return;
+        pp_statement(ps);
+    }
+}
+
+/* The file's body: statements until ENDMARKER (stray DEDENT/INDENT skipped). */
+static void parse_file(Parser *ps)
+{
+    while (pp_cur(ps)->kind != PYTOK_ENDMARKER) {
+        PyTokKind k = pp_cur(ps)->kind;
+        if (k == PYTOK_DEDENT || k == PYTOK_INDENT) {
+            if (k == PYTOK_INDENT)
+                pp_error(ps, pp_cur(ps), "unexpected indent");
+            pp_advance(ps);
+            continue;
+        }
+        pp_statement(ps);
+    }
+}
+
+void pp_statement(Parser *ps)
+{
+    uint32_t start = ps->p;
+    if (ps->depth > PYPARSE_MAX_DEPTH) {
+        pp_error(ps, pp_cur(ps), "statements nested too deeply (limit %d)", PYPARSE_MAX_DEPTH);
+        skip_to_newline(ps);
+        if (ps->p == start)
+            pp_advance(ps);
+        return;
+    }
+    ps->depth++;
+    pp_compound_or_simple(ps);
+    ps->depth--;
+    if (ps->p == start) { /* guarantee progress whatever the input */
+        char buf[32];
+        pp_error(ps, pp_cur(ps), "invalid syntax: unexpected %s",
+                 tok_desc(ps, pp_cur(ps), buf, sizeof buf));
+        pp_advance(ps);
+    }
+}
+
+void pp_end_simple(Parser *ps)
+{
+    end_simple_statement(ps);
+}
+
+void pp_skip_line(Parser *ps)
+{
+    skip_to_newline(ps);
+}
+
+/* ---- entry ---------------------------------------------------------------- */
+
+static void finish_unit(Parser *ps)
+{
+    Unit *u = ps->u;
+    u->nfuncs = ps->funcs.size;
+    u->funcs = ARENA_ARRAY(ps->a, Function, u->nfuncs);
+    memcpy(u->funcs, ps->funcs.contents, sizeof(Function) * u->nfuncs);
+    u->nsites = ps->sites.size;
+    u->sites = ARENA_ARRAY(ps->a, Site, u->nsites ? u->nsites : 1);
+    if (u->nsites)
+        memcpy(u->sites, ps->sites.contents, sizeof(Site) * u->nsites);
+    u->nimports = ps->imports.size;
+    u->imports = ARENA_ARRAY(ps->a, Import, u->nimports ? u->nimports : 1);
+    if (u->nimports)
+        memcpy(u->imports, ps->imports.contents, sizeof(Import) * u->nimports);
+    u->ncomments = ps->comments.size;
+    u->comments = ARENA_ARRAY(ps->a, Comment, u->ncomments ? u->ncomments : 1);
+    if (u->ncomments)
+        memcpy(u->comments, ps->comments.contents, sizeof(Comment) * u->ncomments);
+    unit_index_sites(u);
+}
+
+Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
+{
+    Unit *u = unit_new(path, LANG_PYTHON, src, len);
+    Parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.u = u;
+    ps.a = &u->arena;
+    ps.d = d;
+    ps.path = u->path;
+    ps.loop = ps.guard = ps.handler = -1;
+    ps.cls = -1;
+    tokenize_all(&ps);
+    pp_scope_init(&ps);
+    ps.func = pp_new_function(&ps, FN_MODULE, STR_LIT("<module>"), 0);
+    vec_at(&ps.funcs, 0)->qualname = STR_NULL;
+    vec_at(&ps.funcs, 0)->end = len;
+    parse_file(&ps);
+    pp_finish_scopes(&ps);
+    finish_unit(&ps);
+    pp_scope_free(&ps);
+    vec_free(&ps.funcs);
+    vec_free(&ps.sites);
+    vec_free(&ps.imports);
+    vec_free(&ps.comments);
+    vec_free(&ps.bound);
+    vec_free(&ps.argbuf);
+    return u;
+}

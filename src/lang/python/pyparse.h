@@ -1,0 +1,25 @@
+/* Python frontend entry point: tokenizer + light recursive-descent parser that
+ * fills one Unit of the model (DESIGN.md 2). It recognises just what the checks
+ * need — scopes, imports, calls and how their results are used, loops, with
+ * items, except handlers, name bindings — and skips the rest. Bad syntax becomes
+ * a diagnostic and an error region; the parser resynchronises at the next
+ * logical line and never recurses without a bound. */
+#ifndef LINT_LANG_PYTHON_PYPARSE_H
+#define LINT_LANG_PYTHON_PYPARSE_H
+
+#include <stdint.h>
+
+#include "../../base/diag.h"
+#include "../../model/model.h"
+
+/* Parses src[0..len) (borrowed: must outlive the Unit) into a new Unit owned by
+ * the caller (unit_free). Never returns NULL: syntax errors are reported to d as
+ * `path:line:col: error: ...` (at most PYPARSE_MAX_ERRORS per file) and counted
+ * in Unit.parse_errors; the rest of the file is still modelled. */
+Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d);
+
+#define PYPARSE_MAX_ERRORS 5
+/* Expression/statement nesting bound (CPython's parser has a similar cap). */
+#define PYPARSE_MAX_DEPTH 400
+
+#endif

@@ -1,0 +1,172 @@
+/* Internal interface between the Python parser's files: pyparse.c (statements),
+ * pyexpr.c (expressions), pyscope.c (names, types, resolution). Not for use
+ * outside src/lang/python. */
+#ifndef LINT_LANG_PYTHON_PYPARSE_INT_H
+#define LINT_LANG_PYTHON_PYPARSE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../base/vec.h"
+#include "../../model/model.h"
+#include "pyparse.h"
+#include "pytok.h"
+
+typedef enum {
+    E_NONE,    /* nothing parsed (error) */
+    E_NAME,    /* a bare name */
+    E_DOTTED,  /* name.attr.attr */
+    E_ATTR,    /* <other expression>.attr (receiver is a call, subscript...) */
+    E_CALL,    /* a call: site */
+    E_LAMBDA,  /* func */
+    E_COMP,    /* comprehension / generator expression: site (SITE_LOOP) */
+    E_LITERAL, /* number, string, display ([..] (..) {..}) */
+    E_NULL,    /* None */
+    E_TUPLE,   /* a, b (unparenthesised) */
+    E_SUBSCRIPT,
+    E_OTHER,   /* operators, comparisons, ... */
+} ExprKind;
+
+/* What an expression is, as far as the model cares. */
+typedef struct Expr {
+    ExprKind kind;
+    uint32_t off, end;  /* bytes */
+    int32_t site;       /* CALL/COMP: its Site; NAME: the USE site emitted, or -1 */
+    int32_t func;       /* LAMBDA */
+    Str text;           /* NAME/DOTTED: as written (`t.sleep`), interned */
+    Str resolved;       /* qualified name / type path (`time.sleep`, `httpx.Client`) */
+    bool from_import;   /* `resolved` starts from an import or a known type */
+    bool from_self;     /* `resolved` starts from the enclosing class (self./cls.) */
+    bool bounded;       /* as an iterable: constant size (literal, range(const), slice) */
+    bool is_const;      /* a literal number/string/None/True/False */
+    bool starred;       /* written `*expr` (in a call, display or target) */
+    bool starred_comp;  /* starred and the operand is a comprehension */
+} Expr;
+
+/* A name binding known in a function scope: `x = httpx.Client()` gives x the
+ * type `httpx.Client`; `xs = [1, 2]` marks xs as a bounded iterable. */
+typedef struct VarInfo {
+    int32_t func;
+    Str name;          /* interned */
+    Str type;          /* resolved producer (`httpx.Client`), or empty */
+    bool from_import;
+    bool bounded;
+    bool tracked;      /* bound from a call: its loads become USE sites */
+} VarInfo;
+
+typedef struct Parser {
+    Unit *u;
+    Arena *a;            /* u->arena */
+    Diag *d;
+    const char *path;
+    PyToken *toks;       /* all significant tokens (no COMMENT/NL), ENDMARKER-terminated */
+    uint32_t ntoks;
+    uint32_t p;          /* current token index */
+    Vec(Function) funcs;
+    Vec(Site) sites;
+    Vec(Import) imports;
+    Vec(Comment) comments;
+    Vec(Str) bound;      /* every name bound anywhere in the file */
+    Vec(Arg) argbuf;     /* scratch for call arguments (nested calls stack up) */
+    /* scope state */
+    int32_t func;        /* current Function */
+    int32_t cls;         /* innermost class (for self./cls.), -1 */
+    int32_t loop, guard, handler;
+    uint32_t site_flags; /* SITE_F_IN_FINALLY / SITE_F_IN_EXCEPT for new sites */
+    uint32_t depth;
+    uint32_t errors;
+    bool in_target;      /* parsing an assignment target: names are stores */
+    bool no_in;          /* parsing a for-target: `in` ends the expression */
+    bool bail;           /* nesting limit hit: unwind to the end of the statement */
+    /* name -> VarInfo (open addressing on (func, name pointer)) */
+    VarInfo *vars;
+    uint32_t vars_cap, vars_count;
+    /* (class, attr) -> type, for self.attr assigned anywhere in the class */
+    VarInfo *attrs;
+    uint32_t attrs_cap, attrs_count;
+    Str self_name;       /* interned "self" / "cls" */
+    Str cls_name;
+} Parser;
+
+/* --- pyparse.c --- */
+const PyToken *pp_peek(const Parser *ps, uint32_t k);
+const PyToken *pp_cur(const Parser *ps);
+void pp_advance(Parser *ps);
+bool pp_is_op(const Parser *ps, PyOp op);
+bool pp_is_kw(const Parser *ps, PyKw kw);
+bool pp_accept_op(Parser *ps, PyOp op);
+bool pp_accept_kw(Parser *ps, PyKw kw);
+bool pp_expect_op(Parser *ps, PyOp op, const char *what);
+void pp_error(Parser *ps, const PyToken *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+Str pp_tok_str(const Parser *ps, const PyToken *t);
+Str pp_intern(Parser *ps, const char *p, uint32_t n);
+int32_t pp_new_site(Parser *ps, SiteKind kind, uint32_t off);
+Site *pp_site(Parser *ps, int32_t i);
+int32_t pp_new_function(Parser *ps, FunctionKind kind, Str name, uint32_t off);
+void pp_statement(Parser *ps);
+/* `:` then an indented block or simple statements on the same line. */
+void pp_block(Parser *ps);
+/* Expects the NEWLINE that ends a simple statement (reports and skips otherwise). */
+void pp_end_simple(Parser *ps);
+/* Skips the rest of the logical line, including its NEWLINE. */
+void pp_skip_line(Parser *ps);
+
+/* --- pystmt.c --- */
+/* One statement, compound or a line of simple statements. */
+void pp_compound_or_simple(Parser *ps);
+/* Parameters of a def (close = ')') or lambda (close = ':'); returns how many
+ * were stored in out (at most max). Defaults/annotations are parsed as loads. */
+uint32_t pp_params(Parser *ps, PyOp close, Param *out, uint32_t max);
+/* Index of the last token of the current logical line. */
+uint32_t pp_line_last(const Parser *ps);
+/* Short text for an expression: its dotted name, else its first 120 bytes. */
+Str pp_expr_display(Parser *ps, const Expr *e);
+
+/* --- pyflow.c --- */
+/* if/while/for/try/with/match at the current token; false if it is none. */
+bool pp_control_statement(Parser *ps);
+
+/* --- pycall.c --- */
+/* Parses `(args)` after callee: a CALL site with its arguments. */
+Expr pp_call(Parser *ps, const Expr *callee);
+
+/* --- pyexpr.c --- */
+/* Parses one expression (ternary/lambda level, with walrus); no bare tuples. */
+Expr pp_expr(Parser *ps);
+/* Parses `a, b, *c` (a bare tuple when there is a comma). */
+Expr pp_exprlist(Parser *ps, bool allow_star);
+/* The comprehension that follows an already parsed element (`f(x for x in y)`):
+ * sites created since `mark` move into its loop. off: the opening bracket. */
+Expr pp_genexp(Parser *ps, const Expr *elem, uint32_t off, uint32_t mark);
+/* Comparison-level expression (no ternary), for comprehension iterables. */
+Expr pp_disjunction(Parser *ps);
+/* Tells the expression's value is used as `use` (and the site it belongs to). */
+void pp_set_use(Parser *ps, const Expr *e, Use use, Str name, int32_t parent, uint32_t index);
+/* Skips tokens up to (not including) a `stop` operator at bracket depth 0 or the
+ * end of the logical line. */
+void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2);
+
+/* --- pyscope.c --- */
+void pp_scope_init(Parser *ps);
+void pp_scope_free(Parser *ps);
+/* Records a binding of `name` in the current function, with what it was bound to. */
+void pp_bind(Parser *ps, Str name, const Expr *value);
+/* Records that a name is bound in the file (for the "unbound root" rule). */
+void pp_note_bound(Parser *ps, Str name);
+VarInfo *pp_var(Parser *ps, Str name);
+/* Resolves a bare name load to an Expr (type, import, self/cls). */
+void pp_resolve_name(Parser *ps, Expr *e);
+/* Resolves `base.attr` into e (a copy of base): the path grows by `.attr`;
+ * `self.attr` uses the type recorded for the class attribute when known. */
+void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr);
+/* self.attr type recorded for the enclosing class. */
+void pp_bind_attr(Parser *ps, Str attr, const Expr *value);
+/* Resolves an annotation expression to a qualified type (`Path` -> `pathlib.Path`,
+ * `Optional[X]`, `X | None`). */
+Str pp_resolve_annotation(Parser *ps, const Expr *e);
+void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level);
+/* After the whole file: flags sites whose callee root is bound locally,
+ * sorts the bound-name table. */
+void pp_finish_scopes(Parser *ps);
+
+#endif

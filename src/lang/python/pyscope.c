@@ -1,0 +1,293 @@
+/* Python light parser: names. Keeps, per function scope, what each local name
+ * was last bound to (an import, a call whose result has a known producer, a
+ * constant-size iterable), and per class, the producer of each `self.attr`.
+ * Resolution follows Python's scoping (a method does not see its class body's
+ * names). The flow is approximate by design: bindings are seen in source order
+ * and a later untyped binding never erases a known type (`requests = None` in an
+ * ImportError fallback must not hide `import requests`). */
+#include <stdlib.h>
+
+#include "../../base/xalloc.h"
+#include "pyparse_int.h"
+
+/* ---- open-addressing tables keyed on (scope, interned name) ----------------------- */
+
+static uint32_t key_hash(int32_t scope, Str name)
+{
+    uintptr_t p = (uintptr_t)name.ptr;
+    uint64_t h = (uint64_t)p * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uint32_t)scope * 0xC2B2AE3Dull;
+    return (uint32_t)(h >> 29);
+}
+
+static VarInfo *table_find(VarInfo *slots, uint32_t cap, int32_t scope, Str name)
+{
+    uint32_t i = key_hash(scope, name) & (cap - 1);
+    while (slots[i].name.ptr) {
+        if (slots[i].func == scope && slots[i].name.ptr == name.ptr)
+            return &slots[i];
+        i = (i + 1) & (cap - 1);
+    }
+    return NULL;
+}
+
+static void table_grow(VarInfo **slots, uint32_t *cap)
+{
+    uint32_t ncap = *cap * 2;
+    VarInfo *ns = xcalloc(ncap, sizeof *ns);
+    for (uint32_t i = 0; i < *cap; i++) {
+        VarInfo *v = &(*slots)[i];
+        if (!v->name.ptr)
+            continue;
+        uint32_t j = key_hash(v->func, v->name) & (ncap - 1);
+        while (ns[j].name.ptr)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = *v;
+    }
+    xfree(*slots);
+    *slots = ns;
+    *cap = ncap;
+}
+
+static VarInfo *table_upsert(VarInfo **slots, uint32_t *cap, uint32_t *count, int32_t scope,
+                             Str name)
+{
+    VarInfo *v = table_find(*slots, *cap, scope, name);
+    if (v)
+        return v;
+    if ((*count + 1) * 2 > *cap)
+        table_grow(slots, cap);
+    uint32_t i = key_hash(scope, name) & (*cap - 1);
+    while ((*slots)[i].name.ptr)
+        i = (i + 1) & (*cap - 1);
+    v = &(*slots)[i];
+    memset(v, 0, sizeof *v);
+    v->func = scope;
+    v->name = name;
+    (*count)++;
+    return v;
+}
+
+void pp_scope_init(Parser *ps)
+{
+    ps->vars_cap = 256;
+    ps->vars = xcalloc(ps->vars_cap, sizeof *ps->vars);
+    ps->attrs_cap = 64;
+    ps->attrs = xcalloc(ps->attrs_cap, sizeof *ps->attrs);
+}
+
+void pp_scope_free(Parser *ps)
+{
+    xfree(ps->vars);
+    xfree(ps->attrs);
+    ps->vars = ps->attrs = NULL;
+}
+
+/* ---- bindings ----------------------------------------------------------------------- */
+
+void pp_note_bound(Parser *ps, Str name)
+{
+    vec_push(&ps->bound, name);
+}
+
+/* The producer a value carries: a call's resolved callee (`httpx.Client`), a
+ * typed name, an awaited call or an annotation. */
+static bool value_type(const Expr *v, Str *type, bool *from_import)
+{
+    if (!v || !v->resolved.len)
+        return false;
+    switch (v->kind) {
+    case E_CALL:
+    case E_OTHER:
+        break;
+    case E_NAME:
+    case E_DOTTED:
+    case E_ATTR:
+        if (!v->from_import)
+            return false;
+        break;
+    default:
+        return false;
+    }
+    *type = v->resolved;
+    *from_import = v->from_import;
+    return true;
+}
+
+void pp_bind(Parser *ps, Str name, const Expr *value)
+{
+    pp_note_bound(ps, name);
+    VarInfo *v = table_upsert(&ps->vars, &ps->vars_cap, &ps->vars_count, ps->func, name);
+    Str type;
+    bool imp = false;
+    if (value_type(value, &type, &imp)) {
+        v->type = type;
+        v->from_import = imp;
+    }
+    v->bounded = value && value->bounded;
+    v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
+}
+
+void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
+{
+    Import im = {local, qualified, ps->func, level};
+    vec_push(&ps->imports, im);
+    pp_note_bound(ps, local);
+    VarInfo *v = table_upsert(&ps->vars, &ps->vars_cap, &ps->vars_count, ps->func, local);
+    v->type = qualified;
+    v->from_import = true;
+    v->tracked = false;
+    v->bounded = false;
+}
+
+VarInfo *pp_var(Parser *ps, Str name)
+{
+    int32_t f = ps->func;
+    while (f >= 0) {
+        const Function *fn = vec_at(&ps->funcs, f);
+        if (f == ps->func || fn->kind != FN_CLASS) {
+            VarInfo *v = table_find(ps->vars, ps->vars_cap, f, name);
+            if (v)
+                return v;
+        }
+        f = fn->parent;
+    }
+    return NULL;
+}
+
+void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
+{
+    Str type;
+    bool imp = false;
+    if (ps->cls < 0 || !value_type(value, &type, &imp))
+        return;
+    VarInfo *v = table_upsert(&ps->attrs, &ps->attrs_cap, &ps->attrs_count, ps->cls, attr);
+    v->type = type;
+    v->from_import = imp;
+}
+
+/* ---- resolution --------------------------------------------------------------------- */
+
+void pp_resolve_name(Parser *ps, Expr *e)
+{
+    if (ps->self_name.len && e->text.ptr == ps->self_name.ptr && ps->cls >= 0) {
+        e->resolved = vec_at(&ps->funcs, ps->cls)->qualname;
+        e->from_self = true;
+        return;
+    }
+    VarInfo *v = pp_var(ps, e->text);
+    e->resolved = e->text;
+    if (!v)
+        return;
+    if (v->type.len) {
+        e->resolved = v->type;
+        e->from_import = v->from_import;
+    }
+    e->bounded = v->bounded;
+}
+
+void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr)
+{
+    e->from_import = base->from_import;
+    e->from_self = base->from_self;
+    if (base->kind == E_NAME && base->from_self && ps->cls >= 0) {
+        VarInfo *v = table_find(ps->attrs, ps->attrs_cap, ps->cls, attr);
+        if (v && v->type.len) {
+            e->resolved = v->type;
+            e->from_import = v->from_import;
+            e->from_self = false;
+            return;
+        }
+    }
+    e->resolved = base->resolved.len ? str_join(ps->a, base->resolved, ".", attr) : STR_NULL;
+}
+
+static bool is_wrapper_type(Str r)
+{
+    return str_eq_c(r, "typing.Optional") || str_eq_c(r, "typing.Union") ||
+           str_eq_c(r, "Optional") || str_eq_c(r, "Union") || str_eq_c(r, "None") ||
+           str_eq_c(r, "typing.Annotated") || str_eq_c(r, "typing_extensions.Annotated");
+}
+
+/* First token index whose start is >= off (tokens are sorted by offset). */
+static uint32_t token_at(const Parser *ps, uint32_t off)
+{
+    uint32_t lo = 0, hi = ps->ntoks;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ps->toks[mid].start < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* `Optional[httpx.Client]`, `httpx.Client | None`: the first dotted name in the
+ * annotation that resolves through an import and is not a typing wrapper. */
+static Str scan_annotation(Parser *ps, const Expr *e)
+{
+    for (uint32_t i = token_at(ps, e->off); i < ps->ntoks && ps->toks[i].start < e->end; i++) {
+        const PyToken *t = &ps->toks[i];
+        if (t->kind != PYTOK_NAME || t->kw != PYKW_NONE)
+            continue;
+        if (i > 0 && ps->toks[i - 1].kind == PYTOK_OP && ps->toks[i - 1].op == PYOP_DOT)
+            continue;
+        Expr n = {.kind = E_NAME, .site = -1, .func = -1,
+                  .text = pp_intern(ps, ps->u->src + t->start, t->end - t->start)};
+        pp_resolve_name(ps, &n);
+        uint32_t j = i + 1;
+        while (j + 1 < ps->ntoks && ps->toks[j].kind == PYTOK_OP && ps->toks[j].op == PYOP_DOT &&
+               ps->toks[j + 1].kind == PYTOK_NAME) {
+            Str attr = pp_intern(ps, ps->u->src + ps->toks[j + 1].start,
+                                 ps->toks[j + 1].end - ps->toks[j + 1].start);
+            n.resolved = str_join(ps->a, n.resolved, ".", attr);
+            j += 2;
+        }
+        if (n.from_import && !is_wrapper_type(n.resolved))
+            return n.resolved;
+    }
+    return STR_NULL;
+}
+
+Str pp_resolve_annotation(Parser *ps, const Expr *e)
+{
+    if ((e->kind == E_NAME || e->kind == E_DOTTED) && e->from_import)
+        return e->resolved;
+    if (e->kind == E_SUBSCRIPT || e->kind == E_OTHER)
+        return scan_annotation(ps, e);
+    return STR_NULL;
+}
+
+/* ---- end of file ------------------------------------------------------------------------ */
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    const char *x = ((const Str *)a)->ptr, *y = ((const Str *)b)->ptr;
+    return (x > y) - (x < y);
+}
+
+void pp_finish_scopes(Parser *ps)
+{
+    Unit *u = ps->u;
+    qsort(ps->bound.contents, ps->bound.size, sizeof(Str), cmp_ptr);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ps->bound.size; i++)
+        if (n == 0 || ps->bound.contents[i].ptr != ps->bound.contents[n - 1].ptr)
+            ps->bound.contents[n++] = ps->bound.contents[i];
+    u->nbound = n;
+    u->bound_names = ARENA_ARRAY(ps->a, Str, n ? n : 1);
+    memcpy(u->bound_names, ps->bound.contents, sizeof(Str) * n);
+    /* A name the file never binds is taken as the module of that name (SPEC.md);
+     * one it binds (a def, an assignment, a parameter) is local. */
+    for (uint32_t i = 0; i < ps->sites.size; i++) {
+        Site *s = vec_at(&ps->sites, i);
+        if ((s->kind != SITE_CALL && s->kind != SITE_WITH) ||
+            (s->flags & (SITE_F_RESOLVED | SITE_F_SELF)))
+            continue;
+        Str r = s->resolved.len ? s->resolved : s->text;
+        int32_t dot = str_find(r, '.');
+        Str root = strpool_intern(&u->names, str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot));
+        if (unit_binds(u, root))
+            s->flags |= SITE_F_ROOT_LOCAL;
+    }
+}
