@@ -47,6 +47,11 @@ typedef struct Rule {
     void *bound;           /* engine parameters after chk_registry_bind (run arena) */
     const void *engine;    /* the CheckEngine, set by chk_registry_bind */
     bool enabled;          /* after --select/--ignore */
+    bool default_enabled;  /* `enabled-by-default` (true unless the pack says false): a
+                              false rule runs only when an id, prefix or name selects it */
+    const YNode **extends; /* `extend: <id>` entries of later packs, in load order: each a
+                              MAP whose engine keys (e.g. `calls`) add to this rule's own */
+    uint32_t nextends;
     uint32_t index;        /* position in RuleSet.rules (SARIF ruleIndex among all rules) */
 } Rule;
 
@@ -84,9 +89,16 @@ void rules_apply_selection(RuleSet *rs, const char *const *select, const char *c
 uint32_t rules_pack_tables(const RuleSet *rs, Lang lang, const char *key, const YNode **out,
                            uint32_t max);
 const char *rules_severity_name(Severity s);
+/* Whether key is rule metadata read by the loader (`id`, `name`, `check`,
+ * `severity`, `message`, `fix`, `rationale`, `example`, `aliases`, `source`,
+ * `tags`, `precision`, `help-uri`, `enabled-by-default`, `extend`) rather than an
+ * engine parameter. Engines skip these when they reject unknown keys. */
+bool rules_is_meta_key(const char *key);
+/* The metadata keys, NULL-terminated (for "did you mean" hints). */
+const char *const *rules_meta_keys(void);
 bool rules_parse_severity(const char *s, Severity *out);
 
-/* Generated at build time from rules/*.yaml (see CMakeLists.txt). */
+/* Generated at build time from the YAML files in rules/ (see CMakeLists.txt). */
 typedef struct EmbeddedPack {
     const char *name; /* file name, `python-asyncio.yaml` */
     const char *text;
