@@ -557,6 +557,74 @@ static void test_rep_sarif_is_deterministic(void **state)
     free(two);
 }
 
+/* The same driver mapping over rules from the real loader (rules_load_text). */
+static const char pack[] = "pack: test-pack\n"
+                           "language: python\n"
+                           "rules:\n"
+                           "  - id: AL101\n"
+                           "    name: blocking-sleep\n"
+                           "    check: blocking-call\n"
+                           "    severity: error\n"
+                           "    precision: very-high\n"
+                           "    message: \"`{callee}` blocks\"\n"
+                           "    aliases: [ASYNC251]\n"
+                           "    tags: [async, blocking]\n"
+                           "    rationale: >\n"
+                           "      Sleeping blocks the loop. Really.\n"
+                           "    example:\n"
+                           "      bad: |\n"
+                           "        time.sleep(1)\n"
+                           "      good: |\n"
+                           "        await asyncio.sleep(1)\n"
+                           "  - id: AL102\n"
+                           "    name: blocking-http\n"
+                           "    check: blocking-call\n"
+                           "    severity: warning\n"
+                           "    message: \"`{callee}` blocks\"\n"
+                           "    rationale: HTTP blocks too.\n"
+                           "    example:\n"
+                           "      bad: requests.get(u)\n"
+                           "      good: await client.get(u)\n";
+
+static void test_rep_sarif_rules_from_loaded_pack(void **state)
+{
+    RuleSet *rs = rules_set_new();
+    Diag d;
+    diag_init(&d);
+    bool loaded = rules_load_text(rs, "test-pack.yaml", pack, sizeof pack - 1, false, &d);
+    diag_print(&d, stderr);
+    assert_true(loaded);
+    const char *ignore[] = {"AL102", NULL};
+    rules_apply_selection(rs, NULL, NULL, ignore);
+    Finding f = {.rule = rules_find(rs, "AL101"),
+                 .path = "a.py",
+                 .line = 2,
+                 .col = 5,
+                 .end_line = 2,
+                 .end_col = 18,
+                 .message = "`time.sleep` blocks"};
+    assert_non_null(f.rule);
+    RepContext ctx;
+    rep_context_init(&ctx);
+    ctx.rules = rs;
+    json_t *v = sarif_of(&f, 1, &ctx);
+    json_t *run = json_array_get(json_object_get(v, "runs"), 0);
+    json_t *rules =
+        json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+    assert_int_equal(json_array_size(rules), 1); /* AL102 ignored */
+    assert_string_equal(jpath_str(rules, "0.shortDescription.text"), "Sleeping blocks the loop.");
+    assert_string_equal(jpath_str(rules, "0.properties.precision"), "very-high");
+    assert_non_null(strstr(jpath_str(rules, "0.help.markdown"),
+                           "**Good**\n\n```python\nawait asyncio.sleep(1)\n```"));
+    assert_non_null(strstr(jpath_str(rules, "0.help.text"), "ASYNC251"));
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(json_object_get(run, "results"), 0), "ruleIndex")),
+                     0);
+    json_decref(v);
+    diag_free(&d);
+    rules_set_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -576,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_rep_sarif_results),
         cmocka_unit_test(test_rep_sarif_notifications_and_absolute_uris),
         cmocka_unit_test(test_rep_sarif_is_deterministic),
+        cmocka_unit_test(test_rep_sarif_rules_from_loaded_pack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
