@@ -123,38 +123,50 @@ static char *put_squeezed(char *p, const char *s)
     return p;
 }
 
+/* The parts of the normalised key, in order; the last one is whitespace-squeezed. */
+static void key_parts(const Finding *f, const char *parts[4])
+{
+    parts[0] = rule_id(f) ? rule_id(f) : "";
+    parts[1] = finding_norm_path(f->path);
+    parts[2] = f->function ? f->function : "";
+    const char *text = f->key && *f->key ? f->key : f->snippet;
+    parts[3] = text && *text ? text : f->message ? f->message : "";
+}
+
 char *finding_norm_key(Arena *a, const Finding *f)
 {
-    const char *id = rule_id(f) ? rule_id(f) : "";
-    const char *path = finding_norm_path(f->path);
-    const char *fn = f->function ? f->function : "";
-    const char *text = f->key && *f->key ? f->key : f->snippet;
-    if (!text || !*text)
-        text = f->message ? f->message : "";
-    size_t n = strlen(id) + strlen(path) + strlen(fn) + strlen(text) + 4;
+    const char *parts[4];
+    key_parts(f, parts);
+    size_t n = strlen(parts[0]) + strlen(parts[1]) + strlen(parts[2]) + strlen(parts[3]) + 4;
     char *buf = arena_alloc(a, n), *p = buf;
-    p = stpcpy(p, id);
-    *p++ = '\x1f';
-    p = stpcpy(p, path);
-    *p++ = '\x1f';
-    p = stpcpy(p, fn);
-    *p++ = '\x1f';
-    p = put_squeezed(p, text);
+    for (int i = 0; i < 3; i++) {
+        p = stpcpy(p, parts[i]);
+        *p++ = '\x1f';
+    }
+    p = put_squeezed(p, parts[3]);
     *p = '\0';
     return buf;
 }
 
+#define FNV64_BASIS 0xcbf29ce484222325ull
+#define FNV64_PRIME 0x100000001b3ull
+
+/* Hashes the same bytes finding_norm_key would build, without building them:
+ * this runs once per finding per report. */
 void finding_key_hash(const Finding *f, char out[FINDING_HASH_HEX + 1])
 {
-    Arena a;
-    arena_init(&a);
-    const unsigned char *s = (const unsigned char *)finding_norm_key(&a, f);
-    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 offset basis */
-    for (; *s; s++) {
-        h ^= *s;
-        h *= 0x100000001b3ull; /* FNV-1a 64 prime */
+    const char *parts[4];
+    key_parts(f, parts);
+    uint64_t h = FNV64_BASIS;
+    for (int i = 0; i < 4; i++) {
+        for (const unsigned char *s = (const unsigned char *)parts[i]; *s; s++) {
+            if (i == 3 && is_space((char)*s))
+                continue;
+            h = (h ^ *s) * FNV64_PRIME;
+        }
+        if (i < 3)
+            h = (h ^ 0x1f) * FNV64_PRIME;
     }
-    arena_free(&a);
     snprintf(out, FINDING_HASH_HEX + 1, "%016llx", (unsigned long long)h);
 }
 

@@ -164,6 +164,29 @@ static void test_finding_norm_key_prefers_check_key_and_tolerates_nulls(void **s
     arena_free(&a);
 }
 
+/* Reference FNV-1a 64 (http://www.isthe.com/chongo/tech/comp/fnv/). */
+static uint64_t fnv1a64(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+static void test_finding_key_hash_is_fnv1a64_of_norm_key(void **state)
+{
+    assert_true(fnv1a64("a") == 0xaf63dc4c8601ec8cull); /* published test vector */
+    Arena a;
+    arena_init(&a);
+    Finding f = mk("./pkg/m\xc3\xa9.py", 4, 2, &rule_b, "msg");
+    f.snippet = " \tasyncio.create_task( job() )\r";
+    char h[FINDING_HASH_HEX + 1], want[FINDING_HASH_HEX + 1];
+    finding_key_hash(&f, h);
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)fnv1a64(finding_norm_key(&a, &f)));
+    assert_string_equal(h, want);
+    arena_free(&a);
+}
+
 static void test_finding_fingerprints_number_repeats_in_order(void **state)
 {
     Arena a;
@@ -205,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_finding_key_hash_survives_line_shift),
         cmocka_unit_test(test_finding_key_hash_changes_with_content),
         cmocka_unit_test(test_finding_norm_key_prefers_check_key_and_tolerates_nulls),
+        cmocka_unit_test(test_finding_key_hash_is_fnv1a64_of_norm_key),
         cmocka_unit_test(test_finding_fingerprints_number_repeats_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
