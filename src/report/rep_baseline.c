@@ -133,7 +133,7 @@ static bool load_root(Baseline *b, json_t *root, const char *path, Diag *d)
     return true;
 }
 
-bool rep_baseline_load(Baseline *b, const char *path, Diag *d)
+static bool load_file(Baseline *b, const char *path, Diag *d)
 {
     char *buf;
     size_t len;
@@ -151,4 +151,14 @@ bool rep_baseline_load(Baseline *b, const char *path, Diag *d)
     bool ok = load_root(b, root, path, d);
     json_decref(root);
     return ok;
+}
+
+bool rep_baseline_load(Baseline *b, const char *path, Diag *d)
+{
+    baseline_init(b);
+    if (load_file(b, path, d))
+        return true;
+    baseline_free(b); /* nothing half-loaded survives; b is empty and valid */
+    baseline_init(b);
+    return false;
 }

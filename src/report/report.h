@@ -88,9 +88,10 @@ bool rep_baseline_write(FILE *out, Baseline *b);
 /* Builds a baseline of items[0..n) and writes it to path atomically. Reports a
  * failure to d and returns false. */
 bool rep_baseline_save(const char *path, const Finding *items, uint32_t n, Diag *d);
-/* Reads a baseline file into b (initialised by the caller). On any problem
- * (unreadable, not JSON, wrong version, missing or mistyped field) reports
- * `path[:line:col]: error: baseline: ...` to d and returns false: exit code 2. */
+/* Initialises b and reads a baseline file into it. On any problem (unreadable,
+ * not JSON, wrong version, missing or mistyped field) reports
+ * `path[:line:col]: error: baseline: ...` to d and returns false (exit code 2);
+ * b is then empty. Either way the caller releases b with baseline_free. */
 bool rep_baseline_load(Baseline *b, const char *path, Diag *d);
 
 #endif

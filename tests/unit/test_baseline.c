@@ -71,7 +71,6 @@ static void load_ok(Baseline *b, const char *path)
 {
     Diag d;
     diag_init(&d);
-    baseline_init(b);
     assert_true(rep_baseline_load(b, path, &d));
     assert_int_equal(d.msgs.size, 0);
     diag_free(&d);
@@ -192,8 +191,8 @@ static void expect_bad(Tmp *t, const char *text, const char *needle, uint32_t li
     Diag d;
     diag_init(&d);
     Baseline b;
-    baseline_init(&b);
     assert_false(rep_baseline_load(&b, t->path, &d));
+    assert_int_equal(b.entries.size, 0); /* nothing half-loaded */
     assert_int_equal(d.msgs.size, 1);
     assert_string_equal(d.msgs.contents[0].path, t->path);
     assert_int_equal(d.msgs.contents[0].line, line);
@@ -218,11 +217,13 @@ static void test_baseline_bad_files_are_diagnosed(void **state)
     const char *badfn = "{\"version\": 1, \"entries\": [{\"rule\": \"AL101\", \"path\": \"a.py\","
                         " \"key\": \"0123456789abcdef\", \"count\": 1, \"function\": 3}]}";
     expect_bad(t, badfn, "'function'", 0);
+    const char *second = "{\"version\": 1, \"entries\": [{\"rule\": \"AL101\", \"path\": \"a.py\","
+                         " \"key\": \"0123456789abcdef\", \"count\": 1}, {\"rule\": \"AL1\"}]}";
+    expect_bad(t, second, "entry 2", 0);
     unlink(t->path);
     Diag d;
     diag_init(&d);
     Baseline b;
-    baseline_init(&b);
     assert_false(rep_baseline_load(&b, t->path, &d));
     assert_string_equal(d.msgs.contents[0].path, t->path);
     baseline_free(&b);
