@@ -1,10 +1,12 @@
 /* Check engines and their registry (DESIGN.md 6). A rule in a pack names its
- * engine with `check:`; chk_registry_bind resolves every rule of a RuleSet to an
+ * engine with `check:`; chk_env_new resolves every rule of a RuleSet to an
  * engine and lets the engine validate and compile its parameters (errors point
- * into the YAML). Engines run in two phases:
+ * into the YAML), then builds the shared call-pattern index. Engines run in
+ * three steps:
  *   run_unit    - per file, on a worker thread, while the Unit is alive;
- *   run_project - once, after every file is summarised into the Project.
- * Both only read their inputs and append to the sink they are given. */
+ *   summarise   - per file, right after: facts for the Project (ProjectFile);
+ *   run_project - once, after every file is summarised and linked.
+ * All of them only read their inputs and append to what they are given. */
 #ifndef LINT_CHECKS_REGISTRY_H
 #define LINT_CHECKS_REGISTRY_H
 
@@ -14,32 +16,60 @@
 #include "../model/model.h"
 #include "../model/project.h"
 #include "../rules/rules.h"
+#include "callindex.h"
 #include "finding.h"
+
+/* What engines see of the run: the rules and indexes built from them. Immutable
+ * after chk_env_new, shared by every worker. */
+typedef struct ChkEnv ChkEnv;
+struct ChkEnv {
+    RuleSet *rs;
+    CallIndex calls[2];      /* per Lang: `calls:` patterns of every enabled rule */
+    CallIndex offloads[2];   /* per Lang: pack-level `offloads` */
+};
 
 typedef struct CheckEngine {
     const char *name;
     /* Validates rule->node's engine keys and stores compiled params in rule->bound
      * (allocated from `a`, the RuleSet's arena). Unknown keys are errors. */
     bool (*bind)(Rule *rule, const RuleSet *rs, Arena *a, Diag *d);
+    /* Adds the rule's call patterns to env->calls (owner = the rule); may be NULL.
+     * Returns false on a pattern error (reported). */
+    bool (*index)(const Rule *rule, ChkEnv *env, Diag *d);
+    /* Called once per call site that matches one of the rule's patterns (and no
+     * exclude), during the shared call pass of chk_run_unit; may be NULL. */
+    void (*on_call)(const Rule *rule, const ChkEnv *env, const Unit *u, const Site *site,
+                    Str name, FindingSink *sink, ProjectFile *pf);
     /* Per-file pass; may be NULL. */
-    void (*run_unit)(const Rule *rule, const RuleSet *rs, const Unit *u, FindingSink *sink);
-    /* Per-file summary contribution for the Project (e.g. "this function blocks");
-     * may be NULL. Called after run_unit, before the Unit is freed. */
-    void (*summarise)(const Rule *rule, const RuleSet *rs, const Unit *u, ProjectFile *pf);
-    /* Whole-run pass over the Project; may be NULL. */
-    void (*run_project)(const Rule *rule, const RuleSet *rs, const Project *p, FindingSink *sink);
+    void (*run_unit)(const Rule *rule, const ChkEnv *env, const Unit *u, FindingSink *sink);
+    /* Per-file facts for the Project; may be NULL. Called after run_unit, before
+     * the Unit is freed. */
+    void (*summarise)(const Rule *rule, const ChkEnv *env, const Unit *u, ProjectFile *pf);
+    /* Whole-run pass over the linked Project; may be NULL. */
+    void (*run_project)(const Rule *rule, const ChkEnv *env, const Project *p, FindingSink *sink);
 } CheckEngine;
 
-/* Binds every rule of rs. Reports each problem (unknown check with a "did you
- * mean", bad parameter) to d and returns false if any; the RuleSet is then unusable. */
-bool chk_registry_bind(RuleSet *rs, Diag *d);
+/* Binds every rule of rs (enabled or not, so errors in a pack are never hidden
+ * by --select) and builds the indexes. Reports each problem (unknown check with
+ * a "did you mean", bad parameter) to d; returns NULL if there was any. The env
+ * borrows rs; free it with chk_env_free before rules_set_free. */
+ChkEnv *chk_env_new(RuleSet *rs, Diag *d);
+void chk_env_free(ChkEnv *env);
 const CheckEngine *chk_registry_find(const char *name);
 /* Names of all engines, NULL-terminated. */
 const char *const *chk_registry_names(void);
 
-/* Runs every enabled rule's run_unit and summarise for one file. */
-void chk_run_unit(const RuleSet *rs, const Unit *u, FindingSink *sink, ProjectFile *pf);
+/* Whether the call site is (an argument of an argument of ...) an offload call
+ * such as `asyncio.to_thread(...)`: it then runs elsewhere. */
+bool chk_is_offloaded(const ChkEnv *env, const Unit *u, const Site *site);
+/* The name a call site matches patterns by: its resolved callee, or empty when
+ * its root is a local binding (a parameter, a local def) that shadows a module. */
+Str chk_call_name(const Unit *u, const Site *site);
+
+/* Runs the shared call pass (on_call) and every enabled rule's run_unit and
+ * summarise for one file. */
+void chk_run_unit(const ChkEnv *env, const Unit *u, FindingSink *sink, ProjectFile *pf);
 /* Runs every enabled rule's run_project. */
-void chk_run_project(const RuleSet *rs, const Project *p, FindingSink *sink);
+void chk_run_project(const ChkEnv *env, const Project *p, FindingSink *sink);
 
 #endif

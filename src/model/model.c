@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../base/xalloc.h"
 
@@ -76,4 +77,17 @@ const char *model_use_name(Use use)
         "context",   "async-context", "receiver", "element",  "iterated", "operand",
     };
     return (unsigned)use < sizeof names / sizeof *names ? names[use] : "?";
+}
+
+uint32_t model_context_parse(const char *name)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } ctx[] = {{"async", CTX_ASYNC}, {"loop", CTX_LOOP}, {"threadpool", CTX_THREADPOOL},
+               {"signal", CTX_SIGNAL}};
+    for (size_t i = 0; i < sizeof ctx / sizeof *ctx; i++)
+        if (strcmp(ctx[i].name, name) == 0)
+            return ctx[i].bit;
+    return 0;
 }

@@ -15,6 +15,16 @@
 
 typedef enum { LANG_PYTHON, LANG_C } Lang;
 
+/* Where a function's body runs (DESIGN.md "Context rules"); a bit set. */
+enum {
+    CTX_ASYNC = 1u << 0,      /* Python: the body of an `async def` */
+    CTX_LOOP = 1u << 1,       /* C: a callback run on an event-loop thread */
+    CTX_THREADPOOL = 1u << 2, /* C: runs on a worker thread (blocking is fine) */
+    CTX_SIGNAL = 1u << 3,     /* C: a signal handler */
+};
+/* `async`, `loop`, `threadpool`, `signal` -> CTX_* bit, 0 if unknown. */
+uint32_t model_context_parse(const char *name);
+
 typedef enum {
     FN_MODULE, /* module body (Python) / file scope (C); always Function 0 */
     FN_DEF,    /* def, async def, C function */
@@ -145,7 +155,8 @@ typedef struct Site {
     /* How the value is used (CALL, LOOP(COMP), USE). */
     Use use;
     Str use_name;       /* BOUND: target name; RECEIVER: attribute name; STORED: target text */
-    int32_t parent;     /* ARGUMENT/ELEMENT: the site it belongs to, else -1 */
+    int32_t parent;     /* ARGUMENT/ELEMENT: the site it belongs to; WITH: the call that
+                           made the context manager; LOOP(while): see SITE_F_SLEEP_ONLY */
     uint32_t arg_index; /* ARGUMENT: position among Site.args of parent */
 
     /* LOOP */

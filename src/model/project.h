@@ -67,6 +67,14 @@ enum {
     PC_REGISTERED = 1u << 7,   /* C: passed as a callback (the callee is registered) */
 };
 
+/* A C callback registration: `func` is passed to `via` and runs in `context`. */
+typedef struct ProjectReg {
+    const char *func;
+    uint32_t context;        /* CTX_* bit */
+    const char *via;         /* the registrar (`uv_timer_start`, `sigaction`) */
+    uint32_t line, col;
+} ProjectReg;
+
 typedef struct ProjectFile {
     Arena arena;             /* owns everything of this file's summary */
     const char *path;
@@ -75,8 +83,7 @@ typedef struct ProjectFile {
     Vec(ProjectFunc) funcs;
     Vec(ProjectCall) calls;
     /* C: callback registrations found in this file: function name -> context */
-    Vec(struct ProjectReg { const char *func; uint32_t context; const char *via;
-                            uint32_t line, col; }) regs;
+    Vec(ProjectReg) regs;
 } ProjectFile;
 
 typedef struct ProjectRef {
@@ -92,8 +99,13 @@ typedef struct Project {
     uint32_t cap;
 } Project;
 
+/* An empty summary for `path`; set pf->module (in pf->arena) before
+ * project_file_from_unit if the file has a module name. */
 void project_file_init(ProjectFile *pf, const char *path, Lang lang);
 void project_file_free(ProjectFile *pf);
+/* One ProjectFunc per Function of u, in the same order (index i summarises
+ * u->funcs[i]), with module-qualified names. Everything is copied into pf->arena. */
+void project_file_from_unit(ProjectFile *pf, const Unit *u);
 
 void project_init(Project *p);
 void project_free(Project *p);

@@ -1,0 +1,211 @@
+/* `asynclint check`: the hallway of DESIGN.md end to end. Discover the files,
+ * load the rule packs, analyse every file on the worker pool (parse -> Unit ->
+ * per-file checks -> summary; the Unit is freed right there, so memory stays
+ * bounded), link the Project and run the whole-run checks, then filter
+ * (per-path config, suppressions, baseline), sort and report. Output is
+ * identical for any -j: per-file results land in per-index slots and are merged
+ * in path order before sorting. */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/file.h"
+#include "../base/pool.h"
+#include "../base/xalloc.h"
+#include "../findings/baseline.h"
+#include "../findings/findings.h"
+#include "../findings/suppress.h"
+#include "frontend.h"
+
+typedef struct FileResult {
+    FindingSink sink;
+    ProjectFile pf;
+    SuppFile *supp;  /* in pf.arena */
+    Diag diag;
+} FileResult;
+
+typedef struct Analysis {
+    const AppFile *files;
+    uint32_t nfiles;
+    const ChkEnv *env;
+    AppFrontends *fronts;
+    const char *stdin_src;  /* --stdin-filename: the one file's source */
+    size_t stdin_len;
+    FileResult *results;
+    Project project;
+    ProjectFile **pfs;
+    FindingSink whole;      /* findings of the whole-run checks */
+} Analysis;
+
+/* ---- per file (worker threads) -------------------------------------------------------- */
+
+static void analyse_file(void *ctx, size_t i, unsigned worker)
+{
+    Analysis *an = ctx;
+    const AppFile *f = &an->files[i];
+    FileResult *r = &an->results[i];
+    chk_sink_init(&r->sink);
+    diag_init(&r->diag);
+    project_file_init(&r->pf, f->path, f->lang);
+    char *buf = NULL;
+    size_t len = an->stdin_len;
+    const char *src = an->stdin_src;
+    if (!src) {
+        if (!file_read_all(f->path, &buf, &len, &r->diag))
+            return;
+        src = buf;
+    }
+    Unit *u = app_frontend_parse(an->fronts, worker, f, src, len, &r->diag);
+    if (u) {
+        r->pf.module = app_module_name(&r->pf.arena, f->path, f->lang);
+        project_file_from_unit(&r->pf, u);
+        chk_run_unit(an->env, u, &r->sink, &r->pf);
+        r->supp = supp_file_build(&r->pf.arena, u);
+        unit_free(u);
+    }
+    xfree(buf);
+}
+
+static void analyse(Analysis *an, unsigned jobs)
+{
+    an->results = xcalloc(an->nfiles ? an->nfiles : 1, sizeof(FileResult));
+    unsigned workers = jobs ? jobs : pool_default_threads();
+    pool_run(an->nfiles, workers, analyse_file, an);
+    an->pfs = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->pfs);
+    for (uint32_t i = 0; i < an->nfiles; i++)
+        an->pfs[i] = &an->results[i].pf;
+    project_init(&an->project);
+    project_link(&an->project, an->pfs, an->nfiles);
+    chk_sink_init(&an->whole);
+    chk_run_project(an->env, &an->project, &an->whole);
+}
+
+static void analysis_free(Analysis *an)
+{
+    chk_sink_free(&an->whole);
+    project_free(&an->project);
+    for (uint32_t i = 0; i < an->nfiles; i++) {
+        chk_sink_free(&an->results[i].sink);
+        project_file_free(&an->results[i].pf);
+        diag_free(&an->results[i].diag);
+    }
+    xfree(an->results);
+    xfree(an->pfs);
+}
+
+/* ---- merging and filtering ------------------------------------------------------------------ */
+
+static int cmp_file_path(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const AppFile *)elem)->path);
+}
+
+/* Keeps the findings that the governing config enables for their path. */
+static uint32_t filter_config(const Analysis *an, const CfgOverrides *cli, Finding *items,
+                              uint32_t n)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const AppFile *f = an->nfiles == 1 ? an->files
+                                           : bsearch(items[i].path, an->files, an->nfiles,
+                                                     sizeof(AppFile), cmp_file_path);
+        const Config *c = f ? f->config : NULL;
+        if (c && (!cfg_rule_enabled(c, cli, items[i].rule) ||
+                  cfg_path_ignored(c, items[i].path, items[i].rule)))
+            continue;
+        items[k++] = items[i];
+    }
+    return k;
+}
+
+typedef Vec(Finding) FindingVec;
+
+static void append(FindingVec *all, const FindingSink *s)
+{
+    vec_reserve(all, all->size + s->items.size);
+    for (uint32_t i = 0; i < s->items.size; i++)
+        vec_push(all, s->items.contents[i]);
+}
+
+/* Applies --baseline: drops findings it lists and notes the stale entries. */
+static uint32_t apply_baseline(const AppOptions *opt, Finding *items, uint32_t n, Diag *d,
+                               bool *ok)
+{
+    if (!opt->baseline)
+        return n;
+    Baseline b;
+    if (!rep_baseline_load(&b, opt->baseline, d)) {
+        *ok = false;
+        return n;
+    }
+    uint32_t stale = 0;
+    n = baseline_filter(&b, items, n, &stale);
+    if (stale && !opt->quiet)
+        diag_report(d, DIAG_NOTE, opt->baseline, 0, 0,
+                    "%u baseline entr%s no longer match any finding (rewrite it with "
+                    "--write-baseline)", stale, stale == 1 ? "y" : "ies");
+    baseline_free(&b);
+    return n;
+}
+
+static bool fails(const AppCheckInput *in, const Finding *items, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const AppFile *f = bsearch(items[i].path, in->files, in->nfiles, sizeof(AppFile),
+                                   cmp_file_path);
+        const Config *c = f ? f->config : NULL;
+        if (!c || cfg_fails(c, items[i].rule->severity))
+            return true;
+    }
+    return false;
+}
+
+int app_check_run(const AppOptions *opt, const AppCheckInput *in)
+{
+    Analysis an = {.files = in->files, .nfiles = in->nfiles, .env = in->env,
+                   .stdin_src = in->stdin_src, .stdin_len = in->stdin_len};
+    an.fronts = app_frontends_new(opt, opt->jobs ? opt->jobs : pool_default_threads());
+    analyse(&an, opt->jobs);
+
+    FindingVec all;
+    vec_init(&all);
+    SuppTable supp;
+    supp_table_init(&supp);
+    for (uint32_t i = 0; i < an.nfiles; i++) {
+        diag_move(in->diag, &an.results[i].diag);
+        append(&all, &an.results[i].sink);
+        supp_table_add(&supp, an.results[i].supp);
+    }
+    append(&all, &an.whole);
+    uint32_t n = filter_config(&an, in->overrides, all.contents, all.size);
+    uint32_t suppressed = 0;
+    n = supp_filter(&supp, all.contents, n, &suppressed);
+    finding_sort(all.contents, n);
+    n = finding_dedupe(all.contents, n);
+
+    int rc = 0;
+    bool ok = true;
+    if (opt->write_baseline) {
+        ok = rep_baseline_save(opt->write_baseline, all.contents, n, in->diag);
+        if (ok && !opt->quiet)
+            fprintf(stderr, "asynclint: wrote %u finding%s to baseline %s\n", n, n == 1 ? "" : "s",
+                    opt->write_baseline);
+    } else {
+        n = apply_baseline(opt, all.contents, n, in->diag, &ok);
+    }
+    diag_print(in->diag, stderr);
+    if (!ok)
+        rc = 2;
+    else if (!opt->write_baseline && !in->report(in->report_ctx, all.contents, n))
+        rc = 3;
+    else if (!opt->write_baseline && !opt->exit_zero && fails(in, all.contents, n))
+        rc = 1;
+
+    supp_table_free(&supp);
+    vec_free(&all);
+    analysis_free(&an);
+    app_frontends_free(an.fronts);
+    return rc;
+}

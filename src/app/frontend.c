@@ -1,0 +1,125 @@
+/* Frontend dispatch and module naming (see frontend.h). */
+#include "frontend.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../base/xalloc.h"
+#include "../lang/c/cfront.h"
+#include "../lang/python/pyparse.h"
+
+struct AppFrontends {
+    CfrontOptions copts;
+    const char *extra[4];
+    pthread_mutex_t lock;   /* guards the lazy creation of `shared` */
+    CfrontShared *shared;
+    Diag shared_diag;       /* compile-database problems, reported once */
+    CfrontCtx **ctx;        /* per worker */
+    unsigned workers;
+};
+
+AppFrontends *app_frontends_new(const AppOptions *opt, unsigned workers)
+{
+    AppFrontends *fe = xcalloc(1, sizeof *fe);
+    fe->copts.compdb = opt->compile_commands ? opt->compile_commands : opt->build_dir;
+    fe->workers = workers ? workers : 1;
+    fe->ctx = xcalloc(fe->workers, sizeof *fe->ctx);
+    pthread_mutex_init(&fe->lock, NULL);
+    diag_init(&fe->shared_diag);
+    return fe;
+}
+
+void app_frontends_free(AppFrontends *fe)
+{
+    if (!fe)
+        return;
+    for (unsigned i = 0; i < fe->workers; i++)
+        if (fe->ctx[i])
+            cfront_ctx_free(fe->ctx[i]);
+    if (fe->shared)
+        cfront_shared_free(fe->shared);
+    diag_free(&fe->shared_diag);
+    pthread_mutex_destroy(&fe->lock);
+    xfree(fe->ctx);
+    xfree(fe);
+}
+
+static CfrontCtx *c_context(AppFrontends *fe, unsigned worker, Diag *d)
+{
+    if (worker >= fe->workers)
+        return NULL;
+    if (!fe->ctx[worker]) {
+        pthread_mutex_lock(&fe->lock);
+        if (!fe->shared) {
+            fe->shared = cfront_shared_new(&fe->copts, d);
+        }
+        pthread_mutex_unlock(&fe->lock);
+        if (!fe->shared)
+            return NULL;
+        fe->ctx[worker] = cfront_ctx_new(fe->shared);
+    }
+    return fe->ctx[worker];
+}
+
+Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, const char *src,
+                         size_t len, Diag *d)
+{
+    if (len > UINT32_MAX - 1) {
+        diag_report(d, DIAG_ERROR, f->path, 0, 0, "file too large; skipped");
+        return NULL;
+    }
+    if (f->lang == LANG_PYTHON)
+        return pyparse_unit(f->path, src, (uint32_t)len, d);
+    CfrontCtx *ctx = c_context(fe, worker, d);
+    return ctx ? cfront_parse(ctx, f->path, src, len, d) : NULL;
+}
+
+static bool has_init(const char *dir, size_t n)
+{
+    char buf[4096];
+    if (n + 13 >= sizeof buf)
+        return false;
+    memcpy(buf, dir, n);
+    memcpy(buf + n, n ? "/__init__.py" : "__init__.py", n ? 13 : 12);
+    struct stat st;
+    return stat(buf, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *app_module_name(Arena *a, const char *path, Lang lang)
+{
+    if (lang != LANG_PYTHON)
+        return NULL;
+    size_t len = strlen(path);
+    size_t stem = len;
+    if (len > 3 && strcmp(path + len - 3, ".py") == 0)
+        stem = len - 3;
+    else if (len > 4 && strcmp(path + len - 4, ".pyi") == 0)
+        stem = len - 4;
+    /* Walk up while the directory is a package (has __init__.py). */
+    size_t start = stem;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    size_t root = start; /* module path begins at path[root] */
+    while (root > 0) {
+        size_t dir_end = root - 1; /* the '/' before */
+        if (!has_init(path, dir_end))
+            break;
+        size_t s = dir_end;
+        while (s > 0 && path[s - 1] != '/')
+            s--;
+        root = s;
+    }
+    if (stem - root >= 4 && strncmp(path + root, "src/", 4) == 0)
+        root += 4;
+    char *m = arena_strndup(a, path + root, stem - root);
+    for (char *p = m; *p; p++)
+        if (*p == '/')
+            *p = '.';
+    size_t ml = strlen(m);
+    if (ml >= 9 && strcmp(m + ml - 9, ".__init__") == 0)
+        m[ml - 9] = '\0';
+    else if (strcmp(m, "__init__") == 0)
+        m[0] = '\0';
+    return m;
+}

@@ -1,0 +1,200 @@
+/* Call-name pattern index (see callindex.h). Lookup of a name `a.b.c` probes the
+ * exact table with `a.b.c`, the prefix table with `a`, `a.b` (and `a.b.c`, so
+ * `requests.*` matches nothing but names under requests), and the suffix table
+ * with `c`, `b.c`. */
+#include "callindex.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xalloc.h"
+
+static bool is_pattern_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '*' || (unsigned char)c >= 0x80;
+}
+
+static bool parse_text(const YNode *n, const char *s, Arena *a, Diag *d, CallPattern *out)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++)
+        if (!is_pattern_char(s[i]))
+            return ynode_error(d, n, "invalid call pattern '%s': expected a dotted name, "
+                                     "`prefix.*` or `*.suffix`", s);
+    out->text = s;
+    if (len > 2 && s[len - 1] == '*' && s[len - 2] == '.') {
+        out->kind = PAT_PREFIX;
+        out->key = str_make(s, len - 2);
+    } else if (len > 2 && s[0] == '*' && s[1] == '.') {
+        out->kind = PAT_SUFFIX;
+        out->key = str_make(s + 2, len - 2);
+    } else {
+        out->kind = PAT_EXACT;
+        out->key = str_make(s, len);
+    }
+    if (!out->key.len || str_find(out->key, '*') >= 0)
+        return ynode_error(d, n, "invalid call pattern '%s': `*` may only be a whole first or "
+                                 "last component", s);
+    (void)a;
+    return true;
+}
+
+bool chk_idx_parse(const YNode *n, Arena *a, Diag *d, CallPattern *out)
+{
+    memset(out, 0, sizeof *out);
+    out->arg = -1;
+    if (n->kind == YNODE_SCALAR)
+        return parse_text(n, n->scalar, a, d, out);
+    if (n->kind != YNODE_MAP)
+        return ynode_error(d, n, "expected a call pattern (a string or a map with 'call')");
+    const YNode *call = ynode_get(n, "call");
+    if (!call || call->kind != YNODE_SCALAR)
+        return ynode_error(d, n, "a call pattern map needs 'call: NAME'");
+    if (!parse_text(call, call->scalar, a, d, out))
+        return false;
+    for (uint32_t i = 0; i < n->count; i++) {
+        const char *k = n->keys[i];
+        const YNode *v = n->items[i];
+        if (strcmp(k, "call") == 0)
+            continue;
+        if (strcmp(k, "arg") == 0) {
+            char *end;
+            long idx = v->kind == YNODE_SCALAR ? strtol(v->scalar, &end, 10) : -1;
+            if (v->kind != YNODE_SCALAR || *end || idx < 0 || idx > 64)
+                return ynode_error(d, v, "'arg' must be an argument index from 0 to 64");
+            out->arg = (int32_t)idx;
+        } else if (strcmp(k, "is") == 0) {
+            if (!ynode_strings(v, a, d, &out->is, &out->nis))
+                return false;
+        } else if (strcmp(k, "not") == 0) {
+            if (!ynode_strings(v, a, d, &out->is_not, &out->nnot))
+                return false;
+        } else {
+            return ynode_error(d, n->key_nodes[i],
+                               "unknown key '%s' in a call pattern (expected call, arg, is, not)", k);
+        }
+    }
+    if ((out->nis || out->nnot) && out->arg < 0)
+        return ynode_error(d, n, "'is'/'not' need 'arg' (which argument to test)");
+    return true;
+}
+
+void chk_idx_add(CallIndex *ix, Arena *a, const CallPattern *p)
+{
+    if (ix->npats == ix->cap) {
+        uint32_t cap = ix->cap ? ix->cap * 2 : 64;
+        CallPattern *np = ARENA_ARRAY(a, CallPattern, cap);
+        if (ix->npats)
+            memcpy(np, ix->pats, sizeof(CallPattern) * ix->npats);
+        ix->pats = np;
+        ix->cap = cap;
+    }
+    ix->pats[ix->npats++] = *p;
+    ix->built = false;
+}
+
+void chk_idx_build(CallIndex *ix, Arena *a)
+{
+    uint32_t nb = 16;
+    while (nb < ix->npats * 2)
+        nb *= 2;
+    ix->nbuckets = nb;
+    for (int k = 0; k < 3; k++) {
+        ix->heads[k] = ARENA_ARRAY(a, uint32_t, nb);
+        memset(ix->heads[k], 0xff, sizeof(uint32_t) * nb);
+    }
+    ix->next = ARENA_ARRAY(a, uint32_t, ix->npats ? ix->npats : 1);
+    /* insert in reverse so chains list patterns in insertion order */
+    for (uint32_t i = ix->npats; i > 0; i--) {
+        const CallPattern *p = &ix->pats[i - 1];
+        uint32_t b = str_hash(p->key) & (nb - 1);
+        ix->next[i - 1] = ix->heads[p->kind][b];
+        ix->heads[p->kind][b] = i - 1;
+    }
+    ix->built = true;
+}
+
+/* The source text of argument i of site, trimmed. */
+static Str arg_text(const Unit *u, const Site *site, int32_t i)
+{
+    if (!site || i < 0 || (uint32_t)i >= site->nargs)
+        return STR_NULL;
+    const Arg *a = &site->args[i];
+    if (a->text.len)
+        return a->text;
+    uint32_t s = a->off, e = a->end;
+    while (s < e && (u->src[s] == ' ' || u->src[s] == '\t'))
+        s++;
+    while (e > s && (u->src[e - 1] == ' ' || u->src[e - 1] == '\t'))
+        e--;
+    return str_make(u->src + s, e - s);
+}
+
+static bool in_list(Str s, const char **list, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (str_eq_c(s, list[i]))
+            return true;
+    return false;
+}
+
+static bool condition_holds(const CallPattern *p, const Unit *u, const Site *site)
+{
+    if (p->arg < 0)
+        return true;
+    if (!site || (uint32_t)p->arg >= site->nargs)
+        return false;
+    Str t = arg_text(u, site, p->arg);
+    if (p->nis && !in_list(t, p->is, p->nis))
+        return false;
+    if (p->nnot && in_list(t, p->is_not, p->nnot))
+        return false;
+    return true;
+}
+
+/* Visits the chain of bucket `key` in table `kind`; false if fn asked to stop. */
+static bool probe(const CallIndex *ix, PatKind kind, Str key, const Unit *u, const Site *site,
+                  CallMatchFn fn, void *ctx)
+{
+    uint32_t b = str_hash(key) & (ix->nbuckets - 1);
+    for (uint32_t i = ix->heads[kind][b]; i != UINT32_MAX; i = ix->next[i]) {
+        const CallPattern *p = &ix->pats[i];
+        if (!str_eq(p->key, key) || !condition_holds(p, u, site))
+            continue;
+        if (!fn(ctx, p))
+            return false;
+    }
+    return true;
+}
+
+void chk_idx_match(const CallIndex *ix, Str name, const Unit *u, const Site *site, CallMatchFn fn,
+                   void *ctx)
+{
+    if (!ix->built || !ix->npats || !name.len)
+        return;
+    if (!probe(ix, PAT_EXACT, name, u, site, fn, ctx))
+        return;
+    for (uint32_t i = 0; i < name.len; i++)
+        if (name.ptr[i] == '.' && !probe(ix, PAT_PREFIX, str_make(name.ptr, i), u, site, fn, ctx))
+            return;
+    for (uint32_t i = name.len; i > 0; i--)
+        if (name.ptr[i - 1] == '.' &&
+            !probe(ix, PAT_SUFFIX, str_make(name.ptr + i, name.len - i), u, site, fn, ctx))
+            return;
+}
+
+static bool found(void *ctx, const CallPattern *p)
+{
+    if (p->exclude)
+        return true;
+    *(bool *)ctx = true;
+    return false;
+}
+
+bool chk_idx_any(const CallIndex *ix, Str name, const Unit *u, const Site *site)
+{
+    bool any = false;
+    chk_idx_match(ix, name, u, site, found, &any);
+    return any;
+}

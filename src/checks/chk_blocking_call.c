@@ -1,0 +1,168 @@
+/* Engine `blocking-call`: a call that matches the rule's `calls:` patterns, made
+ * in one of the rule's `contexts`, is a finding. In Python the context is local
+ * (the body of an `async def`), so findings are made during the file's call
+ * pass. In C the context of a function (loop callback, signal handler) is only
+ * known once every translation unit is linked, so the pass records a fact and
+ * run_project reports the facts of functions whose context matches. With
+ * `transitive: true` (the default) every match in a non-async function is also
+ * recorded for blocking-via-helper (AL109) to follow through the call graph.
+ *
+ * Parameters: contexts (list: async | loop | signal | threadpool), calls, exclude,
+ * transitive (bool). Message placeholders: {callee} {function} {args}. */
+#include <string.h>
+
+#include "params.h"
+#include "registry.h"
+
+typedef struct BlockingParams {
+    uint32_t contexts;  /* CTX_* bits */
+    bool transitive;
+} BlockingParams;
+
+static const char *const KEYS[] = {"contexts", "calls", "exclude", "transitive", NULL};
+
+static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
+{
+    (void)rs;
+    if (!chk_params_validate(r, KEYS, d))
+        return false;
+    BlockingParams *p = ARENA_NEW(a, BlockingParams);
+    p->transitive = true;
+    bool ok = chk_param_bool(r, "transitive", d, &p->transitive);
+    const YNode **items;
+    uint32_t n;
+    if (!chk_param_items(r, "contexts", a, d, &items, &n))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t bit = items[i]->kind == YNODE_SCALAR ? model_context_parse(items[i]->scalar) : 0;
+        if (!bit)
+            ok = ynode_error(d, items[i], "rule '%s': unknown context (expected async, loop, "
+                             "signal or threadpool)", r->id);
+        p->contexts |= bit;
+    }
+    if (!n)
+        ok = ynode_error(d, r->node, "rule '%s': check 'blocking-call' needs 'contexts'", r->id);
+    r->bound = p;
+    return ok;
+}
+
+static bool add_patterns(const Rule *r, ChkEnv *env, const char *key, bool exclude, Diag *d)
+{
+    Arena *a = &env->rs->arena;
+    const YNode **items;
+    uint32_t n;
+    if (!chk_param_items(r, key, a, d, &items, &n))
+        return false;
+    bool ok = true;
+    for (uint32_t i = 0; i < n; i++) {
+        CallPattern p;
+        if (!chk_idx_parse(items[i], a, d, &p)) {
+            ok = false;
+            continue;
+        }
+        p.owner = r;
+        p.exclude = exclude;
+        chk_idx_add(&env->calls[r->language], a, &p);
+    }
+    if (!exclude && !n)
+        ok = ynode_error(d, r->node, "rule '%s': check 'blocking-call' needs 'calls'", r->id);
+    return ok;
+}
+
+static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
+{
+    return add_patterns(r, env, "calls", false, d) & add_patterns(r, env, "exclude", true, d);
+}
+
+/* The text between the call's parentheses. */
+static const char *args_text(Arena *a, const Unit *u, const Site *s)
+{
+    if (!s->nargs)
+        return "";
+    uint32_t off = s->args[0].off, end = s->args[s->nargs - 1].end;
+    return end > off ? arena_strndup(a, u->src + off, end - off) : "";
+}
+
+/* `await asyncio.sleep(...)` is only a safe rewrite of a statement-level call,
+ * and only where every module the template names is imported under that name. */
+static bool fix_applies(const Unit *u, const Site *s, const char *tmpl)
+{
+    if (s->kind != SITE_CALL || s->use != USE_DISCARDED)
+        return false;
+    for (const char *p = tmpl; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_') || (p > tmpl && (p[-1] == '.' || p[-1] == '{')))
+            continue;
+        const char *q = p;
+        while ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '_')
+            q++;
+        if (*q == '.') {
+            bool imported = false;
+            for (uint32_t i = 0; i < u->nimports; i++)
+                if (u->imports[i].func == 0 && str_eq(u->imports[i].local, str_make(p, (uint32_t)(q - p))) &&
+                    str_eq(u->imports[i].qualified, str_make(p, (uint32_t)(q - p))))
+                    imported = true;
+            if (!imported)
+                return false;
+        }
+        p = q - 1;
+        if (!*q)
+            break;
+    }
+    return true;
+}
+
+static void report(const Rule *r, const Unit *u, const Site *s, Str name, FindingSink *sink)
+{
+    const Function *fn = &u->funcs[s->func];
+    char *callee = str_dup(&sink->arena, name);
+    char *func = str_dup(&sink->arena, fn->name);
+    const char *args = args_text(&sink->arena, u, s);
+    const char *vars[] = {"callee", callee, "function", func, "args", args, NULL};
+    Finding *f = chk_sink_add(sink, r, u, s->func, s->off, s->end,
+                              chk_format(&sink->arena, r->message, vars));
+    if (r->fix && fix_applies(u, s, r->fix)) {
+        Fix *fx = ARENA_NEW(&sink->arena, Fix);
+        fx->replacement = chk_format(&sink->arena, r->fix, vars);
+        fx->description = arena_printf(&sink->arena, "Replace with `%s`", fx->replacement);
+        fx->line = f->line;
+        fx->col = f->col;
+        fx->end_line = f->end_line;
+        fx->end_col = f->end_col;
+        f->fix = fx;
+    }
+}
+
+static void record_fact(const Rule *r, const Unit *u, const Site *s, Str name, ProjectFile *pf)
+{
+    if (!pf || (uint32_t)s->func >= pf->funcs.size)
+        return;
+    ProjectFact fact = {.rule = r, .callee = str_dup(&pf->arena, name)};
+    unit_pos(u, s->off, &fact.line, &fact.col);
+    unit_pos(u, s->end, &fact.end_line, &fact.end_col);
+    vec_push(&pf->funcs.contents[s->func].facts, fact);
+}
+
+static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site *s, Str name,
+                    FindingSink *sink, ProjectFile *pf)
+{
+    const BlockingParams *p = r->bound;
+    if (chk_is_offloaded(env, u, s))
+        return;
+    if (u->lang == LANG_PYTHON) {
+        if (unit_is_async_context(u, s->func)) {
+            if (p->contexts & CTX_ASYNC)
+                report(r, u, s, name, sink);
+        } else if (p->transitive) {
+            record_fact(r, u, s, name, pf);
+        }
+        return;
+    }
+    record_fact(r, u, s, name, pf); /* C: contexts are known after linking */
+}
+
+const CheckEngine chk_blocking_call_engine = {
+    .name = "blocking-call",
+    .bind = bind,
+    .index = index_rule,
+    .on_call = on_call,
+};

@@ -1,0 +1,224 @@
+/* The engine registry and the per-file / per-run drivers (see registry.h). The
+ * registry is a plain table of name -> engine; adding an engine is one line here
+ * and one file in src/checks/. */
+#include "registry.h"
+
+#include <string.h>
+
+#include "../base/xalloc.h"
+#include "params.h"
+
+extern const CheckEngine chk_blocking_call_engine;
+
+static const CheckEngine *const ENGINES[] = {
+    &chk_blocking_call_engine,
+};
+enum { NENGINES = sizeof ENGINES / sizeof *ENGINES };
+
+const CheckEngine *chk_registry_find(const char *name)
+{
+    for (size_t i = 0; i < NENGINES; i++)
+        if (strcmp(ENGINES[i]->name, name) == 0)
+            return ENGINES[i];
+    return NULL;
+}
+
+const char *const *chk_registry_names(void)
+{
+    static const char *names[NENGINES + 1];
+    for (size_t i = 0; i < NENGINES; i++)
+        names[i] = ENGINES[i]->name;
+    names[NENGINES] = NULL;
+    return names;
+}
+
+static bool bind_rule(Rule *r, RuleSet *rs, Diag *d)
+{
+    const CheckEngine *e = chk_registry_find(r->check);
+    const YNode *at = r->node ? ynode_get(r->node, "check") : NULL;
+    if (!e) {
+        const char *hint = chk_closest(r->check, chk_registry_names());
+        if (at && hint)
+            return ynode_error(d, at, "rule '%s': unknown check '%s' (did you mean '%s'?)", r->id,
+                               r->check, hint);
+        if (at)
+            return ynode_error(d, at, "rule '%s': unknown check '%s'", r->id, r->check);
+        diag_report(d, DIAG_ERROR, NULL, 0, 0, "rule '%s': unknown check '%s'", r->id, r->check);
+        return false;
+    }
+    r->engine = e;
+    return e->bind ? e->bind(r, rs, &rs->arena, d) : true;
+}
+
+static bool load_offloads(ChkEnv *env, Lang lang, Diag *d)
+{
+    const YNode *tables[64];
+    uint32_t n = rules_pack_tables(env->rs, lang, "offloads", tables, 64);
+    bool ok = true;
+    for (uint32_t t = 0; t < n && t < 64; t++) {
+        const YNode *list = tables[t];
+        uint32_t count = list->kind == YNODE_SEQ ? list->count : 1;
+        for (uint32_t i = 0; i < count; i++) {
+            const YNode *item = list->kind == YNODE_SEQ ? list->items[i] : list;
+            CallPattern p;
+            if (!chk_idx_parse(item, &env->rs->arena, d, &p)) {
+                ok = false;
+                continue;
+            }
+            chk_idx_add(&env->offloads[lang], &env->rs->arena, &p);
+        }
+    }
+    chk_idx_build(&env->offloads[lang], &env->rs->arena);
+    return ok;
+}
+
+ChkEnv *chk_env_new(RuleSet *rs, Diag *d)
+{
+    ChkEnv *env = xcalloc(1, sizeof *env);
+    env->rs = rs;
+    bool ok = true;
+    for (uint32_t i = 0; i < rs->nrules; i++)
+        ok &= bind_rule(rs->rules[i], rs, d);
+    for (uint32_t i = 0; ok && i < rs->nrules; i++) {
+        const Rule *r = rs->rules[i];
+        const CheckEngine *e = r->engine;
+        if (e->index)
+            ok &= e->index(r, env, d);
+    }
+    ok &= load_offloads(env, LANG_PYTHON, d) & load_offloads(env, LANG_C, d);
+    for (int l = 0; l < 2; l++)
+        chk_idx_build(&env->calls[l], &rs->arena);
+    if (!ok) {
+        xfree(env);
+        return NULL;
+    }
+    return env;
+}
+
+void chk_env_free(ChkEnv *env)
+{
+    xfree(env); /* indexes live in the RuleSet's arena */
+}
+
+Str chk_call_name(const Unit *u, const Site *site)
+{
+    (void)u;
+    if (site->flags & SITE_F_ROOT_LOCAL)
+        return STR_NULL;
+    return site->resolved.len ? site->resolved : site->text;
+}
+
+bool chk_is_offloaded(const ChkEnv *env, const Unit *u, const Site *site)
+{
+    const CallIndex *ix = &env->offloads[u->lang];
+    for (int hops = 0; site->use == USE_ARGUMENT && site->parent >= 0 && hops < 64; hops++) {
+        const Site *parent = &u->sites[site->parent];
+        if (chk_idx_any(ix, chk_call_name(u, parent), u, parent))
+            return true;
+        site = parent;
+    }
+    return false;
+}
+
+/* ---- the shared call pass ------------------------------------------------------------ */
+
+enum { MAX_OWNERS = 32 };
+
+typedef struct Matches {
+    const Rule *owners[MAX_OWNERS];
+    const Rule *vetoed[MAX_OWNERS];
+    uint32_t n, nveto;
+} Matches;
+
+static bool collect_owner(void *ctx, const CallPattern *p)
+{
+    Matches *m = ctx;
+    const Rule *r = p->owner;
+    if (!r || !r->enabled)
+        return true;
+    if (p->exclude) {
+        if (m->nveto < MAX_OWNERS)
+            m->vetoed[m->nveto++] = r;
+        return true;
+    }
+    for (uint32_t i = 0; i < m->n; i++)
+        if (m->owners[i] == r)
+            return true;
+    if (m->n < MAX_OWNERS)
+        m->owners[m->n++] = r;
+    return true;
+}
+
+static bool vetoed(const Matches *m, const Rule *r)
+{
+    for (uint32_t i = 0; i < m->nveto; i++)
+        if (m->vetoed[i] == r)
+            return true;
+    return false;
+}
+
+static void dispatch(const ChkEnv *env, const Unit *u, const Site *s, Str name, FindingSink *sink,
+                     ProjectFile *pf)
+{
+    Matches m;
+    m.n = m.nveto = 0;
+    chk_idx_match(&env->calls[u->lang], name, u, s, collect_owner, &m);
+    for (uint32_t i = 0; i < m.n; i++) {
+        const Rule *r = m.owners[i];
+        const CheckEngine *e = r->engine;
+        if (!vetoed(&m, r) && e->on_call)
+            e->on_call(r, env, u, s, name, sink, pf);
+    }
+}
+
+/* Entering a sync `with X:` calls X.__enter__ (a blocking lock acquire). */
+static Str enter_name(Arena *a, const Site *s, Str base)
+{
+    if (s->is_async || !base.len)
+        return STR_NULL;
+    return str_join(a, base, NULL, STR_LIT(".__enter__"));
+}
+
+static void call_pass(const ChkEnv *env, const Unit *u, FindingSink *sink, ProjectFile *pf)
+{
+    Arena scratch;
+    arena_init(&scratch);
+    for (uint32_t i = 0; i < u->nsites; i++) {
+        const Site *s = &u->sites[i];
+        if (s->kind == SITE_CALL) {
+            dispatch(env, u, s, chk_call_name(u, s), sink, pf);
+        } else if (s->kind == SITE_WITH) {
+            Str name = enter_name(&scratch, s, chk_call_name(u, s));
+            if (name.len)
+                dispatch(env, u, s, name, sink, pf);
+        }
+    }
+    arena_free(&scratch);
+}
+
+void chk_run_unit(const ChkEnv *env, const Unit *u, FindingSink *sink, ProjectFile *pf)
+{
+    call_pass(env, u, sink, pf);
+    const RuleSet *rs = env->rs;
+    for (uint32_t i = 0; i < rs->nrules; i++) {
+        const Rule *r = rs->rules[i];
+        const CheckEngine *e = r->engine;
+        if (!r->enabled || r->language != u->lang)
+            continue;
+        if (e->run_unit)
+            e->run_unit(r, env, u, sink);
+        if (e->summarise && pf)
+            e->summarise(r, env, u, pf);
+    }
+}
+
+void chk_run_project(const ChkEnv *env, const Project *p, FindingSink *sink)
+{
+    const RuleSet *rs = env->rs;
+    for (uint32_t i = 0; i < rs->nrules; i++) {
+        const Rule *r = rs->rules[i];
+        const CheckEngine *e = r->engine;
+        if (r->enabled && e->run_project)
+            e->run_project(r, env, p, sink);
+    }
+}
