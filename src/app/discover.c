@@ -469,6 +469,18 @@ static void finish(Walker *w)
     w->out->count = k;
 }
 
+/* libgit2 (like git since 2.35.2) refuses to open a repository owned by
+ * another user, which would silently drop every .gitignore when asynclint
+ * runs as root in a container over a mounted checkout. We only read ignore
+ * rules (no hooks, no filters, nothing executed), so the check protects
+ * nothing here: switch it off. */
+static void trust_repositories(void)
+{
+#if LIBGIT2_VER_MAJOR > 1 || (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR >= 5)
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+#endif
+}
+
 bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOptions *opt,
                   Arena *a, Diag *d, AppDiscovery *out)
 {
@@ -480,6 +492,7 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
     vec_init(&w.repos);
     uint32_t cfg_errors_before = cfg_cache_errors(opt->configs);
     git_libgit2_init();
+    trust_repositories();
     if (npaths == 0) {
         paths = here;
         npaths = 1;

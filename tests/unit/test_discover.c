@@ -243,6 +243,26 @@ static void test_discover_gitignore_from_subdirectory_argument(void **state)
     assert_string_equal(f->files, "pkg/real.py");
 }
 
+static int chown_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return lchown(path, 65534, 65534);
+}
+
+static void test_discover_gitignore_in_repository_of_another_user(void **state)
+{
+    Fixture *f = *state;
+    if (geteuid() != 0)
+        skip(); /* only root can give the tree away */
+    git_init_here();
+    put(".gitignore", "skip.py\n");
+    put("a.py", "");
+    put("skip.py", "");
+    assert_int_equal(nftw(".", chown_entry, 16, FTW_PHYS), 0);
+    assert_true(run(f, false, NULL));
+    assert_string_equal(f->files, "a.py");
+}
+
 static void test_discover_gitignore_needs_a_repository(void **state)
 {
     Fixture *f = *state;
@@ -433,6 +453,7 @@ int main(void)
         T(test_discover_missing_path_reported_and_run_goes_on),
         T(test_discover_gitignore_in_repo),
         T(test_discover_gitignore_from_subdirectory_argument),
+        T(test_discover_gitignore_in_repository_of_another_user),
         T(test_discover_gitignore_needs_a_repository),
         T(test_discover_nested_repository_has_its_own_rules),
         T(test_discover_default_and_config_excludes),
