@@ -101,7 +101,7 @@ static Str expr_display(Parser *ps, const Expr *e)
 
 /* ---- assignments ---------------------------------------------------------------- */
 
-static bool is_self_attr(const Parser *ps, const Expr *t, Str *attr)
+static bool is_self_attr(Parser *ps, const Expr *t, Str *attr)
 {
     if (t->kind != E_DOTTED || !ps->self_name.len)
         return false;
@@ -112,7 +112,7 @@ static bool is_self_attr(const Parser *ps, const Expr *t, Str *attr)
     Str rest = str_make(s.ptr + n + 1, s.len - n - 1);
     if (str_find(rest, '.') >= 0)
         return false;
-    *attr = rest;
+    *attr = pp_intern((Parser *)ps, rest.ptr, rest.len);
     return true;
 }
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: a normal build and an ASan+UBSan build, each running
+# every unit test, the fixture runner, the differential tokenizer test and the
+# other suites through ctest. Usage: tests/run.sh   (from anywhere)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./setup.sh build
+ctest --test-dir build --output-on-failure -j2
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DASYNCLINT_WERROR=ON \
+      -DASYNCLINT_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASYNCLINT_QUICK=1 ctest --test-dir build-asan --output-on-failure -j2
