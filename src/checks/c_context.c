@@ -15,8 +15,8 @@ struct CctxTable {
     uint32_t ncalls, nfields;
 };
 
-static const char *const ENTRY_KEYS[] = {"call", "field", "arg", "context", "via",
-                                         "request-arg", "null-cb", NULL};
+static const char *const ENTRY_KEYS[] = {"call", "field",       "arg",     "context",
+                                         "via",  "request-arg", "null-cb", NULL};
 
 static bool known_key(const char *k)
 {
@@ -252,11 +252,13 @@ void chk_cctx_fill(const CctxTable *t, const Unit *u, ProjectFile *pf)
     CctxReg *regs;
     uint32_t n = chk_cctx_find(t, u, &scratch, &regs);
     for (uint32_t i = 0; i < n; i++) {
-        struct ProjectReg r;
+        ProjectReg r;
+        memset(&r, 0, sizeof r);
         r.func = str_dup(&pf->arena, regs[i].func);
         r.context = regs[i].context;
         r.via = arena_strdup(&pf->arena, regs[i].entry->via);
-        unit_pos(u, regs[i].off, &r.line, &r.col);
+        unit_pos(u, regs[i].off, &r.loc.line, &r.loc.col);
+        unit_pos(u, regs[i].off + (uint32_t)regs[i].func.len, &r.loc.end_line, &r.loc.end_col);
         vec_push(&pf->regs, r);
     }
     arena_free(&scratch);

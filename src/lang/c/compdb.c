@@ -126,6 +126,47 @@ static bool is_source(const char *s, const char *file, const char *dir, const ch
     return realpath(s[0] == '/' ? s : joined, real) && strcmp(real, abs_path) == 0;
 }
 
+/* Options whose value is a path (separate or joined). Relative paths are
+ * relative to the command's directory; they are made absolute here because
+ * clang's `-working-directory` would chdir the whole process (LLVM 14's real
+ * file system), which other threads and relative input paths cannot afford. */
+static const char *const PATH_OPTS[] = {
+    "-include-pch", "-include",  "-imacros",
+    "-isystem",     "-iquote",   "-idirafter",
+    "-isysroot",    "--sysroot", "-iwithprefixbefore",
+    "-iwithprefix", "-iprefix",  "-I",
+    "-F",           "-B",        NULL}; /* longest first where one prefixes another */
+
+static const char *absolute_in(Arena *a, const char *dir, const char *path)
+{
+    if (path[0] == '/' || path[0] == '\0')
+        return path;
+    return arena_printf(a, "%s/%s", dir, path);
+}
+
+/* If s is a path option, pushes it with an absolute path and returns true;
+ * *takes_next is set when the path is the following argument. */
+static bool push_path_opt(CfrontArgs *out, Arena *a, const char *dir, const char *s,
+                          bool *takes_next)
+{
+    *takes_next = false;
+    for (size_t i = 0; PATH_OPTS[i]; i++) {
+        size_t n = strlen(PATH_OPTS[i]);
+        if (strncmp(s, PATH_OPTS[i], n) != 0)
+            continue;
+        if (s[n] == '\0') {
+            *takes_next = true;
+            cfront_args_push(out, a, s);
+            return true;
+        }
+        const char *v = s + n + (s[n] == '='); /* -I<dir>, --sysroot=<dir> */
+        cfront_args_push(out, a,
+                         arena_printf(a, "%.*s%s", (int)(v - s), s, absolute_in(a, dir, v)));
+        return true;
+    }
+    return false;
+}
+
 static void copy_command(CXCompileCommand cmd, const char *abs_path, Arena *a, CfrontArgs *out)
 {
     CXString dirs = clang_CompileCommand_getDirectory(cmd);
@@ -135,20 +176,26 @@ static void copy_command(CXCompileCommand cmd, const char *abs_path, Arena *a, C
     clang_disposeString(dirs);
     clang_disposeString(files);
     unsigned n = clang_CompileCommand_getNumArgs(cmd);
+    bool path_next = false, skip_next = false;
     for (unsigned i = 1; i < n; i++) { /* argv[0] is the compiler */
         CXString cs = clang_CompileCommand_getArg(cmd, i);
         const char *s = clang_getCString(cs);
-        if (strcmp(s, "--") == 0) { /* only input files follow */
-            clang_disposeString(cs);
-            break;
-        }
-        if (drops_next(s))
-            i++;
-        else if (!drops_self(s) && !is_source(s, file, dir, abs_path))
+        bool stop = strcmp(s, "--") == 0; /* only input files follow */
+        if (skip_next || stop) {
+            skip_next = false;
+        } else if (path_next) {
+            cfront_args_push(out, a, absolute_in(a, dir, s));
+            path_next = false;
+        } else if (drops_next(s)) {
+            skip_next = true;
+        } else if (!push_path_opt(out, a, dir, s, &path_next) && !drops_self(s) &&
+                   !is_source(s, file, dir, abs_path)) {
             cfront_args_push(out, a, s);
+        }
         clang_disposeString(cs);
+        if (stop)
+            break;
     }
-    cfront_args_push(out, a, arena_printf(a, "-working-directory=%s", dir));
 }
 
 bool cfront_compdb_args_for(CfrontCompdb *db, const char *abs_path, Arena *a, CfrontArgs *out)

@@ -2,7 +2,7 @@
  * libclang's CXCompilationDatabase (which also infers a command for files the
  * database does not list, such as headers), turned into the flags
  * clang_parseTranslationUnit2 wants: compiler, output, dependency-file and
- * -Werror flags removed, `-working-directory` added so relative -I paths work. */
+ * -Werror flags removed, relative include paths made absolute (see compdb.c). */
 #ifndef LINT_LANG_C_COMPDB_H
 #define LINT_LANG_C_COMPDB_H
 
