@@ -158,35 +158,52 @@ static void read_pack(RulesLoader *L, const YNode *root)
     }
 }
 
-/* A rule whose id or name is already taken, in the RuleSet or earlier in this file. */
-static const Rule *find_clash(const RulesLoader *L, const Rule *r, bool by_name)
+static const char *lang_name(Lang lang)
 {
-    for (uint32_t i = 0; i < L->rs->nrules + L->rules.size; i++) {
-        const Rule *q = i < L->rs->nrules ? L->rs->rules[i] : L->rules.contents[i - L->rs->nrules];
-        if (strcmp(by_name ? q->name : q->id, by_name ? r->name : r->id) == 0)
-            return q;
-    }
-    return NULL;
+    return lang == LANG_C ? "c" : "python";
+}
+
+/* The i-th rule known so far: the RuleSet's, then this file's. */
+static const Rule *known_rule(const RulesLoader *L, uint32_t i)
+{
+    return i < L->rs->nrules ? L->rs->rules[i] : L->rules.contents[i - L->rs->nrules];
+}
+
+/* Ids and names are unique per language. Across languages a rule id keeps one
+ * name and a name one id: AL101 is blocking-sleep in the Python and C packs. */
+static bool identity_clash(RulesLoader *L, const Rule *r, const Rule *q)
+{
+    bool same_lang = q->language == r->language;
+    bool same_id = strcmp(q->id, r->id) == 0, same_name = strcmp(q->name, r->name) == 0;
+    const YNode *qid = ynode_get(q->node, "id"), *qname = ynode_get(q->node, "name");
+    if (same_id && same_lang)
+        loader_error(L, ynode_get(r->node, "id"),
+                     "duplicate rule id '%s' (first defined at %s:%u:%u)", r->id, qid->file,
+                     qid->line, qid->col);
+    else if (same_name && same_lang)
+        loader_error(L, ynode_get(r->node, "name"),
+                     "duplicate rule name '%s' (already used by %s at %s:%u:%u)", r->name, q->id,
+                     qname->file, qname->line, qname->col);
+    else if (same_id && !same_name)
+        loader_error(L, ynode_get(r->node, "name"),
+                     "rule '%s' is named '%s' in its %s variant (%s:%u:%u); an id keeps one name "
+                     "in every language",
+                     r->id, q->name, lang_name(q->language), qname->file, qname->line, qname->col);
+    else if (same_name && !same_id)
+        loader_error(L, ynode_get(r->node, "name"),
+                     "rule name '%s' belongs to %s in its %s variant (%s:%u:%u); a name keeps one "
+                     "id in every language",
+                     r->name, q->id, lang_name(q->language), qname->file, qname->line, qname->col);
+    else
+        return false;
+    return true;
 }
 
 static void add_rule(RulesLoader *L, Rule *r)
 {
-    const Rule *q = find_clash(L, r, false);
-    if (q) {
-        const YNode *first = ynode_get(q->node, "id");
-        loader_error(L, ynode_get(r->node, "id"),
-                     "duplicate rule id '%s' (first defined at %s:%u:%u)", r->id, first->file,
-                     first->line, first->col);
-        return;
-    }
-    q = find_clash(L, r, true);
-    if (q) {
-        const YNode *first = ynode_get(q->node, "name");
-        loader_error(L, ynode_get(r->node, "name"),
-                     "duplicate rule name '%s' (already used by %s at %s:%u:%u)", r->name, q->id,
-                     first->file, first->line, first->col);
-        return;
-    }
+    for (uint32_t i = 0; i < L->rs->nrules + L->rules.size; i++)
+        if (identity_clash(L, r, known_rule(L, i)))
+            return;
     vec_push(&L->rules, r);
 }
 
@@ -275,15 +292,14 @@ static bool resolve_pending(RuleSet *rs, RulesPendingVec *pending, Diag *d)
     for (uint32_t i = 0; i < pending->size; i++) {
         const RulesPending *p = &pending->contents[i];
         const char *id = p->target->scalar;
-        Rule *r = rules_find(rs, id);
-        if (!r) {
+        Rule *r = rules_find_lang(rs, id, p->pack->language);
+        const Rule *other = r ? NULL : rules_find(rs, id);
+        if (!r && !other) {
             ok = ynode_error(d, p->target,
                              "extend: unknown rule '%s' (no pack loaded so far defines it)", id);
-        } else if (r->language != p->pack->language) {
-            ok = ynode_error(d, p->target,
-                             "extend: rule '%s' belongs to a %s pack, this pack is for %s", id,
-                             r->language == LANG_C ? "c" : "python",
-                             p->pack->language == LANG_C ? "c" : "python");
+        } else if (!r) {
+            ok = ynode_error(d, p->target, "extend: rule '%s' has no %s variant (only %s)", id,
+                             lang_name(p->pack->language), lang_name(other->language));
         } else if (p->attach) {
             attach_extension(r, p->entry, &rs->arena);
         }

@@ -59,7 +59,7 @@ typedef struct RuleSet {
     Arena arena;           /* owns every pack, rule, node and string */
     Pack **packs;
     uint32_t npacks;
-    Rule **rules;          /* sorted by id */
+    Rule **rules;          /* sorted by id, then language (Python first) */
     uint32_t nrules;
 } RuleSet;
 
@@ -74,8 +74,11 @@ bool rules_load_path(RuleSet *rs, const char *path, Diag *d);
 /* Loads a pack from memory; `file` names it in diagnostics. */
 bool rules_load_text(RuleSet *rs, const char *file, const char *text, size_t len, bool embedded,
                      Diag *d);
-/* Rule by exact id, or NULL. */
+/* Rule by exact id, or NULL. An id may have one rule per language (AL101 in
+ * the Python and the C packs); this returns the first in RuleSet order. */
 Rule *rules_find(const RuleSet *rs, const char *id);
+/* The rule with this id for one language, or NULL. */
+Rule *rules_find_lang(const RuleSet *rs, const char *id, Lang lang);
 /* Does `sel` (an id `AL101`, a prefix `AL1`, a name `blocking-sleep`, or `ALL`)
  * select rule r? */
 bool rules_selector_matches(const Rule *r, const char *sel);

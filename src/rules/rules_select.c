@@ -46,7 +46,10 @@ int rules_id_compare(const char *a, const char *b)
 static int compare_rules(const void *x, const void *y)
 {
     const Rule *a = *(const Rule *const *)x, *b = *(const Rule *const *)y;
-    return rules_id_compare(a->id, b->id);
+    int c = rules_id_compare(a->id, b->id);
+    if (c != 0)
+        return c;
+    return a->language == b->language ? 0 : (a->language < b->language ? -1 : 1);
 }
 
 void rules_sort(RuleSet *rs)
@@ -61,6 +64,14 @@ Rule *rules_find(const RuleSet *rs, const char *id)
 {
     for (uint32_t i = 0; i < rs->nrules; i++)
         if (strcmp(rs->rules[i]->id, id) == 0)
+            return rs->rules[i];
+    return NULL;
+}
+
+Rule *rules_find_lang(const RuleSet *rs, const char *id, Lang lang)
+{
+    for (uint32_t i = 0; i < rs->nrules; i++)
+        if (rs->rules[i]->language == lang && strcmp(rs->rules[i]->id, id) == 0)
             return rs->rules[i];
     return NULL;
 }
