@@ -33,6 +33,7 @@ typedef struct Analysis {
     AppFrontends *fronts;
     const char *stdin_src;  /* --stdin-filename: the one file's source */
     size_t stdin_len;
+    const char **modules;   /* per file: Python module name, or NULL */
     FileResult *results;
     Project project;
     ProjectFile **pfs;
@@ -59,13 +60,42 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
     }
     Unit *u = app_frontend_parse(an->fronts, worker, f, src, len, &r->diag);
     if (u) {
-        r->pf.module = app_module_name(&r->pf.arena, f->path, f->lang);
+        if (an->modules[i])
+            r->pf.module = arena_strdup(&r->pf.arena, an->modules[i]);
         project_file_from_unit(&r->pf, u);
         chk_run_unit(an->env, u, &r->sink, &r->pf);
         r->supp = supp_file_build(&r->pf.arena, u);
         unit_free(u);
     }
     xfree(buf);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Module names of every Python file, and the run's top-level module names: the
+ * Project keeps only calls that may reach one of them. */
+static void name_modules(Analysis *an, Arena *a)
+{
+    an->modules = ARENA_ARRAY(a, const char *, an->nfiles ? an->nfiles : 1);
+    const char **roots = ARENA_ARRAY(a, const char *, an->nfiles ? an->nfiles : 1);
+    uint32_t nroots = 0;
+    for (uint32_t i = 0; i < an->nfiles; i++) {
+        const char *m = app_module_name(a, an->files[i].path, an->files[i].lang);
+        an->modules[i] = m;
+        if (!m || !*m)
+            continue;
+        const char *dot = strchr(m, '.');
+        roots[nroots++] = dot ? arena_strndup(a, m, (size_t)(dot - m)) : m;
+    }
+    qsort(roots, nroots, sizeof *roots, cmp_cstr);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < nroots; i++)
+        if (!k || strcmp(roots[k - 1], roots[i]) != 0)
+            roots[k++] = roots[i];
+    chk_env_set_roots((ChkEnv *)an->env, roots, k);
 }
 
 static void analyse(Analysis *an, unsigned jobs)
@@ -120,6 +150,39 @@ static uint32_t filter_config(const Analysis *an, const CfgOverrides *cli, Findi
     return k;
 }
 
+/* Whole-run findings are made after their file's Unit is gone: read the source
+ * lines they point at (findings are sorted, so each file is read once). */
+static void fill_snippets(const Analysis *an, Finding *items, uint32_t n, Arena *a)
+{
+    const char *path = NULL;
+    LineTable lt = {0};
+    char *buf = NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        if (items[i].snippet)
+            continue;
+        if (!path || strcmp(path, items[i].path) != 0) {
+            xfree(buf);
+            buf = NULL;
+            path = items[i].path;
+            size_t len = an->stdin_len;
+            const char *src = an->stdin_src;
+            Diag quiet;
+            diag_init(&quiet);
+            if (!src && file_read_all(path, &buf, &len, &quiet))
+                src = buf;
+            diag_free(&quiet);
+            lt = (LineTable){0};
+            if (src && len < UINT32_MAX)
+                lines_build(&lt, a, src, (uint32_t)len);
+        }
+        uint32_t len = 0;
+        const char *text = lt.count ? lines_text(&lt, items[i].line, &len) : NULL;
+        if (text)
+            items[i].snippet = arena_strndup(a, text, len);
+    }
+    xfree(buf);
+}
+
 typedef Vec(Finding) FindingVec;
 
 static void append(FindingVec *all, const FindingSink *s)
@@ -166,6 +229,9 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
 {
     Analysis an = {.files = in->files, .nfiles = in->nfiles, .env = in->env,
                    .stdin_src = in->stdin_src, .stdin_len = in->stdin_len};
+    Arena scratch;
+    arena_init(&scratch);
+    name_modules(&an, &scratch);
     an.fronts = app_frontends_new(opt, opt->jobs ? opt->jobs : pool_default_threads());
     analyse(&an, opt->jobs);
 
@@ -184,6 +250,7 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
     n = supp_filter(&supp, all.contents, n, &suppressed);
     finding_sort(all.contents, n);
     n = finding_dedupe(all.contents, n);
+    fill_snippets(&an, all.contents, n, &scratch);
 
     int rc = 0;
     bool ok = true;
@@ -207,5 +274,6 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
     vec_free(&all);
     analysis_free(&an);
     app_frontends_free(an.fronts);
+    arena_free(&scratch);
     return rc;
 }

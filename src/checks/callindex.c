@@ -173,9 +173,12 @@ void chk_idx_match(const CallIndex *ix, Str name, const Unit *u, const Site *sit
 {
     if (!ix->built || !ix->npats || !name.len)
         return;
-    if (!probe(ix, PAT_EXACT, name, u, site, fn, ctx))
+    /* A name rooted at a local binding (a parameter `loop`, a local def) is no
+     * module: only `*.method` patterns can match it. */
+    bool local = site && (site->flags & SITE_F_ROOT_LOCAL);
+    if (!local && !probe(ix, PAT_EXACT, name, u, site, fn, ctx))
         return;
-    for (uint32_t i = 0; i < name.len; i++)
+    for (uint32_t i = 0; !local && i < name.len; i++)
         if (name.ptr[i] == '.' && !probe(ix, PAT_PREFIX, str_make(name.ptr, i), u, site, fn, ctx))
             return;
     for (uint32_t i = name.len; i > 0; i--)

@@ -51,6 +51,8 @@ void chk_idx_build(CallIndex *ix, Arena *a);
 typedef bool (*CallMatchFn)(void *ctx, const CallPattern *p);
 /* Calls fn for every pattern (of any owner) matching the name `name` and whose
  * argument condition holds for `site` (site may be NULL: conditions then fail).
+ * When the site's callee is rooted at a local binding (SITE_F_ROOT_LOCAL), only
+ * suffix patterns (`*.run_until_complete`) are tried.
  * Excludes are reported like other patterns; callers apply them. Stops early if
  * fn returns false. */
 void chk_idx_match(const CallIndex *ix, Str name, const Unit *u, const Site *site, CallMatchFn fn,

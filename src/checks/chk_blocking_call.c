@@ -8,7 +8,8 @@
  * recorded for blocking-via-helper (AL109) to follow through the call graph.
  *
  * Parameters: contexts (list: async | loop | signal | threadpool), calls, exclude,
- * transitive (bool). Message placeholders: {callee} {function} {args}. */
+ * transitive (bool). Message placeholders: {callee} {function} {args}, and in C
+ * {via} (the API that registered the callback). */
 #include <string.h>
 
 #include "params.h"
@@ -136,9 +137,10 @@ static void record_fact(const Rule *r, const Unit *u, const Site *s, Str name, P
 {
     if (!pf || (uint32_t)s->func >= pf->funcs.size)
         return;
-    ProjectFact fact = {.rule = r, .callee = str_dup(&pf->arena, name)};
-    unit_pos(u, s->off, &fact.line, &fact.col);
-    unit_pos(u, s->end, &fact.end_line, &fact.end_col);
+    const BlockingParams *p = r->bound;
+    ProjectFact fact = {.rule = r, .callee = project_intern(pf, name), .transitive = p->transitive};
+    unit_pos(u, s->off, &fact.loc.line, &fact.loc.col);
+    unit_pos(u, s->end, &fact.loc.end_line, &fact.loc.end_col);
     vec_push(&pf->funcs.contents[s->func].facts, fact);
 }
 
@@ -146,8 +148,8 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
                     FindingSink *sink, ProjectFile *pf)
 {
     const BlockingParams *p = r->bound;
-    if (chk_is_offloaded(env, u, s))
-        return;
+    (void)env; /* a blocking function handed to an offload by reference is no call
+                  site at all; one called in the offload's arguments runs here */
     if (u->lang == LANG_PYTHON) {
         if (unit_is_async_context(u, s->func)) {
             if (p->contexts & CTX_ASYNC)
@@ -160,9 +162,37 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
     record_fact(r, u, s, name, pf); /* C: contexts are known after linking */
 }
 
+/* C: the facts recorded in functions that the linked Project says run in one
+ * of the rule's contexts (a loop callback, a signal handler). */
+static void run_project(const Rule *r, const ChkEnv *env, const Project *p, FindingSink *sink)
+{
+    (void)env;
+    const BlockingParams *params = r->bound;
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        const ProjectFile *pf = p->files[f];
+        if (pf->lang != LANG_C || r->language != LANG_C)
+            continue;
+        for (uint32_t i = 0; i < pf->funcs.size; i++) {
+            const ProjectFunc *fn = &pf->funcs.contents[i];
+            if (!(fn->context & params->contexts) || (fn->context & CTX_THREADPOOL))
+                continue;
+            for (uint32_t k = 0; k < fn->facts.size; k++) {
+                const ProjectFact *fact = &fn->facts.contents[k];
+                if (fact->rule != r)
+                    continue;
+                const char *vars[] = {"callee", fact->callee, "function", fn->name, "args", "",
+                                      "via", fn->context_via ? fn->context_via : "", NULL};
+                chk_sink_add_loc(sink, r, pf->path, fact->loc, fn->qualname, fact->callee,
+                                 chk_format(&sink->arena, r->message, vars));
+            }
+        }
+    }
+}
+
 const CheckEngine chk_blocking_call_engine = {
     .name = "blocking-call",
     .bind = bind,
     .index = index_rule,
     .on_call = on_call,
+    .run_project = run_project,
 };

@@ -9,9 +9,17 @@
 #include "params.h"
 
 extern const CheckEngine chk_blocking_call_engine;
+extern const CheckEngine chk_via_helper_engine;
+extern const CheckEngine chk_unawaited_engine;
+extern const CheckEngine chk_unbounded_spawn_engine;
+extern const CheckEngine chk_unbounded_gather_engine;
 
 static const CheckEngine *const ENGINES[] = {
     &chk_blocking_call_engine,
+    &chk_via_helper_engine,
+    &chk_unawaited_engine,
+    &chk_unbounded_spawn_engine,
+    &chk_unbounded_gather_engine,
 };
 enum { NENGINES = sizeof ENGINES / sizeof *ENGINES };
 
@@ -50,10 +58,12 @@ static bool bind_rule(Rule *r, RuleSet *rs, Diag *d)
     return e->bind ? e->bind(r, rs, &rs->arena, d) : true;
 }
 
-static bool load_offloads(ChkEnv *env, Lang lang, Diag *d)
+/* A pack-level pattern table (`offloads`, `limiters`, `spawners`) of every pack
+ * of the language, merged into one index. */
+static bool load_table(ChkEnv *env, Lang lang, const char *key, CallIndex *ix, Diag *d)
 {
     const YNode *tables[64];
-    uint32_t n = rules_pack_tables(env->rs, lang, "offloads", tables, 64);
+    uint32_t n = rules_pack_tables(env->rs, lang, key, tables, 64);
     bool ok = true;
     for (uint32_t t = 0; t < n && t < 64; t++) {
         const YNode *list = tables[t];
@@ -65,10 +75,10 @@ static bool load_offloads(ChkEnv *env, Lang lang, Diag *d)
                 ok = false;
                 continue;
             }
-            chk_idx_add(&env->offloads[lang], &env->rs->arena, &p);
+            chk_idx_add(ix, &env->rs->arena, &p);
         }
     }
-    chk_idx_build(&env->offloads[lang], &env->rs->arena);
+    chk_idx_build(ix, &env->rs->arena);
     return ok;
 }
 
@@ -85,7 +95,11 @@ ChkEnv *chk_env_new(RuleSet *rs, Diag *d)
         if (e->index)
             ok &= e->index(r, env, d);
     }
-    ok &= load_offloads(env, LANG_PYTHON, d) & load_offloads(env, LANG_C, d);
+    for (int l = LANG_PYTHON; l <= LANG_C; l++) {
+        ok &= load_table(env, (Lang)l, "offloads", &env->offloads[l], d);
+        ok &= load_table(env, (Lang)l, "limiters", &env->limiters[l], d);
+        ok &= load_table(env, (Lang)l, "spawners", &env->spawners[l], d);
+    }
     for (int l = 0; l < 2; l++)
         chk_idx_build(&env->calls[l], &rs->arena);
     if (!ok) {
@@ -103,21 +117,7 @@ void chk_env_free(ChkEnv *env)
 Str chk_call_name(const Unit *u, const Site *site)
 {
     (void)u;
-    if (site->flags & SITE_F_ROOT_LOCAL)
-        return STR_NULL;
     return site->resolved.len ? site->resolved : site->text;
-}
-
-bool chk_is_offloaded(const ChkEnv *env, const Unit *u, const Site *site)
-{
-    const CallIndex *ix = &env->offloads[u->lang];
-    for (int hops = 0; site->use == USE_ARGUMENT && site->parent >= 0 && hops < 64; hops++) {
-        const Site *parent = &u->sites[site->parent];
-        if (chk_idx_any(ix, chk_call_name(u, parent), u, parent))
-            return true;
-        site = parent;
-    }
-    return false;
 }
 
 /* ---- the shared call pass ------------------------------------------------------------ */
@@ -198,6 +198,8 @@ static void call_pass(const ChkEnv *env, const Unit *u, FindingSink *sink, Proje
 
 void chk_run_unit(const ChkEnv *env, const Unit *u, FindingSink *sink, ProjectFile *pf)
 {
+    if (pf)
+        chk_summarise(env, u, pf);
     call_pass(env, u, sink, pf);
     const RuleSet *rs = env->rs;
     for (uint32_t i = 0; i < rs->nrules; i++) {

@@ -26,6 +26,10 @@ struct ChkEnv {
     RuleSet *rs;
     CallIndex calls[2];      /* per Lang: `calls:` patterns of every enabled rule */
     CallIndex offloads[2];   /* per Lang: pack-level `offloads` */
+    CallIndex limiters[2];   /* per Lang: pack-level `limiters` (semaphore types) */
+    CallIndex spawners[2];   /* per Lang: pack-level `spawners` (create_task & co.) */
+    const char **roots;      /* top-level module names of the run, sorted (strcmp) */
+    uint32_t nroots;
 };
 
 typedef struct CheckEngine {
@@ -55,16 +59,39 @@ typedef struct CheckEngine {
  * borrows rs; free it with chk_env_free before rules_set_free. */
 ChkEnv *chk_env_new(RuleSet *rs, Diag *d);
 void chk_env_free(ChkEnv *env);
+/* Tells the env the run's top-level Python module names (the first component of
+ * every file's module), so summaries keep only calls that may reach the run.
+ * Copies into the RuleSet arena. Call before the per-file pass. */
+void chk_env_set_roots(ChkEnv *env, const char *const *roots, uint32_t n);
+/* The qualified name a call may reach in the run (`pkg.mod.f`), or NULL. */
+const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s);
+/* A function's name as findings show it: its in-file qualified name
+ * (`Repo.save`), without the module prefix. */
+const char *chk_display_function(const ProjectFile *pf, const ProjectFunc *fn);
+/* The location of a site, 1-based. */
+ProjectLoc chk_site_loc(const Unit *u, const Site *s);
+/* Whitespace-free text of a site (baseline key), interned in pf. */
+const char *chk_site_key(ProjectFile *pf, const Unit *u, const Site *s);
+/* Whether an `async with` item is (or may be: type unknown) a limiter. */
+bool chk_is_limiter(const ChkEnv *env, const Unit *u, const Site *with);
+/* Whether site runs under a limiter held in its own function. */
+bool chk_is_guarded(const ChkEnv *env, const Unit *u, const Site *site);
 const CheckEngine *chk_registry_find(const char *name);
 /* Names of all engines, NULL-terminated. */
 const char *const *chk_registry_names(void);
 
-/* Whether the call site is (an argument of an argument of ...) an offload call
- * such as `asyncio.to_thread(...)`: it then runs elsewhere. */
-bool chk_is_offloaded(const ChkEnv *env, const Unit *u, const Site *site);
-/* The name a call site matches patterns by: its resolved callee, or empty when
- * its root is a local binding (a parameter, a local def) that shadows a module. */
+/* The name a call site matches patterns by: its resolved callee (or its text).
+ * Pattern matching restricts names rooted at a local binding to suffix patterns
+ * (see chk_idx_match), so a parameter named `time` is never the module. */
 Str chk_call_name(const Unit *u, const Site *site);
+
+/* Records the file's call edges, limiter use and candidates for the Project
+ * (pf must come from project_file_from_unit). Called by chk_run_unit. */
+void chk_summarise(const ChkEnv *env, const Unit *u, ProjectFile *pf);
+/* A finding at a Project location (no Unit alive any more): the snippet is
+ * left NULL for the app to fill. */
+Finding *chk_sink_add_loc(FindingSink *s, const Rule *r, const char *path, ProjectLoc loc,
+                          const char *function, const char *key, const char *message);
 
 /* Runs the shared call pass (on_call) and every enabled rule's run_unit and
  * summarise for one file. */

@@ -91,3 +91,77 @@ uint32_t model_context_parse(const char *name)
             return ctx[i].bit;
     return 0;
 }
+
+/* USE sites sorted by (name pointer, offset), so the uses of one name after a
+ * given offset are a binary search away. */
+struct UnitUses {
+    uint32_t *ids;
+    uint32_t n;
+};
+
+static int cmp_use(const void *a, const void *b, void *ctx)
+{
+    const Unit *u = ctx;
+    const Site *x = &u->sites[*(const uint32_t *)a];
+    const Site *y = &u->sites[*(const uint32_t *)b];
+    if (x->text.ptr != y->text.ptr)
+        return x->text.ptr < y->text.ptr ? -1 : 1;
+    return (x->off > y->off) - (x->off < y->off);
+}
+
+static void build_uses(const Unit *cu)
+{
+    Unit *u = (Unit *)cu; /* a lazily built cache: the Unit's owner thread only */
+    struct UnitUses *ix = ARENA_NEW(&u->arena, struct UnitUses);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < u->nsites; i++)
+        n += u->sites[i].kind == SITE_USE;
+    ix->ids = ARENA_ARRAY(&u->arena, uint32_t, n ? n : 1);
+    for (uint32_t i = 0; i < u->nsites; i++)
+        if (u->sites[i].kind == SITE_USE)
+            ix->ids[ix->n++] = i;
+    qsort_r(ix->ids, ix->n, sizeof(uint32_t), cmp_use, u);
+    u->uses = ix;
+}
+
+static bool within(const Unit *u, int32_t f, int32_t outer)
+{
+    for (int hops = 0; f >= 0 && hops < 1000; hops++, f = u->funcs[f].parent)
+        if (f == outer)
+            return true;
+    return false;
+}
+
+static bool shares_loop(const Unit *u, const Site *use, const Site *s)
+{
+    for (int32_t l = s->loop; l >= 0; l = u->sites[l].loop)
+        for (int32_t m = use->loop; m >= 0; m = u->sites[m].loop)
+            if (l == m)
+                return true;
+    return false;
+}
+
+bool unit_name_used_after(const Unit *u, const Site *s, Str name)
+{
+    if (!u->uses)
+        build_uses(u);
+    const struct UnitUses *ix = u->uses;
+    uint32_t lo = 0, hi = ix->n;
+    while (lo < hi) { /* first use of `name` */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (u->sites[ix->ids[mid]].text.ptr < name.ptr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t i = lo; i < ix->n; i++) {
+        const Site *use = &u->sites[ix->ids[i]];
+        if (use->text.ptr != name.ptr)
+            break;
+        if (use->use == USE_STORED || !within(u, use->func, s->func))
+            continue;
+        if (use->off > s->off || shares_loop(u, use, s))
+            return true;
+    }
+    return false;
+}

@@ -203,6 +203,7 @@ typedef struct Unit {
                            import); interned, sorted by pointer for bsearch */
     uint32_t nbound;
     uint32_t parse_errors; /* syntax errors recovered from (each also in the Diag) */
+    struct UnitUses *uses; /* lazily built index of USE sites by name (unit_name_used) */
 } Unit;
 
 /* Creates an empty unit whose arena owns its model. src is borrowed. */
@@ -218,5 +219,10 @@ bool unit_binds(const Unit *u, Str name);
  * comprehension... (Python: the body of an async def, not of a nested def/lambda/class). */
 bool unit_is_async_context(const Unit *u, int32_t f);
 const char *model_use_name(Use use);
+/* Whether the local `name` (interned) is read after the call site `s` in s's
+ * function or in a function nested in it: a USE site after s, or one in a loop
+ * that also encloses s (read on the next iteration). Builds an index on first
+ * use (the Unit belongs to one thread, so this is safe); O(log n) per query. */
+bool unit_name_used_after(const Unit *u, const Site *s, Str name);
 
 #endif

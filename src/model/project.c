@@ -1,19 +1,19 @@
 /* The Project: per-file summaries and their linking (see project.h). */
 #include "project.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/xalloc.h"
+#include "project_int.h"
 
 void project_file_init(ProjectFile *pf, const char *path, Lang lang)
 {
     memset(pf, 0, sizeof *pf);
     arena_init(&pf->arena);
+    strpool_init(&pf->names, &pf->arena);
     pf->path = arena_strdup(&pf->arena, path);
     pf->lang = lang;
-    vec_init(&pf->funcs);
-    vec_init(&pf->calls);
-    vec_init(&pf->regs);
 }
 
 void project_file_free(ProjectFile *pf)
@@ -23,47 +23,101 @@ void project_file_free(ProjectFile *pf)
     vec_free(&pf->funcs);
     vec_free(&pf->calls);
     vec_free(&pf->regs);
+    vec_free(&pf->aliases);
+    vec_free(&pf->cands);
+    strpool_free(&pf->names);
     arena_free(&pf->arena);
+}
+
+const char *project_intern(ProjectFile *pf, Str s)
+{
+    return strpool_intern(&pf->names, s).ptr;
 }
 
 /* `pkg.mod` + `Class.method`, or the function name alone for C / no module. */
 static const char *qualify(ProjectFile *pf, Str qualname)
 {
     if (!pf->module || !pf->module[0])
-        return str_dup(&pf->arena, qualname);
+        return project_intern(pf, qualname);
     if (!qualname.len)
         return pf->module;
-    return arena_printf(&pf->arena, "%s.%.*s", pf->module, (int)qualname.len, qualname.ptr);
+    Str m = str_from(pf->module);
+    return project_intern(pf, str_join(&pf->arena, m, ".", qualname));
+}
+
+const char *project_absolute(ProjectFile *pf, Str rel)
+{
+    uint32_t level = 0;
+    while (level < rel.len && rel.ptr[level] == '.')
+        level++;
+    Str rest = str_make(rel.ptr + level, rel.len - level);
+    if (!level)
+        return project_intern(pf, rel);
+    /* The package of a module is its name minus the last part; a package's
+     * __init__ is its own package. Each further dot climbs one level. */
+    Str base = str_from(pf->module ? pf->module : "");
+    uint32_t climb = level - (pf->is_package ? 1 : 0);
+    for (uint32_t i = 0; i < climb; i++) {
+        int32_t dot = str_rfind(base, '.');
+        base.len = dot < 0 ? 0 : (uint32_t)dot;
+    }
+    if (!base.len)
+        return project_intern(pf, rest);
+    if (!rest.len)
+        return project_intern(pf, base);
+    return project_intern(pf, str_join(&pf->arena, base, ".", rest));
+}
+
+static void add_function(ProjectFile *pf, const Unit *u, const Function *fn)
+{
+    ProjectFunc f;
+    memset(&f, 0, sizeof f);
+    f.qualname = qualify(pf, fn->qualname);
+    f.name = project_intern(pf, fn->name);
+    f.block_fact = f.block_call = -1;
+    if (fn->is_async)
+        f.flags |= PF_ASYNC;
+    if (fn->is_generator)
+        f.flags |= PF_GENERATOR;
+    if (fn->cls >= 0) {
+        f.flags |= PF_METHOD;
+        f.cls = qualify(pf, u->funcs[fn->cls].qualname);
+    }
+    if (fn->kind == FN_CLASS) {
+        f.flags |= PF_CLASS;
+        f.nbases = fn->nbases;
+        f.bases = ARENA_ARRAY(&pf->arena, const char *, fn->nbases ? fn->nbases : 1);
+        for (uint32_t b = 0; b < fn->nbases; b++) {
+            Str base = fn->bases[b];
+            /* a base defined in this module is qualified like the class */
+            bool local = str_find(base, '.') < 0 && unit_binds(u, base);
+            f.bases[b] = local ? qualify(pf, base) : project_absolute(pf, base);
+        }
+    }
+    unit_pos(u, fn->name_off, &f.line, &f.col);
+    vec_push(&pf->funcs, f);
 }
 
 void project_file_from_unit(ProjectFile *pf, const Unit *u)
 {
-    for (uint32_t i = 0; i < u->nfuncs; i++) {
-        const Function *fn = &u->funcs[i];
-        ProjectFunc f;
-        memset(&f, 0, sizeof f);
-        f.qualname = qualify(pf, fn->qualname);
-        f.name = str_dup(&pf->arena, fn->name);
-        if (fn->is_async)
-            f.flags |= PF_ASYNC;
-        if (fn->is_generator)
-            f.flags |= PF_GENERATOR;
-        if (fn->cls >= 0) {
-            f.flags |= PF_METHOD;
-            f.cls = qualify(pf, u->funcs[fn->cls].qualname);
-        }
-        if (fn->kind == FN_CLASS) {
-            f.flags |= PF_CLASS;
-            f.nbases = fn->nbases;
-            f.bases = ARENA_ARRAY(&pf->arena, const char *, fn->nbases ? fn->nbases : 1);
-            for (uint32_t b = 0; b < fn->nbases; b++)
-                f.bases[b] = str_dup(&pf->arena, fn->bases[b]);
-        }
-        unit_pos(u, fn->name_off, &f.line, &f.col);
-        vec_init(&f.facts);
-        vec_push(&pf->funcs, f);
+    const char *p = pf->path;
+    size_t n = strlen(p);
+    pf->is_package = n >= 11 && strcmp(p + n - 11, "__init__.py") == 0;
+    for (uint32_t i = 0; i < u->nfuncs; i++)
+        add_function(pf, u, &u->funcs[i]);
+    if (!pf->module)
+        return;
+    for (uint32_t i = 0; i < u->nimports; i++) {
+        const Import *im = &u->imports[i];
+        if (im->func != 0)
+            continue;
+        ProjectAlias a = {qualify(pf, im->local), project_absolute(pf, im->qualified)};
+        if (strcmp(a.name, a.target) != 0)
+            vec_push(&pf->aliases, a);
     }
 }
+
+/* ---- linking -------------------------------------------------------------------------- */
 
 void project_init(Project *p)
 {
@@ -74,6 +128,7 @@ void project_init(Project *p)
 void project_free(Project *p)
 {
     xfree(p->slots);
+    xfree(p->aslots);
     arena_free(&p->arena);
     memset(p, 0, sizeof *p);
 }
@@ -81,6 +136,14 @@ void project_free(Project *p)
 static uint32_t name_hash(const char *s)
 {
     return str_hash(str_from(s));
+}
+
+static uint32_t table_cap(uint32_t n)
+{
+    uint32_t cap = 64;
+    while (cap < n * 2 + 1)
+        cap *= 2;
+    return cap;
 }
 
 static void index_insert(Project *p, const char *name, ProjectRef ref)
@@ -95,34 +158,214 @@ static void index_insert(Project *p, const char *name, ProjectRef ref)
     p->slots[i].ref = ref;
 }
 
-void project_link(Project *p, ProjectFile **files, uint32_t n)
+static void alias_insert(Project *p, const char *name, const char *target)
 {
-    p->files = files;
-    p->nfiles = n;
-    uint32_t total = 0;
-    for (uint32_t f = 0; f < n; f++)
-        total += files[f]->funcs.size;
-    p->cap = 64;
-    while (p->cap < total * 2 + 1)
-        p->cap *= 2;
-    p->slots = xcalloc(p->cap, sizeof *p->slots);
-    for (uint32_t f = 0; f < n; f++)
-        for (uint32_t i = 0; i < files[f]->funcs.size; i++)
-            index_insert(p, files[f]->funcs.contents[i].qualname, (ProjectRef){f, i});
+    uint32_t i = name_hash(name) & (p->acap - 1);
+    while (p->aslots[i].name) {
+        if (strcmp(p->aslots[i].name, name) == 0)
+            return;
+        i = (i + 1) & (p->acap - 1);
+    }
+    p->aslots[i].name = name;
+    p->aslots[i].target = target;
 }
 
-const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref)
+static const char *alias_of(const Project *p, const char *name)
+{
+    if (!p->acap)
+        return NULL;
+    uint32_t i = name_hash(name) & (p->acap - 1);
+    while (p->aslots[i].name) {
+        if (strcmp(p->aslots[i].name, name) == 0)
+            return p->aslots[i].target;
+        i = (i + 1) & (p->acap - 1);
+    }
+    return NULL;
+}
+
+static const ProjectFunc *exact(const Project *p, const char *name, ProjectRef *ref)
 {
     if (!p->cap)
         return NULL;
-    uint32_t i = name_hash(qualname) & (p->cap - 1);
+    uint32_t i = name_hash(name) & (p->cap - 1);
     while (p->slots[i].name) {
-        if (strcmp(p->slots[i].name, qualname) == 0) {
+        if (strcmp(p->slots[i].name, name) == 0) {
             if (ref)
                 *ref = p->slots[i].ref;
-            return &p->files[p->slots[i].ref.file]->funcs.contents[p->slots[i].ref.func];
+            return project_func(p, p->slots[i].ref);
         }
         i = (i + 1) & (p->cap - 1);
     }
     return NULL;
+}
+
+const ProjectFunc *project_func(const Project *p, ProjectRef r)
+{
+    return &p->files[r.file]->funcs.contents[r.func];
+}
+
+static const ProjectFunc *lookup_depth(const Project *p, const char *name, ProjectRef *ref,
+                                       int depth);
+
+/* `Cls.m` not defined on Cls: look in Cls's bases (in base order). */
+static const ProjectFunc *inherited(const Project *p, const char *name, ProjectRef *ref, int depth)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot)
+        return NULL;
+    char cls[512];
+    size_t n = (size_t)(dot - name);
+    if (n >= sizeof cls)
+        return NULL;
+    memcpy(cls, name, n);
+    cls[n] = '\0';
+    const ProjectFunc *c = lookup_depth(p, cls, NULL, depth + 1);
+    if (!c || !(c->flags & PF_CLASS))
+        return NULL;
+    for (uint32_t b = 0; b < c->nbases; b++) {
+        char full[640];
+        snprintf(full, sizeof full, "%s%s", c->bases[b], dot);
+        const ProjectFunc *f = lookup_depth(p, full, ref, depth + 1);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* Resolves `a.b.c` where a prefix is an alias: `pkg.save` -> `pkg.repo.save`. */
+static const ProjectFunc *through_alias(const Project *p, const char *name, ProjectRef *ref,
+                                        int depth)
+{
+    char buf[640];
+    size_t n = strlen(name);
+    if (n >= sizeof buf)
+        return NULL;
+    memcpy(buf, name, n + 1);
+    for (size_t cut = n; cut > 0; cut--) {
+        if (cut != n && buf[cut] != '.')
+            continue;
+        char saved = buf[cut];
+        buf[cut] = '\0';
+        const char *target = alias_of(p, buf);
+        buf[cut] = saved;
+        if (!target)
+            continue;
+        char full[640];
+        snprintf(full, sizeof full, "%s%s", target, name + cut);
+        return lookup_depth(p, full, ref, depth + 1);
+    }
+    return NULL;
+}
+
+static const ProjectFunc *lookup_depth(const Project *p, const char *name, ProjectRef *ref,
+                                       int depth)
+{
+    if (depth > 8)
+        return NULL;
+    const ProjectFunc *f = exact(p, name, ref);
+    if (!f)
+        f = through_alias(p, name, ref, depth);
+    if (!f)
+        f = inherited(p, name, ref, depth);
+    return f;
+}
+
+const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref)
+{
+    return qualname ? lookup_depth(p, qualname, ref, 0) : NULL;
+}
+
+const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)
+{
+    if (c->target_file == UINT32_MAX)
+        return NULL;
+    return project_func(p, (ProjectRef){c->target_file, c->target_func});
+}
+
+static void build_indexes(Project *p)
+{
+    uint32_t total = 0, aliases = 0;
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        total += p->files[f]->funcs.size;
+        aliases += p->files[f]->aliases.size;
+    }
+    p->cap = table_cap(total);
+    p->slots = xcalloc(p->cap, sizeof *p->slots);
+    p->acap = table_cap(aliases);
+    p->aslots = xcalloc(p->acap, sizeof *p->aslots);
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        ProjectFile *pf = p->files[f];
+        for (uint32_t i = 0; i < pf->funcs.size; i++)
+            if (!(pf->funcs.contents[i].flags & PF_STATIC))
+                index_insert(p, pf->funcs.contents[i].qualname, (ProjectRef){f, i});
+        for (uint32_t i = 0; i < pf->aliases.size; i++)
+            alias_insert(p, pf->aliases.contents[i].name, pf->aliases.contents[i].target);
+    }
+}
+
+/* C: a static function is only visible in its own file. */
+static bool local_static(const ProjectFile *pf, const char *name, uint32_t *idx)
+{
+    for (uint32_t i = 0; i < pf->funcs.size; i++) {
+        const ProjectFunc *f = &pf->funcs.contents[i];
+        if ((f->flags & PF_STATIC) && strcmp(f->qualname, name) == 0) {
+            *idx = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool resolve_name(const Project *p, uint32_t file, const char *name, ProjectRef *ref)
+{
+    const ProjectFile *pf = p->files[file];
+    uint32_t idx;
+    if (pf->lang == LANG_C && local_static(pf, name, &idx)) {
+        *ref = (ProjectRef){file, idx};
+        return true;
+    }
+    return project_lookup(p, name, ref) != NULL;
+}
+
+static void resolve_calls(Project *p)
+{
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        ProjectFile *pf = p->files[f];
+        for (uint32_t i = 0; i < pf->calls.size; i++) {
+            ProjectCall *c = &pf->calls.contents[i];
+            ProjectRef r;
+            c->target_file = UINT32_MAX;
+            if (c->callee && resolve_name(p, f, c->callee, &r)) {
+                c->target_file = r.file;
+                c->target_func = r.func;
+            }
+        }
+    }
+}
+
+static void apply_registrations(Project *p)
+{
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        ProjectFile *pf = p->files[f];
+        for (uint32_t i = 0; i < pf->regs.size; i++) {
+            const ProjectReg *reg = &pf->regs.contents[i];
+            ProjectRef r;
+            if (!resolve_name(p, f, reg->func, &r))
+                continue;
+            ProjectFunc *fn = &p->files[r.file]->funcs.contents[r.func];
+            if (!fn->context_via)
+                fn->context_via = reg->via;
+            fn->context |= reg->context;
+        }
+    }
+}
+
+void project_link(Project *p, ProjectFile **files, uint32_t n)
+{
+    p->files = files;
+    p->nfiles = n;
+    build_indexes(p);
+    resolve_calls(p);
+    apply_registrations(p);
+    project_compute_blocks(p);
 }

@@ -1,10 +1,12 @@
 /* The Project (DESIGN.md 4): the whole run linked together. Units are freed as
  * soon as their file has been checked (memory stays bounded on big trees), so
  * what crosses files is a compact ProjectFile summary per file: its functions,
- * the calls that may reach other functions of the run, and the facts engines
- * recorded (direct blocking calls, limiter use). project_link resolves names
- * across files, builds the call graph and computes transitive summaries; after
- * that the Project is read-only and checks may read it from any thread. */
+ * the calls that may reach other functions of the run, the facts engines
+ * recorded (direct blocking calls), name aliases (re-exports), C callback
+ * registrations, and candidate findings that only the whole run can decide.
+ * project_link resolves names across files, builds the call graph and computes
+ * the summaries (`blocks` with a chain, contexts for C); after that the Project
+ * is read-only and checks may read it from any thread. */
 #ifndef LINT_MODEL_PROJECT_H
 #define LINT_MODEL_PROJECT_H
 
@@ -16,12 +18,18 @@
 #include "../base/vec.h"
 #include "model.h"
 
+/* A position in a file of the run: 1-based, columns in code points. */
+typedef struct ProjectLoc {
+    uint32_t line, col, end_line, end_col;
+} ProjectLoc;
+
 /* A fact about a function recorded during the per-file pass (e.g. "calls
  * `time.sleep` at 12:5", made by a blocking-call rule). */
 typedef struct ProjectFact {
     const void *rule;        /* the Rule that recorded it (opaque here) */
     const char *callee;      /* resolved name of the offending call */
-    uint32_t line, col, end_line, end_col;
+    ProjectLoc loc;
+    bool transitive;         /* propagates to callers (blocking-via-helper) */
 } ProjectFact;
 
 enum {
@@ -30,6 +38,8 @@ enum {
     PF_LIMITS = 1u << 2,     /* acquires a semaphore/limiter (async with) */
     PF_METHOD = 1u << 3,
     PF_CLASS = 1u << 4,      /* the entry is a class (its bases in `bases`) */
+    PF_STATIC = 1u << 5,     /* C: `static` linkage, file-local */
+    PF_DEFINED = 1u << 6,    /* C: has a body in this file (not only a declaration) */
 };
 
 typedef struct ProjectFunc {
@@ -38,33 +48,34 @@ typedef struct ProjectFunc {
     const char *cls;         /* qualified name of the class for methods, else NULL */
     uint32_t flags;          /* PF_* */
     uint32_t line, col;      /* of the name */
-    uint32_t context;        /* C: contexts bitmask from registrars (loop/signal/...) */
-    bool is_static;          /* C: `static` linkage, file-local */
-    const char **bases;      /* PF_CLASS: resolved base names */
+    const char **bases;      /* PF_CLASS: resolved base names (module-qualified if local) */
     uint32_t nbases;
     Vec(ProjectFact) facts;
+    /* computed by project_link */
+    uint32_t context;        /* C: CTX_* bits from callback registrations */
+    const char *context_via; /* C: the registrar that gave the first context */
+    int32_t block_fact;      /* blocks directly: index into facts, else -1 */
+    int32_t block_call;      /* blocks through a call: index into the file's calls, else -1 */
+    uint32_t block_depth;    /* length of the chain to the blocking call */
 } ProjectFunc;
 
 /* A call that may reach another function of the run. */
 typedef struct ProjectCall {
     uint32_t caller;          /* index into ProjectFile.funcs */
-    const char *callee;       /* resolved name as far as the file knows (`pkg.mod.f`,
-                                 `self.save` qualified to `pkg.mod.Repo.save`) */
-    uint32_t line, col, end_line, end_col;
+    const char *callee;       /* candidate qualified name (`pkg.mod.f`, `pkg.mod.Repo.save`) */
+    const char *written;      /* the callee as written (`self.save`), for messages */
+    ProjectLoc loc;
     Use use;                  /* how the result is used */
     uint32_t flags;           /* PC_* */
-    const char *snippet_key;  /* normalised text of the call (baseline key) */
+    const char *key;          /* normalised text of the call (baseline key) */
+    /* computed by project_link: the function it reaches, or file == UINT32_MAX */
+    uint32_t target_file, target_func;
 } ProjectCall;
 
 enum {
-    PC_ASYNC_CTX = 1u << 0,    /* made in an async context */
+    PC_ASYNC_CTX = 1u << 0,      /* made in an async context (Python) */
     PC_UNUSED_BINDING = 1u << 1, /* BOUND to a name never used afterwards */
-    PC_UNBOUNDED_LOOP = 1u << 2, /* inside a loop over input-sized data */
-    PC_GUARDED = 1u << 3,      /* under a limiter (async with) */
-    PC_IN_OFFLOAD = 1u << 4,   /* argument of an offload (runs elsewhere) */
-    PC_SPAWNED = 1u << 5,      /* argument of a task-spawning call */
-    PC_GATHERED = 1u << 6,     /* collected by gather/wait */
-    PC_REGISTERED = 1u << 7,   /* C: passed as a callback (the callee is registered) */
+    PC_ARG = 1u << 2,            /* C: the function is passed as an argument, not called */
 };
 
 /* A C callback registration: `func` is passed to `via` and runs in `context`. */
@@ -72,18 +83,39 @@ typedef struct ProjectReg {
     const char *func;
     uint32_t context;        /* CTX_* bit */
     const char *via;         /* the registrar (`uv_timer_start`, `sigaction`) */
-    uint32_t line, col;
+    ProjectLoc loc;
 } ProjectReg;
+
+/* `module.local` names `target` (a re-export: `from .repo import save` in
+ * pkg/__init__.py makes `pkg.save` mean `pkg.repo.save`). */
+typedef struct ProjectAlias {
+    const char *name, *target;
+} ProjectAlias;
+
+/* A finding an engine could not decide alone: it depends on a function of
+ * another file (does the spawned coroutine hold a semaphore?). */
+typedef struct ProjectCand {
+    const void *rule;
+    uint32_t caller;         /* index into funcs */
+    const char *callee;      /* candidate qualified name the decision depends on, or NULL */
+    const char *message;     /* final message */
+    const char *key;
+    ProjectLoc loc;
+    uint32_t flags;          /* engine-defined */
+} ProjectCand;
 
 typedef struct ProjectFile {
     Arena arena;             /* owns everything of this file's summary */
+    StrPool names;           /* interned callee names (duplicates are common) */
     const char *path;
     const char *module;      /* dotted module name (Python), or NULL */
+    bool is_package;         /* an __init__.py: relative imports start here */
     Lang lang;
     Vec(ProjectFunc) funcs;
     Vec(ProjectCall) calls;
-    /* C: callback registrations found in this file: function name -> context */
     Vec(ProjectReg) regs;
+    Vec(ProjectAlias) aliases;
+    Vec(ProjectCand) cands;
 } ProjectFile;
 
 typedef struct ProjectRef {
@@ -97,6 +129,8 @@ typedef struct Project {
     /* name index: qualified name -> function (open addressing) */
     struct ProjectSlot { const char *name; ProjectRef ref; } *slots;
     uint32_t cap;
+    struct ProjectAliasSlot { const char *name, *target; } *aslots;
+    uint32_t acap;
 } Project;
 
 /* An empty summary for `path`; set pf->module (in pf->arena) before
@@ -104,15 +138,25 @@ typedef struct Project {
 void project_file_init(ProjectFile *pf, const char *path, Lang lang);
 void project_file_free(ProjectFile *pf);
 /* One ProjectFunc per Function of u, in the same order (index i summarises
- * u->funcs[i]), with module-qualified names. Everything is copied into pf->arena. */
+ * u->funcs[i]), with module-qualified names, and the module's re-export
+ * aliases. Everything is copied into pf->arena. */
 void project_file_from_unit(ProjectFile *pf, const Unit *u);
+/* `pkg.mod` + `.x.y` relative import text -> absolute, in pf->arena. */
+const char *project_absolute(ProjectFile *pf, Str relative);
+/* Interns s in pf's arena. */
+const char *project_intern(ProjectFile *pf, Str s);
 
 void project_init(Project *p);
 void project_free(Project *p);
-/* Takes the files (borrowed; caller frees them after project_free) and builds the
- * name index. */
+/* Takes the files (borrowed; caller frees them after project_free), builds the
+ * name index, resolves every call to its target, and computes contexts (C
+ * registrations) and `blocks` summaries with their chains. */
 void project_link(Project *p, ProjectFile **files, uint32_t n);
-/* Function by qualified name, or NULL. */
+/* Function by qualified name, following re-export aliases and class bases (a
+ * method inherited from a base class of the run). NULL if none. */
 const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref);
+/* The function a call reaches, or NULL. */
+const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c);
+const ProjectFunc *project_func(const Project *p, ProjectRef r);
 
 #endif

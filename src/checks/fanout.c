@@ -1,0 +1,61 @@
+/* Shared logic of the unbounded-concurrency engines (see fanout.h). */
+#include "fanout.h"
+
+#include <string.h>
+
+const Site *chk_fanout_input_loop(const Unit *u, const Site *s)
+{
+    if (s->loop < 0)
+        return NULL;
+    const Site *l = &u->sites[s->loop];
+    if (l->loop_kind == LOOP_WHILE || (l->flags & SITE_F_BOUNDED))
+        return NULL;
+    return l;
+}
+
+bool chk_fanout_is_spawner(const ChkEnv *env, const Unit *u, const Site *s)
+{
+    return s->kind == SITE_CALL && chk_idx_any(&env->spawners[u->lang], chk_call_name(u, s), u, s);
+}
+
+void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const Site *at,
+                          const Site *coro, const char *message, ProjectFile *pf)
+{
+    if (!pf || (uint32_t)at->func >= pf->funcs.size)
+        return;
+    ProjectCand c;
+    memset(&c, 0, sizeof c);
+    c.rule = r;
+    c.caller = (uint32_t)at->func;
+    c.callee = coro ? chk_call_candidate(env, pf, u, coro) : NULL;
+    c.message = arena_strdup(&pf->arena, message);
+    c.key = chk_site_key(pf, u, at);
+    c.loc = chk_site_loc(u, at);
+    vec_push(&pf->cands, c);
+}
+
+void chk_fanout_report(const Rule *r, const Project *p, FindingSink *sink)
+{
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        const ProjectFile *pf = p->files[f];
+        for (uint32_t i = 0; i < pf->cands.size; i++) {
+            const ProjectCand *c = &pf->cands.contents[i];
+            if (c->rule != r)
+                continue;
+            const ProjectFunc *t = c->callee ? project_lookup(p, c->callee, NULL) : NULL;
+            if (t && (t->flags & PF_LIMITS))
+                continue; /* the spawned coroutine bounds itself */
+            const char *func = chk_display_function(pf, &pf->funcs.contents[c->caller]);
+            chk_sink_add_loc(sink, r, pf->path, c->loc, func, c->key, c->message);
+        }
+    }
+}
+
+const char *chk_fanout_message(Arena *a, const Rule *r, const Unit *u, const Site *at, Str callee,
+                               const Site *loop)
+{
+    const char *vars[] = {"callee", str_dup(a, callee), "function",
+                          str_dup(a, u->funcs[at->func].name), "iterable",
+                          loop ? str_dup(a, loop->text) : "", NULL};
+    return chk_format(a, r->message, vars);
+}

@@ -1,0 +1,26 @@
+/* Shared logic of the unbounded-concurrency engines (AL301, AL302): which loops
+ * are input-sized, and the whole-run decision "does the spawned coroutine hold
+ * a limiter itself?". */
+#ifndef LINT_CHECKS_FANOUT_H
+#define LINT_CHECKS_FANOUT_H
+
+#include "registry.h"
+
+/* The innermost loop around s in its function if it iterates over input-sized
+ * data (a for, async for or comprehension that is not constant-size), else NULL.
+ * `while` loops are not counted: their bound is not an iterable's size. */
+const Site *chk_fanout_input_loop(const Unit *u, const Site *s);
+/* Whether the call site spawns a task (pack-level `spawners`). */
+bool chk_fanout_is_spawner(const ChkEnv *env, const Unit *u, const Site *s);
+/* Records a candidate finding for rule r at site `at`: `coro` is the coroutine
+ * call whose callee decides (may be NULL: nothing to look at, always reported). */
+void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const Site *at,
+                          const Site *coro, const char *message, ProjectFile *pf);
+/* run_project of both engines: reports the rule's candidates whose coroutine
+ * does not hold a limiter. */
+void chk_fanout_report(const Rule *r, const Project *p, FindingSink *sink);
+/* Message variables for a fan-out site: callee, function, iterable. */
+const char *chk_fanout_message(Arena *a, const Rule *r, const Unit *u, const Site *at, Str callee,
+                               const Site *loop);
+
+#endif

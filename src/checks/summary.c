@@ -1,0 +1,230 @@
+/* The per-file summary for the Project: which calls may reach a function of the
+ * run (with how their result is used and where they are made), which functions
+ * hold a limiter, and a few shared helpers about limiters and offloads. Engine
+ * specific facts are added by the engines' own summarise hooks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry.h"
+
+/* ---- limiters ------------------------------------------------------------------------- */
+
+bool chk_is_limiter(const ChkEnv *env, const Unit *u, const Site *w)
+{
+    if (w->kind != SITE_WITH || !w->is_async)
+        return false;
+    Str name = chk_call_name(u, w);
+    if (name.len && chk_idx_any(&env->limiters[u->lang], name, u, w))
+        return true;
+    /* `async with sem:` on a name whose type is unknown (a parameter, an
+     * attribute set elsewhere) may well be a semaphore: when in doubt, the
+     * fan-out counts as bounded. A call (`async with session.get(u)`) or a
+     * known non-limiter type is not a limiter. */
+    return w->parent < 0 && !(w->flags & SITE_F_RESOLVED);
+}
+
+bool chk_is_guarded(const ChkEnv *env, const Unit *u, const Site *site)
+{
+    for (int32_t g = site->guard; g >= 0; g = u->sites[g].guard)
+        if (chk_is_limiter(env, u, &u->sites[g]))
+            return true;
+    return false;
+}
+
+/* ---- call candidates ---------------------------------------------------------------------- */
+
+static bool is_root(const ChkEnv *env, Str first)
+{
+    uint32_t lo = 0, hi = env->nroots;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const char *r = env->roots[mid];
+        int c = strncmp(r, first.ptr, first.len);
+        if (c == 0 && r[first.len] != '\0')
+            c = 1;
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* The in-file function named `root` visible from function f: one defined in f
+ * (a nested helper), or at module level. */
+static int32_t local_function(const Unit *u, int32_t f, Str root)
+{
+    for (uint32_t i = 1; i < u->nfuncs; i++) {
+        const Function *fn = &u->funcs[i];
+        if ((fn->parent == 0 || fn->parent == f) && fn->kind != FN_LAMBDA &&
+            str_eq(fn->name, root))
+            return (int32_t)i;
+    }
+    return -1;
+}
+
+static const char *qualified_local(ProjectFile *pf, const Unit *u, int32_t fi, Str rest)
+{
+    Str q = u->funcs[fi].qualname;
+    if (rest.len)
+        q = str_join(&pf->arena, q, NULL, rest);
+    if (!pf->module || !pf->module[0])
+        return project_intern(pf, q);
+    return project_intern(pf, str_join(&pf->arena, str_from(pf->module), ".", q));
+}
+
+const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s)
+{
+    if (u->lang == LANG_C)
+        return s->resolved.len ? project_intern(pf, s->resolved) : NULL;
+    Str r = s->resolved.len ? s->resolved : s->text;
+    if (!r.len)
+        return NULL;
+    if (s->flags & SITE_F_SELF) {
+        int32_t dot = str_find(r, '.');
+        Str cls = str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot);
+        int32_t fi = local_function(u, 0, cls);
+        if (fi < 0)
+            return NULL;
+        return qualified_local(pf, u, fi, str_make(r.ptr + cls.len, r.len - cls.len));
+    }
+    if (s->flags & SITE_F_RESOLVED) {
+        if (r.ptr[0] == '.')
+            return project_absolute(pf, r);
+        int32_t dot = str_find(r, '.');
+        return is_root(env, str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot))
+                   ? project_intern(pf, r)
+                   : NULL;
+    }
+    if (!(s->flags & SITE_F_ROOT_LOCAL))
+        return NULL; /* an unbound root: a builtin or a star import */
+    int32_t dot = str_find(r, '.');
+    Str root = str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot);
+    int32_t fi = local_function(u, s->func, root);
+    if (fi < 0)
+        return NULL;
+    return qualified_local(pf, u, fi, str_make(r.ptr + root.len, r.len - root.len));
+}
+
+ProjectLoc chk_site_loc(const Unit *u, const Site *s)
+{
+    uint32_t off = s->off, end = s->end;
+    ProjectLoc l;
+    unit_pos(u, off, &l.line, &l.col);
+    unit_pos(u, end > off ? end : off, &l.end_line, &l.end_col);
+    return l;
+}
+
+const char *chk_site_key(ProjectFile *pf, const Unit *u, const Site *s)
+{
+    char buf[256];
+    uint32_t n = 0;
+    for (uint32_t i = s->off; i < s->end && n < sizeof buf; i++) {
+        char c = u->src[i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\' && c != '\f')
+            buf[n++] = c;
+    }
+    return project_intern(pf, str_make(buf, n));
+}
+
+static void add_call(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s,
+                     const char *callee)
+{
+    ProjectCall c;
+    memset(&c, 0, sizeof c);
+    c.caller = (uint32_t)s->func;
+    c.callee = callee;
+    c.written = project_intern(pf, s->text);
+    c.loc = chk_site_loc(u, s);
+    c.use = s->use;
+    c.key = chk_site_key(pf, u, s);
+    if (unit_is_async_context(u, s->func))
+        c.flags |= PC_ASYNC_CTX;
+    if (s->use == USE_BOUND && !unit_name_used_after(u, s, s->use_name))
+        c.flags |= PC_UNUSED_BINDING;
+    vec_push(&pf->calls, c);
+}
+
+/* C: a function passed as an argument is an edge too (PC_ARG), so a callback
+ * named in another file still resolves; it does not propagate `blocks`. */
+static void add_c_calls(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s)
+{
+    if (s->text.len && s->resolved.len)
+        add_call(env, pf, u, s, project_intern(pf, s->resolved));
+    for (uint32_t a = 0; a < s->nargs; a++) {
+        const Arg *arg = &s->args[a];
+        if (arg->kind != ARG_FUNC || !arg->text.len)
+            continue;
+        add_call(env, pf, u, s, project_intern(pf, arg->text));
+        vec_last(&pf->calls)->flags |= PC_ARG;
+    }
+}
+
+void chk_summarise(const ChkEnv *env, const Unit *u, ProjectFile *pf)
+{
+    for (uint32_t i = 0; i < u->nsites; i++) {
+        const Site *s = &u->sites[i];
+        if (s->kind == SITE_WITH) {
+            if (chk_is_limiter(env, u, s) && (uint32_t)s->func < pf->funcs.size)
+                pf->funcs.contents[s->func].flags |= PF_LIMITS;
+            continue;
+        }
+        if (s->kind != SITE_CALL)
+            continue;
+        if (u->lang == LANG_C) {
+            add_c_calls(env, pf, u, s);
+            continue;
+        }
+        const char *callee = chk_call_candidate(env, pf, u, s);
+        if (callee)
+            add_call(env, pf, u, s, callee);
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void chk_env_set_roots(ChkEnv *env, const char *const *roots, uint32_t n)
+{
+    Arena *a = &env->rs->arena;
+    env->roots = ARENA_ARRAY(a, const char *, n ? n : 1);
+    for (uint32_t i = 0; i < n; i++)
+        env->roots[i] = arena_strdup(a, roots[i]);
+    qsort(env->roots, n, sizeof *env->roots, cmp_str);
+    env->nroots = n;
+}
+
+Finding *chk_sink_add_loc(FindingSink *s, const Rule *r, const char *path, ProjectLoc loc,
+                          const char *function, const char *key, const char *message)
+{
+    Finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = r;
+    f.path = arena_strdup(&s->arena, path);
+    f.line = loc.line;
+    f.col = loc.col;
+    f.end_line = loc.end_line;
+    f.end_col = loc.end_col;
+    f.message = arena_strdup(&s->arena, message);
+    f.function = arena_strdup(&s->arena, function ? function : "");
+    f.key = arena_strdup(&s->arena, key ? key : "");
+    vec_push(&s->items, f);
+    return vec_last(&s->items);
+}
+
+const char *chk_display_function(const ProjectFile *pf, const ProjectFunc *fn)
+{
+    const char *q = fn->qualname;
+    size_t m = pf->module ? strlen(pf->module) : 0;
+    if (m && strncmp(q, pf->module, m) == 0) {
+        if (q[m] == '.')
+            return q + m + 1;
+        if (q[m] == '\0')
+            return "";
+    }
+    return q;
+}
