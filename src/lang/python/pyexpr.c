@@ -94,7 +94,8 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
             s->loop = comp;
     }
     pp_set_use(ps, elem, USE_ELEMENT, STR_NULL, comp, 0);
-    bool first = true;
+    bool first = true, bounded = false;
+    uint32_t clauses = 0;
     bool saved_target = ps->in_target;
     while (at_comp_for(ps)) {
         if (pp_accept_kw(ps, PYKW_ASYNC))
@@ -111,14 +112,17 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
         }
         ps->loop = first ? outer : comp;
         Expr it = pp_disjunction(ps);
+        pp_flush_targets(ps);
         pp_set_use(ps, &it, USE_ITERATED, STR_NULL, -1, 0);
         if (first) {
             Site *s = pp_site(ps, comp);
             s->text = pp_expr_display(ps, &it);
             s->resolved = it.resolved;
+            bounded = it.bounded;
             if (it.bounded)
                 s->flags |= SITE_F_BOUNDED;
         }
+        clauses++;
         ps->loop = comp;
         while (pp_accept_kw(ps, PYKW_IF))
             pp_disjunction(ps);
@@ -127,7 +131,9 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
     ps->in_target = saved_target;
     ps->loop = outer;
     pp_site(ps, comp)->end = prev_end(ps);
-    return (Expr){.kind = E_COMP, .off = off, .end = prev_end(ps), .site = comp, .func = -1};
+    /* one clause over a constant-size iterable yields at most that many items */
+    return (Expr){.kind = E_COMP, .off = off, .end = prev_end(ps), .site = comp, .func = -1,
+                  .bounded = bounded && clauses == 1};
 }
 
 Expr pp_genexp(Parser *ps, const Expr *elem, uint32_t off, uint32_t mark)
@@ -345,7 +351,7 @@ static Expr name_atom(Parser *ps, const PyToken *t)
     bool trailer = n->kind == PYTOK_OP &&
                    (n->op == PYOP_DOT || n->op == PYOP_LPAR || n->op == PYOP_LSQB);
     if (ps->in_target && !trailer) {
-        pp_bind(ps, name, NULL); /* a store; apply_assign refines it with the value */
+        vec_push(&ps->targets, name); /* a store, bound once the value is parsed */
         return e;
     }
     /* Module-level constants by convention (`MAX_WORKERS`) bound iterables too. */

@@ -98,6 +98,7 @@ static void for_stmt(Parser *ps, bool is_async, uint32_t off)
         pp_skip_until(ps, PYOP_COLON, PYOP_COLON);
     }
     Expr it = pp_exprlist(ps, true);
+    pp_flush_targets(ps);
     pp_set_use(ps, &it, USE_ITERATED, STR_NULL, -1, 0);
     int32_t loop = pp_new_site(ps, SITE_LOOP, off);
     Site *s = pp_site(ps, loop);
@@ -194,6 +195,7 @@ static void with_item(Parser *ps, bool is_async)
         ps->in_target = true;
         Expr t = pp_expr(ps);
         ps->in_target = false;
+        pp_flush_targets(ps);
         if (t.kind == E_NAME) {
             name = t.text;
             pp_bind(ps, name, &e);

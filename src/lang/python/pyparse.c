@@ -230,6 +230,7 @@ static void skip_to_newline(Parser *ps)
 static void end_simple_statement(Parser *ps)
 {
     ps->bail = false;
+    pp_flush_targets(ps); /* a statement that broke off before its value */
     const PyToken *t = pp_cur(ps);
     if (t->kind == PYTOK_NEWLINE) {
         pp_advance(ps);
@@ -365,5 +366,6 @@ Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
     vec_free(&ps.comments);
     vec_free(&ps.bound);
     vec_free(&ps.argbuf);
+    vec_free(&ps.targets);
     return u;
 }

@@ -68,6 +68,8 @@ typedef struct Parser {
     Vec(Comment) comments;
     Vec(Str) bound;      /* every name bound anywhere in the file */
     Vec(Arg) argbuf;     /* scratch for call arguments (nested calls stack up) */
+    Vec(Str) targets;    /* names stored by the target being parsed, bound only once
+                            the value is parsed (`x, y = f(x)` reads the old x) */
     /* scope state */
     int32_t func;        /* current Function */
     int32_t cls;         /* innermost class (for self./cls.), -1 */
@@ -151,6 +153,9 @@ void pp_scope_init(Parser *ps);
 void pp_scope_free(Parser *ps);
 /* Records a binding of `name` in the current function, with what it was bound to. */
 void pp_bind(Parser *ps, Str name, const Expr *value);
+/* Binds (untyped) every name collected from the last target; call once the
+ * value that the target receives has been parsed. */
+void pp_flush_targets(Parser *ps);
 /* Records that a name is bound in the file (for the "unbound root" rule). */
 void pp_note_bound(Parser *ps, Str name);
 VarInfo *pp_var(Parser *ps, Str name);

@@ -127,6 +127,13 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
 }
 
+void pp_flush_targets(Parser *ps)
+{
+    for (uint32_t i = 0; i < ps->targets.size; i++)
+        pp_bind(ps, ps->targets.contents[i], NULL);
+    vec_clear(&ps->targets);
+}
+
 void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
 {
     Import im = {local, qualified, ps->func, level};

@@ -118,6 +118,7 @@ static bool is_self_attr(Parser *ps, const Expr *t, Str *attr)
 
 static void apply_assign(Parser *ps, const Expr *targets, uint32_t n, const Expr *value)
 {
+    pp_flush_targets(ps);
     Str bound = STR_NULL, stored = STR_NULL;
     for (uint32_t i = 0; i < n; i++) {
         const Expr *t = &targets[i];
@@ -170,8 +171,10 @@ static void expr_statement(Parser *ps)
         } else if (t.kind == E_NAME) {
             Expr typed = {.kind = E_OTHER, .resolved = type, .from_import = type.len > 0,
                           .site = -1};
+            pp_flush_targets(ps);
             pp_bind(ps, t.text, &typed);
         }
+        pp_flush_targets(ps);
         return;
     }
     if (neq == 0) {
@@ -373,6 +376,7 @@ static void simple_statement(Parser *ps)
             ps->in_target = true;
             pp_exprlist(ps, false);
             ps->in_target = false;
+            vec_clear(&ps->targets); /* `del x` unbinds; nothing to record */
             return;
         case PYKW_ASSERT:
             pp_advance(ps);
