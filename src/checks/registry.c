@@ -9,6 +9,11 @@
 #include "params.h"
 
 extern const CheckEngine chk_blocking_call_engine;
+extern const CheckEngine chk_dangling_task_engine;
+extern const CheckEngine chk_task_set_engine;
+extern const CheckEngine chk_cancellation_engine;
+extern const CheckEngine chk_busy_wait_engine;
+extern const CheckEngine chk_resource_leak_engine;
 extern const CheckEngine chk_via_helper_engine;
 extern const CheckEngine chk_unawaited_engine;
 extern const CheckEngine chk_unbounded_spawn_engine;
@@ -16,6 +21,11 @@ extern const CheckEngine chk_unbounded_gather_engine;
 
 static const CheckEngine *const ENGINES[] = {
     &chk_blocking_call_engine,
+    &chk_dangling_task_engine,
+    &chk_task_set_engine,
+    &chk_cancellation_engine,
+    &chk_busy_wait_engine,
+    &chk_resource_leak_engine,
     &chk_via_helper_engine,
     &chk_unawaited_engine,
     &chk_unbounded_spawn_engine,

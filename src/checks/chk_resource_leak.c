@@ -1,0 +1,150 @@
+/* Engine `resource-leak`: in an async context, a client/connection object made
+ * by one of the rule's `resources` (`aiohttp.ClientSession()`,
+ * `httpx.AsyncClient()`) that is never closed and never leaves the function.
+ * Such objects own sockets and a connector; left to the garbage collector they
+ * leak connections and warn "Unclosed client session" at exit. Reported at the
+ * creating call when its result is
+ *   - discarded, or used once as a receiver (`ClientSession().get(url)`);
+ *   - bound to a local that is then never: used as an (async) context manager,
+ *     closed (`await s.close()` / `s.aclose()`: a `closers` method, also when
+ *     only referenced, as in `stack.push_async_callback(s.close)`), returned or
+ *     yielded, stored (`self.s = s`), put in a container, rebound, or passed to
+ *     a call (the callee may keep it) - except to a coroutine function of this
+ *     file, which only uses it.
+ * Used directly as `async with` item, returned, stored or passed on: no finding.
+ * The frontend loses the binding of `x = await f()`, so resources obtained by
+ * awaiting (`asyncpg.connect`) cannot be followed and are not listed.
+ *
+ * Parameters: resources (call patterns, required), exclude (call patterns),
+ * closers (method names, required). Placeholders: {callee} {function} {detail}. */
+#include <string.h>
+
+#include "flow.h"
+#include "params.h"
+#include "registry.h"
+
+typedef struct LeakParams {
+    CallIndex resources;
+    CallIndex exclude;
+    const char **closers;
+    uint32_t nclosers;
+} LeakParams;
+
+static const char *const KEYS[] = {"resources", "exclude", "closers", NULL};
+
+static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
+{
+    (void)rs;
+    if (!chk_params_validate(r, KEYS, d))
+        return false;
+    LeakParams *p = ARENA_NEW(a, LeakParams);
+    bool ok = chk_flow_patterns(r, "resources", true, a, d, &p->resources);
+    ok &= chk_flow_patterns(r, "exclude", false, a, d, &p->exclude);
+    ok &= chk_flow_names(r, "closers", true, a, d, &p->closers, &p->nclosers);
+    r->bound = p;
+    return ok;
+}
+
+/* Whether call site c calls a coroutine function defined in this file (plain
+ * `helper(...)` at module level or `self.helper(...)` in a class): such a
+ * callee uses its argument for the duration of the call. */
+static bool local_coroutine(const Unit *u, const Site *c)
+{
+    Str last = chk_flow_last(c->text), recv = chk_flow_receiver(c->text);
+    bool method = str_eq_c(recv, "self") || str_eq_c(recv, "cls");
+    if (recv.len && !method)
+        return false;
+    for (uint32_t f = 1; f < u->nfuncs; f++) {
+        const Function *fn = &u->funcs[f];
+        if (fn->kind != FN_DEF || !fn->is_async || fn->is_generator || !str_eq(fn->name, last))
+            continue;
+        if (method ? fn->cls >= 0 : fn->parent == 0)
+            return true;
+    }
+    return false;
+}
+
+typedef struct UseScan {
+    const LeakParams *p;
+    bool safe;
+} UseScan;
+
+static bool on_use(void *ctx, const Unit *u, uint32_t i)
+{
+    UseScan *us = ctx;
+    if (i == FLOW_USE_UNKNOWN) {
+        us->safe = true;
+        return false;
+    }
+    const Site *s = &u->sites[i];
+    switch (s->use) {
+    case USE_RECEIVER:
+        us->safe = chk_flow_in_names(s->use_name, us->p->closers, us->p->nclosers);
+        break;
+    case USE_ARGUMENT:
+        us->safe = s->parent < 0 || !local_coroutine(u, &u->sites[s->parent]);
+        break;
+    case USE_ASYNC_CONTEXT:
+    case USE_CONTEXT:
+    case USE_RETURNED:
+    case USE_STORED:
+    case USE_ELEMENT:
+    case USE_BOUND:
+        us->safe = true;
+        break;
+    default:
+        break;
+    }
+    return !us->safe;
+}
+
+static void report(const Rule *r, const Unit *u, const Site *s, const char *detail,
+                   FindingSink *sink)
+{
+    Arena *a = &sink->arena;
+    const char *vars[] = {"callee",   str_dup(a, chk_flow_site_name(s)),
+                          "function", str_dup(a, u->funcs[s->func].name),
+                          "detail",   detail,
+                          NULL};
+    chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(a, r->message, vars));
+}
+
+static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *sink)
+{
+    const LeakParams *p = r->bound;
+    const Site *s = &u->sites[i];
+    Str name = chk_flow_site_name(s);
+    if (!chk_idx_any(&p->resources, name, u, s) || chk_idx_any(&p->exclude, name, u, s) ||
+        !unit_is_async_context(u, s->func))
+        return;
+    Arena *a = &sink->arena;
+    if (s->use == USE_DISCARDED) {
+        report(r, u, s, "dropped at once", sink);
+    } else if (s->use == USE_RECEIVER) {
+        if (!chk_flow_in_names(s->use_name, p->closers, p->nclosers))
+            report(r, u, s,
+                   arena_printf(a, "only used for `.%s(...)`", str_dup(a, s->use_name)), sink);
+    } else if (s->use == USE_BOUND && !chk_flow_declared_global(u, s->func, s->use_name)) {
+        UseScan us = {p, false};
+        chk_flow_read_after(u, i, s->use_name, on_use, &us);
+        if (!us.safe)
+            report(r, u, s,
+                   arena_printf(a, "bound to `%s`, which is never closed, returned or stored",
+                                str_dup(a, s->use_name)),
+                   sink);
+    }
+}
+
+static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
+{
+    (void)env;
+    for (uint32_t i = 0; i < u->nsites; i++)
+        if (u->sites[i].kind == SITE_CALL)
+            check_site(r, u, i, sink);
+}
+
+const CheckEngine chk_resource_leak_engine = {
+    .name = "resource-leak",
+    .bind = bind,
+    .run_unit = run_unit,
+};

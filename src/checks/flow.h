@@ -1,0 +1,72 @@
+/* Local questions about one function that several engines ask of the model
+ * (dangling-task, task-set, resource-leak, cancellation): is a local read again
+ * after it was bound, does the function declare a name `global`, is a bare name
+ * a module-level binding, which call consumes the result of another. Plus the
+ * parameter readers those engines share (a rule's private pattern index, a list
+ * of method names). Everything here only reads the Unit; answers that need the
+ * source text (global statements, literal assignments) scan the function's own
+ * lines, because the model keeps no per-function table of local names. */
+#ifndef LINT_CHECKS_FLOW_H
+#define LINT_CHECKS_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/diag.h"
+#include "../model/model.h"
+#include "../rules/rules.h"
+#include "callindex.h"
+
+/* Where a bare name used in a function is bound. */
+typedef enum {
+    FLOW_BIND_UNKNOWN, /* no evidence either way */
+    FLOW_BIND_LOCAL,   /* a parameter or an assignment of this function (or an enclosing one) */
+    FLOW_BIND_GLOBAL,  /* a module-level assignment, or declared `global` here */
+} FlowBinding;
+
+/* The name a site is matched by: its resolved name, else its text. Unlike
+ * chk_call_name this keeps names rooted at a local (`loop.create_task`), which
+ * the engines' patterns (`*.loop.create_task`) are written for. */
+Str chk_flow_site_name(const Site *s);
+/* Whether function `inner` is `outer` or nested (at any depth) inside it. */
+bool chk_flow_within(const Unit *u, int32_t inner, int32_t outer);
+/* Whether the local `name`, bound by site `bind`, is read again: a USE site of
+ * that name after `bind` in the same function, or anywhere in that function's
+ * loop that encloses `bind` (the next iteration reads it), or anywhere in a
+ * function nested in it (a closure). If fn is not NULL, every such USE site
+ * index is passed to it (stop early by returning false); FLOW_USE_UNKNOWN
+ * stands for a read the model has no site for (the name is mentioned earlier
+ * in a loop that encloses the binding), which callers must treat as a use
+ * they cannot classify. */
+#define FLOW_USE_UNKNOWN UINT32_MAX
+typedef bool (*FlowUseFn)(void *ctx, const Unit *u, uint32_t use_site);
+bool chk_flow_read_after(const Unit *u, uint32_t bind, Str name, FlowUseFn fn, void *ctx);
+/* Whether function f has a `global` or `nonlocal` statement naming `name`. */
+bool chk_flow_declared_global(const Unit *u, int32_t f, Str name);
+/* Where the bare `name` read in function f is bound (see FlowBinding). */
+FlowBinding chk_flow_binding(const Unit *u, int32_t f, Str name);
+/* For a call site used as a receiver (`make().attr(...)`), the call made on its
+ * result, or -1. */
+int32_t chk_flow_outer_call(const Unit *u, uint32_t inner);
+/* The last dotted component of a name (`self.tasks.add` -> `add`). */
+Str chk_flow_last(Str name);
+/* The name without its last component (`self.tasks.add` -> `self.tasks`), or
+ * empty when it has none. */
+Str chk_flow_receiver(Str name);
+/* The source text of site s (its primary span), whitespace trimmed. */
+Str chk_flow_text(const Unit *u, uint32_t off, uint32_t end);
+
+/* Builds the rule's private index of the patterns in list parameter `key` (and
+ * its extensions), in the RuleSet arena. A missing key is an error only when
+ * `required`. */
+bool chk_flow_patterns(const Rule *r, const char *key, bool required, Arena *a, Diag *d,
+                       CallIndex *out);
+/* Reads list parameter `key` as plain identifiers (method names such as
+ * `discard`), rejecting anything else. */
+bool chk_flow_names(const Rule *r, const char *key, bool required, Arena *a, Diag *d,
+                    const char ***out, uint32_t *n);
+/* Whether s is one of the n names. */
+bool chk_flow_in_names(Str s, const char *const *names, uint32_t n);
+
+#endif
