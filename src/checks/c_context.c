@@ -263,3 +263,34 @@ void chk_cctx_fill(const CctxTable *t, const Unit *u, ProjectFile *pf)
     }
     arena_free(&scratch);
 }
+
+bool chk_cctx_call_arg(const Rule *r, const YNode *n, Diag *d, const char **call, int32_t *arg)
+{
+    const char *c = n->kind == YNODE_MAP ? scalar(n, "call") : NULL;
+    *arg = -1;
+    if (!c || n->count != 2 || !ynode_get(n, "arg"))
+        return ynode_error(d, n, "rule '%s': expected a map {call: NAME, arg: INDEX}", r->id);
+    *call = c;
+    if (!int_value(n, "arg", arg, d))
+        return false;
+    return *arg >= 0 || ynode_error(d, ynode_get(n, "arg"), "rule '%s': 'arg' must be >= 0", r->id);
+}
+
+Str chk_cctx_callee(const Site *s)
+{
+    return s->kind == SITE_CALL ? s->resolved : STR_NULL;
+}
+
+bool chk_cctx_in_list(Str name, const char *const *list, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        size_t k = strlen(list[i]);
+        if (k && list[i][k - 1] == '*') {
+            if (name.len >= k - 1 && memcmp(name.ptr, list[i], k - 1) == 0)
+                return true;
+        } else if (str_eq_c(name, list[i])) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -63,4 +63,12 @@ uint32_t chk_cctx_find(const CctxTable *t, const Unit *u, Arena *a, CctxReg **ou
 /* Appends u's registrations to pf->regs (strings copied into pf->arena). */
 void chk_cctx_fill(const CctxTable *t, const Unit *u, ProjectFile *pf);
 
+/* Helpers for the C engines' parameters. */
+/* A `{call: NAME, arg: N}` map of rule r (N 0-based); reports shape errors. */
+bool chk_cctx_call_arg(const Rule *r, const YNode *n, Diag *d, const char **call, int32_t *arg);
+/* The call name a C site matches by (resolved callee), or empty. */
+Str chk_cctx_callee(const Site *s);
+/* Whether name is in the NULL-terminated list (entries ending in `*` are prefixes). */
+bool chk_cctx_in_list(Str name, const char *const *list, uint32_t n);
+
 #endif

@@ -476,14 +476,16 @@ static void walk_parts(CfrontWalk *w, CXCursor c, const WalkCtx *ctx, enum CXCur
     CXCursor ch[3];
     unsigned n = cfront_children(c, ch, 3);
     WalkCtx oc = with_use(ctx, USE_OPERAND);
+    WalkCtx rc = with_use(ctx, USE_RECEIVER); /* `get()->field`: the call is a receiver */
     if (n > 3)
         n = 3;
     for (unsigned i = 0; i < n; i++) {
         const WalkCtx *use = &oc;
         if (k == CXCursor_ConditionalOperator && i > 0)
             use = ctx; /* both branches are the value */
-        else if (i == 0 && ctx->write && k != CXCursor_ConditionalOperator)
-            use = ctx; /* the base of a member/element being written */
+        else if (i == 0 && k != CXCursor_ConditionalOperator)
+            /* a member/element read or written goes where its base variable goes */
+            use = clang_getCursorKind(cfront_strip(ch[0])) == CXCursor_CallExpr ? &rc : ctx;
         cfront_walk_node(w, ch[i], use);
     }
 }
