@@ -7,6 +7,7 @@
 
 #include "../base/xalloc.h"
 #include "../lang/c/cfront.h"
+#include "../lang/c/cfront_load.h"
 #include "../lang/python/pyparse.h"
 
 struct AppFrontends {
@@ -14,6 +15,7 @@ struct AppFrontends {
     const char *extra[4];
     pthread_mutex_t lock;   /* guards the lazy creation of `shared` */
     CfrontShared *shared;
+    bool failed;            /* libclang could not be loaded: reported once */
     Diag shared_diag;       /* compile-database problems, reported once */
     CfrontCtx **ctx;        /* per worker */
     unsigned workers;
@@ -51,8 +53,10 @@ static CfrontCtx *c_context(AppFrontends *fe, unsigned worker, Diag *d)
         return NULL;
     if (!fe->ctx[worker]) {
         pthread_mutex_lock(&fe->lock);
-        if (!fe->shared) {
-            fe->shared = cfront_shared_new(&fe->copts, d);
+        if (!fe->shared && !fe->failed) {
+            if (cfront_clang_available(d))
+                fe->shared = cfront_shared_new(&fe->copts, d);
+            fe->failed = !fe->shared;
         }
         pthread_mutex_unlock(&fe->lock);
         if (!fe->shared)

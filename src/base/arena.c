@@ -18,8 +18,14 @@ enum { ARENA_MIN_CHUNK = 16 * 1024, ARENA_MAX_CHUNK = 1024 * 1024 };
 
 void arena_init(Arena *a)
 {
+    arena_init_sized(a, ARENA_MIN_CHUNK);
+}
+
+void arena_init_sized(Arena *a, size_t first)
+{
     a->head = NULL;
     a->total = 0;
+    a->first = first < 256 ? 256 : first;
 }
 
 void arena_free(Arena *a)
@@ -30,12 +36,13 @@ void arena_free(Arena *a)
         xfree(c);
         c = next;
     }
-    arena_init(a);
+    a->head = NULL;
+    a->total = 0;
 }
 
 static ArenaChunk *new_chunk(Arena *a, size_t need)
 {
-    size_t cap = a->head ? a->head->cap * 2 : ARENA_MIN_CHUNK;
+    size_t cap = a->head ? a->head->cap * 2 : a->first;
     if (cap > ARENA_MAX_CHUNK)
         cap = ARENA_MAX_CHUNK;
     if (cap < need)
@@ -49,7 +56,7 @@ static ArenaChunk *new_chunk(Arena *a, size_t need)
     return c;
 }
 
-void *arena_alloc(Arena *a, size_t n)
+void *arena_alloc_raw(Arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     ArenaChunk *c = a->head;
@@ -57,13 +64,19 @@ void *arena_alloc(Arena *a, size_t n)
         c = new_chunk(a, n);
     void *p = c->data + c->used;
     c->used += n;
+    return p;
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+    void *p = arena_alloc_raw(a, n);
     memset(p, 0, n);
     return p;
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;

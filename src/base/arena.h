@@ -12,13 +12,19 @@ typedef struct ArenaChunk ArenaChunk;
 typedef struct Arena {
     ArenaChunk *head; /* newest chunk; older ones chained through ->next */
     size_t total;     /* bytes obtained from the system, for statistics */
+    size_t first;     /* size of the first chunk (later ones double) */
 } Arena;
 
 void arena_init(Arena *a);
+/* An arena whose first chunk is `first` bytes: for the many small, long-lived
+ * arenas (one per file summary) that would waste most of a 16 KiB chunk. */
+void arena_init_sized(Arena *a, size_t first);
 /* Releases every chunk; the arena can be reused after arena_init. */
 void arena_free(Arena *a);
 /* Zeroed memory aligned to 16 bytes, valid until arena_free. Never NULL. */
 void *arena_alloc(Arena *a, size_t n);
+/* Like arena_alloc but not zeroed, for buffers the caller fills entirely. */
+void *arena_alloc_raw(Arena *a, size_t n);
 /* Copies n bytes and appends a NUL; the copy lives in the arena. */
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);

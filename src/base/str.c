@@ -29,14 +29,26 @@ int32_t str_rfind(Str s, char c)
     return -1;
 }
 
+/* Multiply-xorshift over 8-byte words: identifiers are short, and this is on
+ * the per-token path (interning), where a byte-at-a-time FNV loop showed up. */
 uint32_t str_hash(Str s)
 {
-    uint32_t h = 2166136261u;
-    for (uint32_t i = 0; i < s.len; i++) {
-        h ^= (unsigned char)s.ptr[i];
-        h *= 16777619u;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ s.len;
+    uint32_t i = 0;
+    for (; i + 8 <= s.len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s.ptr + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
     }
-    return h;
+    if (i < s.len) {
+        uint64_t w = 0;
+        memcpy(&w, s.ptr + i, s.len - i);
+        h = (h ^ w) * 0x94D049BB133111EBull;
+        h ^= h >> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 char *str_dup(Arena *a, Str s)
@@ -60,8 +72,13 @@ Str str_join(Arena *a, Str x, const char *sep, Str y)
 
 void strpool_init(StrPool *p, Arena *arena)
 {
+    strpool_init_sized(p, arena, 256);
+}
+
+void strpool_init_sized(StrPool *p, Arena *arena, uint32_t cap)
+{
     p->arena = arena;
-    p->cap = 256;
+    p->cap = cap < 8 ? 8 : cap;
     p->count = 0;
     p->slots = xcalloc(p->cap, sizeof(Str));
 }

@@ -65,6 +65,8 @@ typedef struct StrPool {
 } StrPool;
 
 void strpool_init(StrPool *p, Arena *arena);
+/* With room for about cap/2 strings before the first rehash (cap: a power of 2). */
+void strpool_init_sized(StrPool *p, Arena *arena, uint32_t cap);
 void strpool_free(StrPool *p);
 /* The unique copy of s in the pool (NUL-terminated). */
 Str strpool_intern(StrPool *p, Str s);

@@ -56,13 +56,8 @@ static bool is_root(const ChkEnv *env, Str first)
  * (a nested helper), or at module level. */
 static int32_t local_function(const Unit *u, int32_t f, Str root)
 {
-    for (uint32_t i = 1; i < u->nfuncs; i++) {
-        const Function *fn = &u->funcs[i];
-        if ((fn->parent == 0 || fn->parent == f) && fn->kind != FN_LAMBDA &&
-            str_eq(fn->name, root))
-            return (int32_t)i;
-    }
-    return -1;
+    int32_t fi = f > 0 ? unit_find_function(u, f, root) : -1;
+    return fi >= 0 ? fi : unit_find_function(u, 0, root);
 }
 
 static const char *qualified_local(ProjectFile *pf, const Unit *u, int32_t fi, Str rest)

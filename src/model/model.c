@@ -165,3 +165,48 @@ bool unit_name_used_after(const Unit *u, const Site *s, Str name)
     }
     return false;
 }
+
+/* (parent, name) -> function, open addressing on the name's bytes. */
+struct UnitFuncs {
+    int32_t *slots; /* function index + 1; 0 = empty */
+    uint32_t cap;
+};
+
+static uint32_t func_slot(const Unit *u, const struct UnitFuncs *ix, int32_t parent, Str name)
+{
+    uint32_t i = (str_hash(name) ^ (uint32_t)parent * 0x9E3779B9u) & (ix->cap - 1);
+    while (ix->slots[i]) {
+        const Function *fn = &u->funcs[ix->slots[i] - 1];
+        if (fn->parent == parent && str_eq(fn->name, name))
+            break;
+        i = (i + 1) & (ix->cap - 1);
+    }
+    return i;
+}
+
+static void build_funcs(const Unit *cu)
+{
+    Unit *u = (Unit *)cu; /* a lazily built cache: the Unit's owner thread only */
+    struct UnitFuncs *ix = ARENA_NEW(&u->arena, struct UnitFuncs);
+    ix->cap = 16;
+    while (ix->cap < u->nfuncs * 2 + 2)
+        ix->cap *= 2;
+    ix->slots = ARENA_ARRAY(&u->arena, int32_t, ix->cap);
+    for (uint32_t f = 1; f < u->nfuncs; f++) {
+        const Function *fn = &u->funcs[f];
+        if (fn->kind == FN_LAMBDA)
+            continue;
+        uint32_t i = func_slot(u, ix, fn->parent, fn->name);
+        if (!ix->slots[i])
+            ix->slots[i] = (int32_t)f + 1; /* the first definition of a name wins */
+    }
+    u->fnindex = ix;
+}
+
+int32_t unit_find_function(const Unit *u, int32_t parent, Str name)
+{
+    if (!u->fnindex)
+        build_funcs(u);
+    uint32_t i = func_slot(u, u->fnindex, parent, name);
+    return u->fnindex->slots[i] - 1;
+}

@@ -204,6 +204,7 @@ typedef struct Unit {
     uint32_t nbound;
     uint32_t parse_errors; /* syntax errors recovered from (each also in the Diag) */
     struct UnitUses *uses; /* lazily built index of USE sites by name (unit_name_used) */
+    struct UnitFuncs *fnindex; /* lazily built (parent, name) -> function (unit_find_function) */
 } Unit;
 
 /* Creates an empty unit whose arena owns its model. src is borrowed. */
@@ -224,5 +225,8 @@ const char *model_use_name(Use use);
  * that also encloses s (read on the next iteration). Builds an index on first
  * use (the Unit belongs to one thread, so this is safe); O(log n) per query. */
 bool unit_name_used_after(const Unit *u, const Site *s, Str name);
+/* The def or class named `name` defined directly in function `parent` (0: the
+ * module), or -1. Lambdas are never found. Lazily indexed like the uses. */
+int32_t unit_find_function(const Unit *u, int32_t parent, Str name);
 
 #endif

@@ -10,8 +10,8 @@
 void project_file_init(ProjectFile *pf, const char *path, Lang lang)
 {
     memset(pf, 0, sizeof *pf);
-    arena_init(&pf->arena);
-    strpool_init(&pf->names, &pf->arena);
+    arena_init_sized(&pf->arena, 1024);
+    strpool_init_sized(&pf->names, &pf->arena, 16);
     pf->path = arena_strdup(&pf->arena, path);
     pf->lang = lang;
 }
