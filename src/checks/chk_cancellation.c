@@ -2,10 +2,16 @@
  * handler that catches the cancellation exception and does not raise again.
  * A handler catches it when one of its types matches `cancel-exceptions`
  * (`asyncio.CancelledError`, `trio.Cancelled`, ...) or `broad-exceptions`
- * (`BaseException`), or when it is a bare `except:` (`bare: true`). Any
- * `raise` in the handler body counts as re-raising (the frontend does not tell
- * a bare `raise` from `raise Other()` or a conditional one: no finding when in
- * doubt). Not reported either:
+ * (`BaseException`), or when it is a bare `except:` (`bare: true`). It
+ * re-raises when its body has a bare `raise`, `raise <as-name>` or a raise of
+ * a cancellation type, anywhere (a conditional re-raise is taken as deliberate:
+ * no finding when in doubt); a body whose every `raise` raises something else
+ * (`raise RuntimeError(...)`) replaces the cancellation and is reported. The
+ * model only flags that a body has some `raise` (SITE_F_RERAISES), so which
+ * kind is read from the handler's own lines. Not reported:
+ *   - a handler whose `try` body has no `await`, `async` or `yield`: the
+ *     task's own cancellation can only arrive at an await point, so what such
+ *     a handler sees is another future's (`fut.result()`), or nothing;
  *   - a later handler of the same `try` once an earlier one caught the
  *     cancellation (it never sees it, or the earlier one is the finding);
  *   - a handler whose body calls one of the `deliberate` patterns
@@ -17,11 +23,13 @@
  * Reported at the `except` keyword.
  *
  * Parameters: cancel-exceptions, broad-exceptions, deliberate, after-cancel
- * (patterns), bare (bool, default true). Placeholders: {caught} {function}. */
+ * (patterns), bare (bool, default true). Placeholders: {caught} {function}
+ * {how}. */
 #include <string.h>
 
 #include "flow.h"
 #include "params.h"
+#include "pysrc.h"
 #include "registry.h"
 
 typedef struct CancelParams {
@@ -74,75 +82,103 @@ static Catch catches(const CancelParams *p, const Unit *u, const Site *h, Str *w
     return c;
 }
 
-/* Byte column of off within its line. */
-static uint32_t column(const Unit *u, uint32_t off)
-{
-    uint32_t b = off;
-    while (b > 0 && u->src[b - 1] != '\n')
-        b--;
-    return off - b;
-}
-
-/* Whether src[p..to) opens or closes a triple-quoted string: its quote, else 0. */
-static char triple_quote(const Unit *u, uint32_t p, uint32_t to)
-{
-    char c = u->src[p];
-    if ((c == '"' || c == '\'') && p + 2 < to && u->src[p + 1] == c && u->src[p + 2] == c)
-        return c;
-    return 0;
-}
-
-/* Whether every code line starting in (from, to) is indented deeper than col:
- * nothing between two `except` clauses at column col but the first one's body.
- * Lines inside triple-quoted strings and comment lines do not count. */
-static bool only_deeper_lines(const Unit *u, uint32_t from, uint32_t to, uint32_t col)
-{
-    char quote = 0;
-    for (uint32_t p = from; p < to; p++) {
-        char q3 = triple_quote(u, p, to);
-        if (q3 && (!quote || quote == q3)) {
-            quote = quote ? 0 : q3;
-            p += 2;
-            continue;
-        }
-        if (!quote && u->src[p] == '#') {
-            while (p + 1 < to && u->src[p + 1] != '\n')
-                p++;
-            continue;
-        }
-        if (quote || u->src[p] != '\n')
-            continue;
-        uint32_t q = p + 1, ind = 0;
-        while (q < to && (u->src[q] == ' ' || u->src[q] == '\t'))
-            q++, ind++;
-        if (q >= to || u->src[q] == '\n' || u->src[q] == '\r' || u->src[q] == '#')
-            continue;
-        if (ind <= col)
-            return false;
-    }
-    return true;
-}
-
-/* Whether an earlier handler of the same `try` as handler hi catches the
- * cancellation. */
-static bool earlier_sibling_catches(const CancelParams *p, const Unit *u, uint32_t hi)
+/* The handlers of handler hi's try statement before it: walks back over
+ * `except` clauses at the same column whose bodies reach the next one. Returns
+ * the offset of the first handler of the try; *earlier_catches tells whether
+ * one of the earlier handlers catches the cancellation. */
+static uint32_t first_handler(const CancelParams *p, const Unit *u, uint32_t hi,
+                              bool *earlier_catches)
 {
     const Site *h = &u->sites[hi];
-    uint32_t col = column(u, h->off), upto = h->off;
+    uint32_t col = chk_pysrc_column(u, h->off), upto = h->off;
+    *earlier_catches = false;
     for (uint32_t j = hi; j > 0; j--) {
         const Site *e = &u->sites[j - 1];
         if (e->off < u->funcs[h->func].off)
             break;
-        if (e->kind != SITE_EXCEPT || e->func != h->func || column(u, e->off) != col)
+        if (e->kind != SITE_EXCEPT || e->func != h->func || chk_pysrc_column(u, e->off) != col)
             continue;
-        if (!only_deeper_lines(u, e->end, upto, col))
+        if (chk_pysrc_block_end(u, e->end, upto, col) != upto)
             break;
         Str what;
         if (catches(p, u, e, &what) != CATCH_NONE)
-            return true;
+            *earlier_catches = true;
         upto = e->off;
     }
+    return upto;
+}
+
+/* Whether the try body before the handler at `first` certainly has no await
+ * point (`await`, `async with`/`for`, `yield`). */
+static bool try_body_never_suspends(const Unit *u, uint32_t first)
+{
+    static const char *const suspends[] = {"await", "async", "yield", NULL};
+    uint32_t from, to;
+    return chk_pysrc_try_body(u, first, &from, &to) && !chk_pysrc_has_word(u, from, to, suspends);
+}
+
+typedef enum { RAISE_NONE, RAISE_OTHER, RAISE_SAME } RaiseKind;
+
+/* Whether `name` (a raised expression's dotted name) is a cancellation: its
+ * last component is that of one of the handler's types or of a cancel pattern. */
+static bool names_cancellation(const CancelParams *p, const Site *h, Str name)
+{
+    Str last = chk_flow_last(name);
+    for (uint32_t i = 0; i < h->ntypes; i++)
+        if (str_eq(chk_flow_last(h->types[i]), last))
+            return true;
+    for (uint32_t i = 0; i < p->cancel.npats; i++)
+        if (str_eq(chk_flow_last(p->cancel.pats[i].key), last))
+            return true;
     return false;
+}
+
+typedef struct RaiseScan {
+    const CancelParams *p;
+    const Unit *u;
+    const Site *h;
+    uint32_t end;
+    RaiseKind best;
+} RaiseScan;
+
+/* Classifies the `raise` statement at src[at]: the caught exception again
+ * (bare `raise`, `raise <as-name>`, `raise CancelledError()`) or another one. */
+static bool on_raise(void *ctx, uint32_t at)
+{
+    RaiseScan *rs = ctx;
+    const Unit *u = rs->u;
+    uint32_t q = at + 5;
+    while (q < rs->end && (u->src[q] == ' ' || u->src[q] == '\t'))
+        q++;
+    RaiseKind k = RAISE_SAME;
+    if (q < rs->end && u->src[q] != '\n' && u->src[q] != '\r' && u->src[q] != ';' &&
+        u->src[q] != '#') {
+        uint32_t e = q;
+        while (e < rs->end && chk_pysrc_name_char(u->src[e]))
+            e++;
+        Str name = str_make(u->src + q, e - q);
+        int32_t dot = str_find(name, '.');
+        Str root = dot >= 0 ? str_make(name.ptr, (uint32_t)dot) : name;
+        bool same = (rs->h->use_name.len && str_eq(root, rs->h->use_name)) ||
+                    (name.len && names_cancellation(rs->p, rs->h, name));
+        k = same ? RAISE_SAME : RAISE_OTHER;
+    }
+    if (k > rs->best)
+        rs->best = k;
+    return rs->best != RAISE_SAME;
+}
+
+/* The strongest `raise` in handler h's body (its lines up to the next line
+ * back at the `except` column): RAISE_SAME if any re-raises the cancellation,
+ * RAISE_OTHER if all raise something else. The model only says that the body
+ * has some `raise` (SITE_F_RERAISES). */
+static RaiseKind body_raises(const CancelParams *p, const Unit *u, const Site *h)
+{
+    const Function *fn = &u->funcs[h->func];
+    uint32_t end = chk_pysrc_block_end(u, h->end, fn->end, chk_pysrc_column(u, h->off));
+    RaiseScan rs = {p, u, h, end, RAISE_NONE};
+    chk_pysrc_each_statement(u, h->end, end, "raise", on_raise, &rs);
+    return rs.best;
 }
 
 /* Whether site s lies in the body of handler hi (at any depth). */
@@ -178,23 +214,41 @@ static bool cancelled_before(const CancelParams *p, const Unit *u, uint32_t hi)
     return false;
 }
 
+/* Whether handler hi swallows: what it catches, how it ends (*raises). */
+static bool swallows(const CancelParams *p, const Unit *u, uint32_t hi, Str *what,
+                     RaiseKind *raises)
+{
+    const Site *h = &u->sites[hi];
+    if (!unit_is_async_context(u, h->func))
+        return false;
+    *raises = (h->flags & SITE_F_RERAISES) ? body_raises(p, u, h) : RAISE_NONE;
+    if ((h->flags & SITE_F_RERAISES) && *raises != RAISE_OTHER)
+        return false; /* re-raised (or a raise the text scan cannot place: trust the model) */
+    Catch c = catches(p, u, h, what);
+    if (c == CATCH_NONE)
+        return false;
+    bool earlier;
+    uint32_t first = first_handler(p, u, hi, &earlier);
+    if (earlier || try_body_never_suspends(u, first) || deliberate(p, u, hi))
+        return false;
+    return c == CATCH_BROAD || !cancelled_before(p, u, hi);
+}
+
 static void check_handler(const Rule *r, const Unit *u, uint32_t hi, FindingSink *sink)
 {
-    const CancelParams *p = r->bound;
     const Site *h = &u->sites[hi];
-    if ((h->flags & SITE_F_RERAISES) || !unit_is_async_context(u, h->func))
-        return;
     Str what = STR_NULL;
-    Catch c = catches(p, u, h, &what);
-    if (c == CATCH_NONE || earlier_sibling_catches(p, u, hi) || deliberate(p, u, hi))
-        return;
-    if (c == CATCH_NARROW && cancelled_before(p, u, hi))
+    RaiseKind raises = RAISE_NONE;
+    if (!swallows(r->bound, u, hi, &what, &raises))
         return;
     Arena *a = &sink->arena;
     const char *star = (h->flags & SITE_F_STAR) ? "*" : "";
     const char *caught = what.len ? arena_printf(a, "except%s %s", star, str_dup(a, what))
                                   : arena_printf(a, "except%s:", star);
-    const char *vars[] = {"caught", caught, "function", str_dup(a, u->funcs[h->func].name), NULL};
+    const char *how = raises == RAISE_OTHER ? "raises a different exception in its place"
+                                            : "does not re-raise it";
+    const char *vars[] = {"caught",   caught, "function", str_dup(a, u->funcs[h->func].name),
+                          "how",      how,    NULL};
     chk_sink_add(sink, r, u, h->func, h->off, h->end, chk_format(a, r->message, vars));
 }
 

@@ -8,7 +8,9 @@
  *     returns None: the task itself is still dropped),
  *   - bound to a local of a function that is never read again (not after the
  *     binding, not on a later iteration of an enclosing loop, not in a closure),
- *     unless the function declares the name `global`/`nonlocal`.
+ *     unless the function declares the name `global`/`nonlocal`;
+ *   - made per element of a comprehension statement whose list is discarded
+ *     (`[create_task(f(x)) for x in xs]` on a line of its own).
  * Awaited, returned, stored, passed on, collected into a container, used as a
  * context manager: the task is held, no finding. Task groups are not spawners
  * (`TaskGroup.create_task` resolves to its own name and the group holds its
@@ -66,6 +68,20 @@ static bool bound_unused(const Unit *u, uint32_t i)
     return !chk_flow_read_after(u, i, s->use_name, NULL, NULL);
 }
 
+/* A task made per element of a comprehension that is a statement: dropped
+ * with the list. (A comprehension bound to a name counts as kept, as for both
+ * peers: the list is usually awaited further down.) */
+static void check_comprehension(const Rule *r, const Unit *u, const Site *s, FindingSink *sink)
+{
+    if (s->parent < 0 || (uint32_t)s->parent >= u->nsites)
+        return;
+    const Site *comp = &u->sites[s->parent];
+    if (comp->kind != SITE_LOOP || comp->loop_kind != LOOP_COMP)
+        return;
+    if (comp->use == USE_DISCARDED)
+        report(r, u, s, "collected by a comprehension whose result is discarded", sink);
+}
+
 static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *sink)
 {
     const DanglingParams *p = r->bound;
@@ -92,6 +108,9 @@ static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *si
                    arena_printf(a, "only used to call `%s`, which does not keep it",
                                 str_dup(a, s->use_name)),
                    sink);
+        break;
+    case USE_ELEMENT:
+        check_comprehension(r, u, s, sink);
         break;
     default:
         break;

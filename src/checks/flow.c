@@ -71,20 +71,43 @@ static bool read_earlier_in_loop(const Unit *u, const Site *b, Str name)
     return false;
 }
 
+/* Loads of `name` in src[from, to): whole-word mentions that are not an
+ * attribute (`x.name`), an assignment target or a keyword (`name = ...`). */
+static uint32_t text_loads(const Unit *u, uint32_t from, uint32_t to, Str name)
+{
+    uint32_t n = 0;
+    if (to > u->len)
+        to = u->len;
+    for (uint32_t p = from; p + name.len <= to; p++) {
+        if (memcmp(u->src + p, name.ptr, name.len) != 0 || (p > 0 && ident_char(u->src[p - 1])) ||
+            (p + name.len < u->len && ident_char(u->src[p + name.len])))
+            continue;
+        uint32_t b = p;
+        while (b > from && (u->src[b - 1] == ' ' || u->src[b - 1] == '\t'))
+            b--;
+        uint32_t q = p + name.len;
+        while (q < to && (u->src[q] == ' ' || u->src[q] == '\t'))
+            q++;
+        bool attribute = b > 0 && u->src[b - 1] == '.';
+        bool target = q < to && u->src[q] == '=' && (q + 1 >= to || u->src[q + 1] != '=');
+        if (!attribute && !target)
+            n++;
+        p += name.len - 1;
+    }
+    return n;
+}
+
 bool chk_flow_read_after(const Unit *u, uint32_t bind, Str name, FlowUseFn fn, void *ctx)
 {
     const Site *b = &u->sites[bind];
     const Function *fn_def = &u->funcs[b->func];
-    if (read_earlier_in_loop(u, b, name)) {
-        if (fn)
-            fn(ctx, u, FLOW_USE_UNKNOWN);
-        return true;
-    }
+    bool unknown = read_earlier_in_loop(u, b, name);
     /* the function's sites and those of its nested functions lie in its span */
     uint32_t first = bind;
     while (first > 0 && u->sites[first - 1].off >= fn_def->off)
         first--;
     bool any = false;
+    uint32_t later = 0; /* reads with a site after the binding statement */
     for (uint32_t i = first; i < u->nsites && u->sites[i].off < fn_def->end; i++) {
         const Site *s = &u->sites[i];
         if (s->kind != SITE_USE || !str_eq(s->text, name) || i == bind)
@@ -97,10 +120,16 @@ bool chk_flow_read_after(const Unit *u, uint32_t bind, Str name, FlowUseFn fn, v
         if (!read)
             continue;
         any = true;
-        if (!fn || !fn(ctx, u, i))
+        later += s->off >= b->end;
+        if (fn && !fn(ctx, u, i))
             return true;
     }
-    return any;
+    /* loads the model has no USE site for: after a rebinding to a non-call
+     * (`t = None` in another branch), or next iteration of a loop */
+    unknown |= text_loads(u, b->end, fn_def->end, name) > later;
+    if (unknown && fn)
+        fn(ctx, u, FLOW_USE_UNKNOWN);
+    return any || unknown;
 }
 
 static bool ident_char(char c)

@@ -35,10 +35,11 @@ bool chk_flow_within(const Unit *u, int32_t inner, int32_t outer);
  * that name after `bind` in the same function, or anywhere in that function's
  * loop that encloses `bind` (the next iteration reads it), or anywhere in a
  * function nested in it (a closure). If fn is not NULL, every such USE site
- * index is passed to it (stop early by returning false); FLOW_USE_UNKNOWN
- * stands for a read the model has no site for (the name is mentioned earlier
- * in a loop that encloses the binding), which callers must treat as a use
- * they cannot classify. */
+ * index is passed to it (stop early by returning false). The model only has
+ * USE sites for loads that follow a call binding in source order, so loads it
+ * misses (the name mentioned earlier in an enclosing loop, or after a
+ * rebinding to a non-call such as `t = None`) are found in the text and
+ * passed once as FLOW_USE_UNKNOWN: a read the caller cannot classify. */
 #define FLOW_USE_UNKNOWN UINT32_MAX
 typedef bool (*FlowUseFn)(void *ctx, const Unit *u, uint32_t use_site);
 bool chk_flow_read_after(const Unit *u, uint32_t bind, Str name, FlowUseFn fn, void *ctx);
