@@ -110,11 +110,12 @@ static uint32_t first_handler(const CancelParams *p, const Unit *u, uint32_t hi,
 
 /* Whether the try body before the handler at `first` certainly has no await
  * point (`await`, `async with`/`for`, `yield`). */
-static bool try_body_never_suspends(const Unit *u, uint32_t first)
+static bool try_body_never_suspends(const Unit *u, const Function *fn, uint32_t first)
 {
     static const char *const suspends[] = {"await", "async", "yield", NULL};
     uint32_t from, to;
-    return chk_pysrc_try_body(u, first, &from, &to) && !chk_pysrc_has_word(u, from, to, suspends);
+    return chk_pysrc_try_body(u, fn->off, first, &from, &to) &&
+           !chk_pysrc_has_word(u, from, to, suspends);
 }
 
 typedef enum { RAISE_NONE, RAISE_OTHER, RAISE_SAME } RaiseKind;
@@ -229,7 +230,7 @@ static bool swallows(const CancelParams *p, const Unit *u, uint32_t hi, Str *wha
         return false;
     bool earlier;
     uint32_t first = first_handler(p, u, hi, &earlier);
-    if (earlier || try_body_never_suspends(u, first) || deliberate(p, u, hi))
+    if (earlier || try_body_never_suspends(u, &u->funcs[h->func], first) || deliberate(p, u, hi))
         return false;
     return c == CATCH_BROAD || !cancelled_before(p, u, hi);
 }

@@ -96,28 +96,33 @@ uint32_t chk_pysrc_block_end(const Unit *u, uint32_t from, uint32_t to, uint32_t
     return to;
 }
 
-bool chk_pysrc_try_body(const Unit *u, uint32_t first_except, uint32_t *from, uint32_t *to)
+bool chk_pysrc_try_body(const Unit *u, uint32_t scan_from, uint32_t first_except, uint32_t *from,
+                        uint32_t *to)
 {
     uint32_t col = chk_pysrc_column(u, first_except);
-    uint32_t line = first_except - col; /* start of the `except` line */
-    *to = line;
-    while (line > 0) {
-        uint32_t prev = line - 1; /* the '\n' ending the previous line */
-        while (prev > 0 && u->src[prev - 1] != '\n')
-            prev--;
-        line = prev;
-        uint32_t ind, code;
-        if (!code_line(u, line, *to, &ind, &code))
-            continue;
-        if (ind > col)
-            continue;
-        if (ind < col || code + 3 > u->len || memcmp(u->src + code, "try", 3) != 0 ||
-            ident_char(u->src[code + 3]))
-            return false;
-        *from = code + 3;
-        return true;
+    uint32_t end = first_except - col; /* start of the `except` line */
+    uint32_t cand = UINT32_MAX;        /* the code of the last `try` line at col */
+    bool line_start = true;
+    for (uint32_t p = scan_from; p < end; p++) {
+        if (line_start) {
+            line_start = false;
+            uint32_t ind, code;
+            if (code_line(u, p, end, &ind, &code) && ind <= col) {
+                bool is_try = ind == col && code + 3 <= end &&
+                              memcmp(u->src + code, "try", 3) == 0 && !ident_char(u->src[code + 3]);
+                cand = is_try ? code : UINT32_MAX;
+            }
+        }
+        if (u->src[p] == '\n')
+            line_start = true;
+        else
+            skip_noise(u, &p, end);
     }
-    return false;
+    if (cand == UINT32_MAX)
+        return false;
+    *from = cand + 3;
+    *to = end;
+    return true;
 }
 
 /* Whether a word at `at` (from `from` on) is a whole word. */

@@ -23,9 +23,12 @@ uint32_t chk_pysrc_string_end(const Unit *u, uint32_t at, uint32_t end);
  * ends. */
 uint32_t chk_pysrc_block_end(const Unit *u, uint32_t from, uint32_t to, uint32_t col);
 /* For the first `except` of a try statement (at offset first_except): the body
- * of its `try:` as [*from, *to). False when the `try` line cannot be found
- * with certainty (the caller must then assume anything about the body). */
-bool chk_pysrc_try_body(const Unit *u, uint32_t first_except, uint32_t *from, uint32_t *to);
+ * of its `try:` as [*from, *to), found by reading forward from scan_from (the
+ * start of the enclosing function) for the last `try` line at the `except`'s
+ * column. False when there is none (the caller must then assume anything
+ * about the body). */
+bool chk_pysrc_try_body(const Unit *u, uint32_t scan_from, uint32_t first_except, uint32_t *from,
+                        uint32_t *to);
 /* Whether src[from, to) holds one of the NULL-terminated keywords as a whole
  * word, outside comments and strings. */
 bool chk_pysrc_has_word(const Unit *u, uint32_t from, uint32_t to, const char *const *words);
