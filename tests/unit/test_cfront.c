@@ -491,6 +491,36 @@ static void test_cfront_parse_functions_and_comments(void **state)
     assert_memory_equal(u->src + u->comments[3].off, "// after a quote", u->comments[3].len);
 }
 
+static void test_cfront_parse_header_and_pasted_functions(void **state)
+{
+    Fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/queue.h", f->dir);
+    write_file(path,
+               "static inline int queue_empty(const int *q) { return *q == 0; }\n"
+               "#define GEN(name) static int name##_find(int x) { return queue_empty(&x); }\n");
+    const Unit *u = parse(f, "pasted.c",
+                          "#include <stdio.h>\n"
+                          "#include \"queue.h\"\n"
+                          "GEN(tree)\n"
+                          "int use(void) { return tree_find(1) + queue_empty(NULL); }\n");
+    /* the header's inline helper: known, flagged, not walked */
+    const Function *q = func(u, "queue_empty");
+    assert_int_equal(q->nsites, 0);
+    assert_int_equal(q->ndecorators, 2);
+    assert_str(q->decorators[0], "header");
+    assert_str(q->decorators[1], "static");
+    /* a function whose name a macro pastes together is defined in this file */
+    const Function *t = func(u, "tree_find");
+    assert_int_equal(t->nsites, 1);
+    assert_str(t->decorators[0], "static");
+    assert_int_equal(site(u, SITE_CALL, "queue_empty", 0)->func, (int32_t)(t - u->funcs));
+    /* nothing from system headers */
+    for (uint32_t i = 0; i < u->nfuncs; i++)
+        assert_false(str_eq_c(u->funcs[i].name, "printf"));
+    assert_int_equal(u->nfuncs, 4);
+}
+
 /* ---- bad input -------------------------------------------------------------- */
 
 static void test_cfront_parse_missing_header_note(void **state)
@@ -757,6 +787,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cfront_parse_loop_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cfront_parse_funcrefs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cfront_parse_functions_and_comments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cfront_parse_header_and_pasted_functions, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_cfront_parse_missing_header_note, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cfront_parse_broken_code, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cfront_parse_hostile_inputs, setup, teardown),

@@ -66,7 +66,10 @@ Unit *cfront_parse_args(CfrontCtx *ctx, const char *path, const char *const *arg
  *   definition of the main file is FN_DEF with name == qualname, span, params
  *   (annotation = type spelling). A `static` function carries the decorator
  *   `static` (Function.decorators), which is how the project step tells
- *   file-local functions apart. Functions of headers are never walked.
+ *   file-local functions apart. Functions defined in project (non-system)
+ *   headers, such as `static inline` helpers, are listed with the decorator
+ *   `header`, no span and no sites (calls to them resolve, their bodies are
+ *   not walked); system headers are never looked at.
  * - SITE_CALL: text = resolved = name of the called declaration after macro
  *   expansion (`evtimer_new(...)` is `event_new`); calls through pointers have
  *   text = the callee expression as written and resolved empty. off/end cover

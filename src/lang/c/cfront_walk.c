@@ -560,14 +560,46 @@ void cfront_walk_node(CfrontWalk *w, CXCursor c, const WalkCtx *ctx)
 
 /* ---- the translation unit ------------------------------------------------- */
 
+/* A function defined in a project header (a `static inline` helper): known,
+ * so calls to it resolve to a function of the run instead of looking like
+ * library calls, but not walked: its body has no place in this file's
+ * offsets. Marked with the decorator `header` (and `static` if it is). */
+static void add_header_function(CfrontWalk *w, CXCursor c)
+{
+    Function fn;
+    memset(&fn, 0, sizeof fn);
+    fn.name = fn.qualname = cfront_intern(w, clang_getCursorSpelling(c));
+    fn.kind = FN_DEF;
+    fn.parent = 0;
+    fn.cls = -1;
+    bool is_static = clang_getCursorLinkage(c) == CXLinkage_Internal;
+    fn.decorators = ARENA_ARRAY(&w->u->arena, Str, 2);
+    fn.decorators[fn.ndecorators++] = strpool_intern(&w->u->names, STR_LIT("header"));
+    if (is_static)
+        fn.decorators[fn.ndecorators++] = strpool_intern(&w->u->names, STR_LIT("static"));
+    vec_push(&w->funcs, fn);
+}
+
 static enum CXChildVisitResult top_cb(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
     CfrontWalk *w = data;
     enum CXCursorKind k = clang_getCursorKind(c);
-    if ((k != CXCursor_FunctionDecl && k != CXCursor_VarDecl) ||
-        !clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+    if (k != CXCursor_FunctionDecl && k != CXCursor_VarDecl)
         return CXChildVisit_Continue;
+    /* Where the declaration starts, through macro expansions: a function
+     * whose name is pasted by a macro (RB_GENERATE's `name##_RB_FIND`) has
+     * its name in clang's scratch buffer, not in any file. */
+    CXFile f = NULL;
+    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, NULL, NULL, NULL);
+    if (!f)
+        return CXChildVisit_Continue;
+    if (!clang_File_isEqual(f, w->mainf)) {
+        if (k == CXCursor_FunctionDecl && clang_isCursorDefinition(c) &&
+            !clang_Location_isInSystemHeader(clang_getCursorLocation(c)))
+            add_header_function(w, c);
+        return CXChildVisit_Continue;
+    }
     WalkCtx top = {0, -1, USE_OPERAND, -1, 0, STR_NULL, STR_NULL, false};
     cfront_walk_node(w, c, &top);
     return CXChildVisit_Continue;
