@@ -6,11 +6,14 @@
  * creating call when its result is
  *   - discarded, or used once as a receiver (`ClientSession().get(url)`);
  *   - bound to a local that is then never: used as an (async) context manager,
- *     closed (`await s.close()` / `s.aclose()`: a `closers` method, also when
- *     only referenced, as in `stack.push_async_callback(s.close)`), returned or
- *     yielded, stored (`self.s = s`), put in a container, rebound, or passed to
- *     a call (the callee may keep it) - except to a coroutine function of this
- *     file, which only uses it.
+ *     closed for sure (a `closers` method such as `await s.close()` called in
+ *     a `finally`, or in a cleanup function, or only referenced as in
+ *     `stack.push_async_callback(s.close)`), returned or yielded, stored
+ *     (`self.s = s`), put in a container, rebound, or passed to a call (the
+ *     callee may keep it) - except to a coroutine function of this file,
+ *     which only uses it;
+ *   - closed on the normal path only: a close outside `finally` after an
+ *     await point that may raise (unless an except handler closes it too).
  * Used directly as `async with` item, returned, stored or passed on: no finding.
  * The frontend loses the binding of `x = await f()`, so resources obtained by
  * awaiting (`asyncpg.connect`) cannot be followed and are not listed.
@@ -21,6 +24,7 @@
 
 #include "flow.h"
 #include "params.h"
+#include "pysrc.h"
 #include "registry.h"
 
 typedef struct LeakParams {
@@ -66,8 +70,31 @@ static bool local_coroutine(const Unit *u, const Site *c)
 
 typedef struct UseScan {
     const LeakParams *p;
-    bool safe;
+    const Site *made;     /* the creating call */
+    bool safe;            /* managed, closed for sure, or handed over */
+    int32_t plain_close;  /* a close call on the normal path only, or -1 */
+    bool except_close;    /* a close call in an except handler */
 } UseScan;
+
+/* A `closers` method on the resource (USE site i, RECEIVER): closed for sure
+ * when the call is in a `finally`, in another function (a cleanup callback),
+ * or only referenced (`stack.push_async_callback(s.close)`). */
+static void on_close(UseScan *us, const Unit *u, uint32_t i)
+{
+    const Site *s = &u->sites[i];
+    if ((s->flags & SITE_F_IN_FINALLY) || s->func != us->made->func) {
+        us->safe = true;
+        return;
+    }
+    int32_t call = chk_flow_outer_call(u, i);
+    if (call < 0 || u->sites[call].use == USE_ARGUMENT) {
+        us->safe = true;
+    } else if (s->flags & SITE_F_IN_EXCEPT) {
+        us->except_close = true;
+    } else if (us->plain_close < 0) {
+        us->plain_close = (int32_t)i;
+    }
+}
 
 static bool on_use(void *ctx, const Unit *u, uint32_t i)
 {
@@ -79,7 +106,8 @@ static bool on_use(void *ctx, const Unit *u, uint32_t i)
     const Site *s = &u->sites[i];
     switch (s->use) {
     case USE_RECEIVER:
-        us->safe = chk_flow_in_names(s->use_name, us->p->closers, us->p->nclosers);
+        if (chk_flow_in_names(s->use_name, us->p->closers, us->p->nclosers))
+            on_close(us, u, i);
         break;
     case USE_ARGUMENT:
         us->safe = s->parent < 0 || !local_coroutine(u, &u->sites[s->parent]);
@@ -96,6 +124,18 @@ static bool on_use(void *ctx, const Unit *u, uint32_t i)
         break;
     }
     return !us->safe;
+}
+
+/* Whether the normal-path close at USE site `close` runs for sure: closed in
+ * an except handler too, or nothing that can fail (no await point) between
+ * the creating statement and the close's line. */
+static bool plain_close_certain(const UseScan *us, const Unit *u, uint32_t close)
+{
+    static const char *const suspends[] = {"await", "async", "yield", "raise", NULL};
+    if (us->except_close)
+        return true;
+    uint32_t line = u->sites[close].off - chk_pysrc_column(u, u->sites[close].off);
+    return line <= us->made->end || !chk_pysrc_has_word(u, us->made->end, line, suspends);
 }
 
 static void report(const Rule *r, const Unit *u, const Site *s, const char *detail,
@@ -125,12 +165,19 @@ static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *si
             report(r, u, s,
                    arena_printf(a, "only used for `.%s(...)`", str_dup(a, s->use_name)), sink);
     } else if (s->use == USE_BOUND && !chk_flow_declared_global(u, s->func, s->use_name)) {
-        UseScan us = {p, false};
+        UseScan us = {p, s, false, -1, false};
         chk_flow_read_after(u, i, s->use_name, on_use, &us);
-        if (!us.safe)
+        char *var = str_dup(a, s->use_name);
+        if (us.safe || (us.plain_close >= 0 && plain_close_certain(&us, u, (uint32_t)us.plain_close)))
+            return;
+        if (us.plain_close >= 0)
             report(r, u, s,
-                   arena_printf(a, "bound to `%s`, which is never closed, returned or stored",
-                                str_dup(a, s->use_name)),
+                   arena_printf(a, "closed only if nothing before `%s.%s()` fails (no `finally`)",
+                                var, str_dup(a, u->sites[us.plain_close].use_name)),
+                   sink);
+        else
+            report(r, u, s,
+                   arena_printf(a, "bound to `%s`, which is never closed, returned or stored", var),
                    sink);
     }
 }
