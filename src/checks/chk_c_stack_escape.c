@@ -8,7 +8,8 @@
  * Not a finding: requests run synchronously (`null-cb: sync` entries called
  * with a NULL callback), static and heap objects (the frontend only makes an
  * ARG_ADDR of automatic variables), and functions that call one of `runs-loop`
- * (main, tests: the loop is done with the object when they return).
+ * or close it (main, tests: the loop is done with the object when they
+ * return), directly or through a helper of the same file.
  *
  * Parameters: runs-loop (list of call names). Pack tables: registrars,
  * handle_types. Message placeholders: {var} {type} {callee} {function}. */
@@ -71,11 +72,18 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
     return p->regs != NULL;
 }
 
-static bool runs_loop(const EscapeParams *p, const Unit *u, const Function *fn)
+/* Whether fn runs (or closes) the loop before returning, itself or through
+ * functions of the same file (a test's `close_loop(loop)` helper). */
+static bool runs_loop(const EscapeParams *p, const Unit *u, const Function *fn, int depth)
 {
-    for (uint32_t i = 0; i < fn->nsites; i++)
-        if (chk_cctx_in_list(chk_cctx_callee(&u->sites[fn->sites[i]]), p->runs_loop, p->nruns))
+    for (uint32_t i = 0; i < fn->nsites; i++) {
+        Str callee = chk_cctx_callee(&u->sites[fn->sites[i]]);
+        if (chk_cctx_in_list(callee, p->runs_loop, p->nruns))
             return true;
+        int32_t g = depth < 4 && callee.len ? unit_find_function(u, 0, callee) : -1;
+        if (g > 0 && &u->funcs[g] != fn && runs_loop(p, u, &u->funcs[g], depth + 1))
+            return true;
+    }
     return false;
 }
 
@@ -116,7 +124,7 @@ static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSin
         return;
     for (uint32_t f = 1; f < u->nfuncs; f++) {
         const Function *fn = &u->funcs[f];
-        if (fn->kind != FN_DEF || runs_loop(p, u, fn))
+        if (fn->kind != FN_DEF || runs_loop(p, u, fn, 0))
             continue;
         Str reported[64];
         uint32_t nrep = 0;

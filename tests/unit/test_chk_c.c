@@ -162,7 +162,12 @@ static void test_chk_c_stack_escape_requests_and_handles(void **state)
         "    static uv_timer_t st;\n"
         "    uv_timer_start(&st, tick, 1, 1);\n"
         "    uv_write(malloc(sizeof(uv_write_t)), s, b, 1, wrote);\n"
-        "}\n");
+        "}\n"
+        "static void finish(uv_loop_t *l) { uv_run(l, UV_RUN_DEFAULT); }\n"
+        "int helper_runs(uv_loop_t *l) { uv_timer_t t; uv_timer_start(&t, tick, 1, 1);\n"
+        "    finish(l); return 0; }\n"
+        "int closes(uv_loop_t *l) { uv_timer_t t; uv_timer_start(&t, tick, 1, 1);\n"
+        "    return uv_loop_close(l); }\n");
     assert_string_equal(lines(f), "9 16 17");
     assert_string_equal(
         f->sink.items.contents[0].message,
