@@ -37,6 +37,20 @@ static uint32_t scan(const char *src, uint32_t len, bool has_cr, uint32_t *start
     return k;
 }
 
+static bool all_ascii(const char *src, uint32_t len)
+{
+    uint64_t acc = 0;
+    uint32_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, src + i, 8);
+        acc |= w;
+    }
+    for (; i < len; i++)
+        acc |= (unsigned char)src[i];
+    return !(acc & 0x8080808080808080ull);
+}
+
 void lines_build(LineTable *t, Arena *a, const char *src, uint32_t len)
 {
     bool has_cr = len && memchr(src, '\r', len) != NULL;
@@ -45,6 +59,8 @@ void lines_build(LineTable *t, Arena *a, const char *src, uint32_t len)
     t->count = scan(src, len, has_cr, NULL);
     t->starts = arena_alloc_raw(a, sizeof(uint32_t) * t->count);
     scan(src, len, has_cr, t->starts);
+    t->ascii = all_ascii(src, len);
+    t->memo_off = t->memo_line = t->memo_col = 0;
 }
 
 uint32_t lines_line(const LineTable *t, uint32_t off)
@@ -65,11 +81,24 @@ void lines_pos(const LineTable *t, uint32_t off, uint32_t *line, uint32_t *col)
     if (off > t->len)
         off = t->len;
     uint32_t ln = lines_line(t, off);
-    uint32_t c = 1;
-    for (uint32_t i = t->starts[ln - 1]; i < off; i++)
+    uint32_t start = t->starts[ln - 1];
+    *line = ln;
+    if (t->ascii) {
+        *col = off - start + 1;
+        return;
+    }
+    uint32_t from = start, c = 1;
+    if (t->memo_line == ln && t->memo_off <= off) {
+        from = t->memo_off;
+        c = t->memo_col;
+    }
+    for (uint32_t i = from; i < off; i++)
         if (((unsigned char)t->src[i] & 0xC0) != 0x80)
             c++;
-    *line = ln;
+    LineTable *memo = (LineTable *)t;
+    memo->memo_off = off;
+    memo->memo_line = ln;
+    memo->memo_col = c;
     *col = c;
 }
 
