@@ -41,10 +41,16 @@ static int32_t sole_awaited_call(Parser *ps, uint32_t first_site, uint32_t body_
         t++;
     if (t->kind != PYTOK_NAME || t->kw != PYKW_AWAIT)
         return -1;
-    /* the statement after it must end the block */
+    /* the statement after it must end the block: no further statement after a
+     * `;` on its line (`await sleep(1); work()`), nor on the lines below */
     uint32_t i = (uint32_t)(t - ps->toks);
-    while (i < ps->ntoks && ps->toks[i].kind != PYTOK_NEWLINE && ps->toks[i].kind != PYTOK_ENDMARKER)
+    while (i < ps->ntoks && ps->toks[i].kind != PYTOK_NEWLINE && ps->toks[i].kind != PYTOK_ENDMARKER) {
+        const PyToken *k = &ps->toks[i];
+        if (k->kind == PYTOK_OP && k->op == PYOP_SEMI && i + 1 < ps->ntoks &&
+            ps->toks[i + 1].kind != PYTOK_NEWLINE)
+            return -1;
         i++;
+    }
     if (i + 1 < ps->ntoks && ps->toks[i + 1].kind != PYTOK_DEDENT &&
         ps->toks[i + 1].kind != PYTOK_ENDMARKER && &ps->toks[i + 1] != pp_cur(ps))
         return -1;
