@@ -463,6 +463,13 @@ static Expr attribute(Parser *ps, const Expr *base)
     e.site = -1;
     e.end = t->end;
     e.bounded = e.is_const = e.starred = false;
+    if (base->text.len + attr.len >= PP_MAX_DOTTED ||
+        base->resolved.len + attr.len >= PP_MAX_DOTTED) {
+        e.kind = E_ATTR; /* too long to be a name (see PP_MAX_DOTTED) */
+        e.text = e.resolved = STR_NULL;
+        e.from_import = e.from_self = false;
+        return e;
+    }
     e.text = e.kind == E_DOTTED ? str_join(ps->a, base->text, ".", attr) : STR_NULL;
     pp_resolve_attr(ps, &e, base, attr);
     return e;

@@ -12,6 +12,11 @@
 #include "pyparse.h"
 #include "pytok.h"
 
+/* Longest dotted name (`a.b.c`, its resolved path too) kept, in bytes. Every
+ * `.attr` copies the path so far, so an input-controlled chain must stop being a
+ * name somewhere: past this it is an attribute of an unknown value (E_ATTR). */
+#define PP_MAX_DOTTED 1024
+
 typedef enum {
     E_NONE,    /* nothing parsed (error) */
     E_NAME,    /* a bare name */

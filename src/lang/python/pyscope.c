@@ -244,12 +244,14 @@ static Str scan_annotation(Parser *ps, const Expr *e)
         pp_resolve_name(ps, &n);
         uint32_t j = i + 1;
         while (j + 1 < ps->ntoks && ps->toks[j].kind == PYTOK_OP && ps->toks[j].op == PYOP_DOT &&
-               ps->toks[j + 1].kind == PYTOK_NAME) {
+               ps->toks[j + 1].kind == PYTOK_NAME && n.resolved.len < PP_MAX_DOTTED) {
             Str attr = pp_intern(ps, ps->u->src + ps->toks[j + 1].start,
                                  ps->toks[j + 1].end - ps->toks[j + 1].start);
             n.resolved = str_join(ps->a, n.resolved, ".", attr);
             j += 2;
         }
+        if (n.resolved.len >= PP_MAX_DOTTED)
+            continue; /* not a name (see PP_MAX_DOTTED) */
         if (n.from_import && !is_wrapper_type(n.resolved))
             return n.resolved;
     }
