@@ -158,7 +158,8 @@ bool unit_name_used_after(const Unit *u, const Site *s, Str name)
         const Site *use = &u->sites[ix->ids[i]];
         if (use->text.ptr != name.ptr)
             break;
-        if (use->use == USE_STORED || !within(u, use->func, s->func))
+        /* a USE_STORED use is still a read: `self.c = c` keeps c's value */
+        if (!within(u, use->func, s->func))
             continue;
         if (use->off > s->off || shares_loop(u, use, s))
             return true;
