@@ -417,8 +417,8 @@ static Expr atom(Parser *ps)
     default:
         break;
     }
-    pp_error(ps, t, "invalid syntax: unexpected '%.*s'", (int)(t->end - t->start > 20 ? 20 : t->end - t->start),
-             ps->u->src + t->start);
+    char buf[40];
+    pp_error(ps, t, "invalid syntax: unexpected %s", pp_tok_desc(ps, t, buf, sizeof buf));
     if (!(t->kind == PYTOK_OP && (t->op == PYOP_RPAR || t->op == PYOP_RSQB || t->op == PYOP_RBRACE)) &&
         t->kind != PYTOK_NEWLINE && t->kind != PYTOK_ENDMARKER && t->kind != PYTOK_INDENT &&
         t->kind != PYTOK_DEDENT)

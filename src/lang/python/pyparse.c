@@ -95,7 +95,7 @@ bool pp_accept_kw(Parser *ps, PyKw kw)
     return true;
 }
 
-static const char *tok_desc(const Parser *ps, const PyToken *t, char *buf, size_t n)
+const char *pp_tok_desc(const Parser *ps, const PyToken *t, char *buf, size_t n)
 {
     switch (t->kind) {
     case PYTOK_NEWLINE:
@@ -109,10 +109,15 @@ static const char *tok_desc(const Parser *ps, const PyToken *t, char *buf, size_
     default:
         break;
     }
-    uint32_t len = t->end - t->start;
-    if (len > 20)
-        len = 20;
-    snprintf(buf, n, "'%.*s'", (int)len, ps->u->src + t->start);
+    /* at most 20 bytes of the token, cut at a line end (a diagnostic is one
+     * line) and on a UTF-8 character boundary */
+    const char *text = ps->u->src + t->start;
+    uint32_t len = 0, max = t->end - t->start;
+    while (len < max && len < 20 && text[len] != '\n' && text[len] != '\r')
+        len++;
+    while (len > 0 && len < max && ((unsigned char)text[len] & 0xC0) == 0x80)
+        len--;
+    snprintf(buf, n, "'%.*s%s'", (int)len, text, len < max ? "..." : "");
     return buf;
 }
 
@@ -143,7 +148,7 @@ bool pp_expect_op(Parser *ps, PyOp op, const char *what)
         return true;
     char buf[32];
     pp_error(ps, pp_cur(ps), "invalid syntax: expected %s, found %s", what,
-             tok_desc(ps, pp_cur(ps), buf, sizeof buf));
+             pp_tok_desc(ps, pp_cur(ps), buf, sizeof buf));
     return false;
 }
 
@@ -239,7 +244,7 @@ static void end_simple_statement(Parser *ps)
     if (t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_DEDENT)
         return;
     char buf[32];
-    pp_error(ps, t, "invalid syntax: unexpected %s", tok_desc(ps, t, buf, sizeof buf));
+    pp_error(ps, t, "invalid syntax: unexpected %s", pp_tok_desc(ps, t, buf, sizeof buf));
     skip_to_newline(ps);
 }
 
@@ -302,7 +307,7 @@ void pp_statement(Parser *ps)
     if (ps->p == start) { /* guarantee progress whatever the input */
         char buf[32];
         pp_error(ps, pp_cur(ps), "invalid syntax: unexpected %s",
-                 tok_desc(ps, pp_cur(ps), buf, sizeof buf));
+                 pp_tok_desc(ps, pp_cur(ps), buf, sizeof buf));
         pp_advance(ps);
     }
 }

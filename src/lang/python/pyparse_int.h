@@ -104,6 +104,9 @@ bool pp_is_kw(const Parser *ps, PyKw kw);
 bool pp_accept_op(Parser *ps, PyOp op);
 bool pp_accept_kw(Parser *ps, PyKw kw);
 bool pp_expect_op(Parser *ps, PyOp op, const char *what);
+/* A token for a message: `end of line`, `indent`, or its quoted text (shortened
+ * to one line), written into buf. */
+const char *pp_tok_desc(const Parser *ps, const PyToken *t, char *buf, size_t n);
 void pp_error(Parser *ps, const PyToken *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 Str pp_tok_str(const Parser *ps, const PyToken *t);
 Str pp_intern(Parser *ps, const char *p, uint32_t n);
