@@ -96,6 +96,7 @@ static const Site *appended_in_loop(const Unit *u, int32_t f, Str name, const Si
 static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site *s, Str name,
                     FindingSink *sink, ProjectFile *pf)
 {
+    (void)name;
     if (s->kind != SITE_CALL || chk_is_guarded(env, u, s))
         return;
     for (uint32_t i = 0; i < s->nargs; i++) {
@@ -115,7 +116,7 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
         }
         if (!gathered_coroutine(env, u, el))
             continue;
-        const char *msg = chk_fanout_message(&sink->arena, r, u, s, name, loop);
+        const char *msg = chk_fanout_message(&sink->arena, r, u, s, loop);
         chk_fanout_candidate(env, r, u, s, el, msg, pf);
         return;
     }

@@ -42,7 +42,7 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
         const Site *loop = chk_fanout_input_loop(u, s);
         if (!loop || chk_is_guarded(env, u, s))
             continue;
-        const char *msg = chk_fanout_message(&scratch, r, u, s, chk_call_name(u, s), loop);
+        const char *msg = chk_fanout_message(&scratch, r, u, s, loop);
         chk_fanout_candidate(env, r, u, s, spawned(u, s), msg, pf);
     }
     arena_free(&scratch);

@@ -51,10 +51,11 @@ void chk_fanout_report(const Rule *r, const Project *p, FindingSink *sink)
     }
 }
 
-const char *chk_fanout_message(Arena *a, const Rule *r, const Unit *u, const Site *at, Str callee,
+const char *chk_fanout_message(Arena *a, const Rule *r, const Unit *u, const Site *at,
                                const Site *loop)
 {
-    const char *vars[] = {"callee", str_dup(a, callee), "function",
+    /* as written (`loop.create_task`), not as resolved through local types */
+    const char *vars[] = {"callee", str_dup(a, at->text), "function",
                           str_dup(a, u->funcs[at->func].name), "iterable",
                           loop ? str_dup(a, loop->text) : "", NULL};
     return chk_format(a, r->message, vars);

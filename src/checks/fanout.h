@@ -19,8 +19,9 @@ void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const
 /* run_project of both engines: reports the rule's candidates whose coroutine
  * does not hold a limiter. */
 void chk_fanout_report(const Rule *r, const Project *p, FindingSink *sink);
-/* Message variables for a fan-out site: callee, function, iterable. */
-const char *chk_fanout_message(Arena *a, const Rule *r, const Unit *u, const Site *at, Str callee,
+/* The rule's message for a fan-out at `at`: {callee} (as written), {function},
+ * {iterable} (the loop's iterable, or empty). */
+const char *chk_fanout_message(Arena *a, const Rule *r, const Unit *u, const Site *at,
                                const Site *loop);
 
 #endif

@@ -139,7 +139,8 @@ static void except_clause(Parser *ps)
         do {
             if (paren && pp_is_op(ps, PYOP_RPAR))
                 break;
-            Expr e = pp_expr(ps);
+            bool starred = pp_accept_op(ps, PYOP_STAR); /* except (A, *MORE): */
+            Expr e = starred ? pp_disjunction(ps) : pp_expr(ps);
             Str t = e.resolved.len ? e.resolved : e.text;
             if (t.len && nt < MAX_TYPES)
                 types[nt++] = t;
