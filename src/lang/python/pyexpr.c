@@ -280,7 +280,7 @@ static Expr display(Parser *ps, PyOp close)
     }
     uint32_t mark = ps->sites.size;
     bool dict = false;
-    Expr first;
+    Expr first, key = none_expr(ps);
     if (close == PYOP_RBRACE && pp_accept_op(ps, PYOP_DOUBLESTAR)) {
         first = pp_disjunction(ps);
         dict = true;
@@ -288,12 +288,14 @@ static Expr display(Parser *ps, PyOp close)
         first = star_or_expr(ps);
         if (close == PYOP_RBRACE && pp_accept_op(ps, PYOP_COLON)) {
             pp_set_use(ps, &first, USE_ELEMENT, STR_NULL, -1, 0);
+            key = first;
             first = pp_expr(ps);
             dict = true;
         }
     }
     if (at_comp_for(ps)) {
         Expr c = comprehension(ps, &first, off, mark);
+        pp_set_use(ps, &key, USE_ELEMENT, STR_NULL, c.site, 0); /* a dict comp's key */
         pp_expect_op(ps, close, close == PYOP_RPAR ? "')'" : close == PYOP_RSQB ? "']'" : "'}'");
         c.end = prev_end(ps);
         pp_site(ps, c.site)->end = c.end;
