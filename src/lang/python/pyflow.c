@@ -270,6 +270,18 @@ static bool is_match_stmt(const Parser *ps)
     return last->kind == PYTOK_OP && last->op == PYOP_COLON;
 }
 
+/* A capture pattern binds its name; a class (`Point(`), a keyword (`x=`), a
+ * dotted value (`Color.RED`) and the wildcard `_` do not (PEP 634). */
+static bool is_capture(const Parser *ps, const PyToken *t)
+{
+    if (!is_ident(t) || t->kw == PYKW_UNDERSCORE)
+        return false;
+    const PyToken *n = t + 1 < ps->toks + ps->ntoks ? t + 1 : t;
+    if (n->kind == PYTOK_OP && (n->op == PYOP_LPAR || n->op == PYOP_DOT || n->op == PYOP_EQUAL))
+        return false;
+    return !(t > ps->toks && t[-1].kind == PYTOK_OP && t[-1].op == PYOP_DOT);
+}
+
 static void case_clause(Parser *ps)
 {
     pp_advance(ps); /* case */
@@ -290,7 +302,7 @@ static void case_clause(Parser *ps)
             pp_advance(ps);
             pp_expr(ps);
             break;
-        } else if (is_ident(t)) {
+        } else if (is_capture(ps, t)) {
             Str n = pp_tok_str(ps, t);
             pp_note_bound(ps, pp_intern(ps, n.ptr, n.len));
         }
