@@ -257,14 +257,17 @@ static void import_stmt(Parser *ps)
 static void from_import_names(Parser *ps, Str base)
 {
     bool paren = pp_accept_op(ps, PYOP_LPAR);
-    for (;;) {
+    for (uint32_t n = 0;; n++) {
         const PyToken *t = pp_cur(ps);
-        if (t->kind == PYTOK_OP && t->op == PYOP_STAR) {
+        if (t->kind == PYTOK_OP && t->op == PYOP_STAR && n == 0) {
             pp_advance(ps);
             break;
         }
-        if (!is_ident(t))
+        if (!is_ident(t)) {
+            if (n == 0) /* `from x import` with nothing after it */
+                pp_error(ps, t, "invalid syntax: expected a name to import");
             break;
+        }
         Str name = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
         pp_advance(ps);
         Str local = name;
