@@ -1245,6 +1245,21 @@ static void test_pyparse_unit_error_missing_colon(void **state)
     assert_int_equal(call(u, "b")->func, 0);
 }
 
+/* `from x import` needs a name (or one `*`). */
+static void test_pyparse_unit_error_empty_from_import(void **state)
+{
+    Fx *f = *state;
+    Unit *u = parse(f, "from . import\n"
+                       "from y import *\n"
+                       "from w import a, *\n"
+                       "ok()\n");
+    assert_string_equal(printed(f), "t.py:1:14: error: invalid syntax: expected a name to import\n"
+                                    "t.py:3:18: error: invalid syntax: unexpected '*'\n");
+    assert_int_equal(u->nimports, 1);
+    assert_true(str_eq_c(u->imports[0].qualified, "w.a"));
+    assert_int_equal(u->nsites, 1);
+}
+
 /* 100 000 nested brackets: the tokenizer's bracket limit, then the parser's
  * depth limit; no crash, and the next line is modelled. */
 static void test_pyparse_unit_deep_parens_diagnosed(void **state)
@@ -1377,6 +1392,7 @@ int main(void)
         T(test_pyparse_unit_error_token_text_one_line),
         T(test_pyparse_unit_max_errors),
         T(test_pyparse_unit_error_missing_colon),
+        T(test_pyparse_unit_error_empty_from_import),
         T(test_pyparse_unit_deep_parens_diagnosed),
         T(test_pyparse_unit_deep_not_diagnosed),
         T(test_pyparse_unit_deep_expressions_diagnosed),
