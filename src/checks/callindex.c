@@ -33,7 +33,14 @@ static bool parse_text(const YNode *n, const char *s, Arena *a, Diag *d, CallPat
         out->kind = PAT_EXACT;
         out->key = str_make(s, len);
     }
-    if (!out->key.len || str_find(out->key, '*') >= 0)
+    Str k = out->key;
+    bool empty_part = !k.len || k.ptr[0] == '.' || k.ptr[k.len - 1] == '.';
+    for (uint32_t i = 1; i < k.len && !empty_part; i++)
+        empty_part = k.ptr[i] == '.' && k.ptr[i - 1] == '.';
+    if (empty_part && str_find(k, '*') < 0) /* ``, `a..b`, `.a`, `a.`: never a name */
+        return ynode_error(d, n, "invalid call pattern '%s': expected a dotted name, "
+                                 "`prefix.*` or `*.suffix`", s);
+    if (str_find(out->key, '*') >= 0)
         return ynode_error(d, n, "invalid call pattern '%s': `*` may only be a whole first or "
                                  "last component", s);
     (void)a;
