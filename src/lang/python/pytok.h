@@ -24,7 +24,9 @@ typedef enum {
     PYTOK_DEDENT,
     PYTOK_COMMENT,
     PYTOK_FSTRING_START,  /* `f"` / `rf'''` ... */
-    PYTOK_FSTRING_MIDDLE, /* literal text of an f-string (may be empty-free; `{{` kept as written) */
+    PYTOK_FSTRING_MIDDLE, /* literal text of an f-string, split as CPython 3.12 does: a `{{` or
+                           * `}}` ends the token after its first brace and the second
+                           * belongs to no token; may be empty in a format spec */
     PYTOK_FSTRING_END,    /* the closing quote(s) */
     PYTOK_ERRORTOKEN,     /* bad input; a diagnostic has been reported */
 } PyTokKind;
@@ -76,7 +78,23 @@ typedef struct PyToken {
 #define PYTOK_MAX_PAREN 200
 #define PYTOK_MAX_FSTRING_DEPTH 150
 
-/* Tokenizer state; lives on the caller's stack, no heap allocation. */
+/* One open f-string (PEP 701 mode stack; mirrors CPython 3.12's tokenizer_mode).
+ * Private to pytok.c. */
+typedef struct PyTokFString {
+    uint8_t quote;          /* '\'' or '"' */
+    uint8_t quote_size;     /* 1 or 3 */
+    uint8_t raw;            /* r prefix: a backslash does not start \N{...} */
+    uint8_t in_expr;        /* 1 inside a replacement field (CPython's regular mode) */
+    uint8_t spec_armed;     /* the top-level field has seen ':', '!' or '}' */
+    int32_t bracket_depth;  /* brackets open inside this f-string's fields */
+    int32_t field_depth;    /* nesting of replacement fields, -1 in the top literal */
+    uint32_t paren_base;    /* paren_depth at FSTRING_START (restored on errors) */
+    uint32_t start;         /* byte offset of the prefix, for diagnostics */
+    uint32_t line;          /* line of `start` */
+} PyTokFString;
+
+/* Tokenizer state; lives on the caller's stack, no heap allocation. All fields
+ * are private to pytok.c. */
 typedef struct PyTok {
     const char *src;
     uint32_t len;
@@ -85,28 +103,26 @@ typedef struct PyTok {
     uint32_t line_start;    /* byte offset of the current line's first byte */
     const char *path;       /* for diagnostics */
     Diag *diag;             /* may be NULL: errors are then only ERRORTOKENs */
+    uint32_t nul_at;        /* offset of the next NUL byte not yet reported, or len */
     /* indentation (see pytok.c: the indent stack algorithm of CPython's tokenizer) */
-    uint32_t indents[PYTOK_MAX_INDENT + 1]; /* columns with tabs to multiples of 8 */
+    uint32_t indents[PYTOK_MAX_INDENT + 1];     /* columns with tabs to multiples of 8 */
     uint32_t alt_indents[PYTOK_MAX_INDENT + 1]; /* columns with tabs of width 1 */
     uint32_t indent_depth;
-    uint32_t pending_dedents;
-    bool pending_indent;
-    bool at_line_start;
-    bool emitted_any_newline_content; /* a logical line has content (for NEWLINE/NL) */
-    /* bracket stack: '(' '[' '{', and f-string replacement-field markers */
-    char parens[PYTOK_MAX_PAREN + 1];
-    uint32_t paren_depth;
-    /* f-string mode stack (PEP 701) */
-    struct PyTokFString {
-        uint8_t quote;        /* '\'' or '"' */
-        uint8_t triple;       /* 1 for triple-quoted */
-        uint8_t raw;          /* r prefix */
-        uint32_t paren_base;  /* paren_depth when the replacement field opened */
-        uint8_t in_format_spec;
-        uint8_t in_expr;      /* inside a {...} replacement field */
-    } fstrings[PYTOK_MAX_FSTRING_DEPTH];
-    uint32_t fstring_depth;
+    int32_t pending;        /* > 0: INDENTs to emit, < 0: DEDENTs to emit */
+    uint8_t pending_error;  /* an indentation error to emit before them (pytok.c) */
+    bool at_bol;            /* at the beginning of a physical line: measure indentation */
+    bool blank_line;        /* this line is blank or comment-only: its end is NL */
+    bool eof_newline;       /* source lacks a final line break: one is implied at EOF */
     bool done;              /* ENDMARKER emitted */
+    /* bracket stack: '(' '[' '{', including the braces of f-string fields */
+    char parens[PYTOK_MAX_PAREN + 1];
+    uint32_t paren_at[PYTOK_MAX_PAREN + 1];   /* byte offset of each open bracket */
+    uint32_t paren_line[PYTOK_MAX_PAREN + 1]; /* and its line */
+    uint32_t paren_depth;
+    uint32_t paren_overflow; /* brackets opened past PYTOK_MAX_PAREN, not on the stack */
+    /* f-string mode stack (PEP 701) */
+    PyTokFString fstrings[PYTOK_MAX_FSTRING_DEPTH];
+    uint32_t fstring_depth;
     uint32_t errors;        /* error tokens produced */
 } PyTok;
 
