@@ -27,6 +27,7 @@
  * {how}. */
 #include <string.h>
 
+#include "../base/xalloc.h"
 #include "flow.h"
 #include "params.h"
 #include "pysrc.h"
@@ -96,6 +97,11 @@ static uint32_t first_handler(const CancelParams *p, const Unit *u, uint32_t hi,
         const Site *e = &u->sites[j - 1];
         if (e->off < u->funcs[h->func].off)
             break;
+        uint32_t line = e->off - chk_pysrc_column(u, e->off), ind = 0;
+        while (u->src[line + ind] == ' ' || u->src[line + ind] == '\t')
+            ind++;
+        if (ind < col)
+            break; /* out of the block that holds the try */
         if (e->kind != SITE_EXCEPT || e->func != h->func || chk_pysrc_column(u, e->off) != col)
             continue;
         if (chk_pysrc_block_end(u, e->end, upto, col) != upto)
@@ -202,22 +208,25 @@ static bool deliberate(const CancelParams *p, const Unit *u, uint32_t hi)
     return false;
 }
 
-/* Whether function f calls an `after-cancel` pattern before site index hi. */
-static bool cancelled_before(const CancelParams *p, const Unit *u, uint32_t hi)
+/* For every function, the index of its first call of an `after-cancel`
+ * pattern (UINT32_MAX if none): computed once per file. */
+static uint32_t *first_cancels(const CancelParams *p, const Unit *u)
 {
-    const Function *fn = &u->funcs[u->sites[hi].func];
-    for (uint32_t i = 0; i < fn->nsites && fn->sites[i] < hi; i++) {
-        const Site *s = &u->sites[fn->sites[i]];
-        if (s->kind == SITE_CALL &&
+    uint32_t *first = xmalloc(sizeof *first * (u->nfuncs ? u->nfuncs : 1));
+    for (uint32_t f = 0; f < u->nfuncs; f++)
+        first[f] = UINT32_MAX;
+    for (uint32_t i = 0; i < u->nsites; i++) {
+        const Site *s = &u->sites[i];
+        if (s->kind == SITE_CALL && first[s->func] == UINT32_MAX &&
             chk_idx_any(&p->after_cancel, chk_flow_site_name(s), u, s))
-            return true;
+            first[s->func] = i;
     }
-    return false;
+    return first;
 }
 
 /* Whether handler hi swallows: what it catches, how it ends (*raises). */
-static bool swallows(const CancelParams *p, const Unit *u, uint32_t hi, Str *what,
-                     RaiseKind *raises)
+static bool swallows(const CancelParams *p, const Unit *u, const uint32_t *first_cancel,
+                     uint32_t hi, Str *what, RaiseKind *raises)
 {
     const Site *h = &u->sites[hi];
     if (!unit_is_async_context(u, h->func))
@@ -232,15 +241,16 @@ static bool swallows(const CancelParams *p, const Unit *u, uint32_t hi, Str *wha
     uint32_t first = first_handler(p, u, hi, &earlier);
     if (earlier || try_body_never_suspends(u, &u->funcs[h->func], first) || deliberate(p, u, hi))
         return false;
-    return c == CATCH_BROAD || !cancelled_before(p, u, hi);
+    return c == CATCH_BROAD || first_cancel[h->func] > hi;
 }
 
-static void check_handler(const Rule *r, const Unit *u, uint32_t hi, FindingSink *sink)
+static void check_handler(const Rule *r, const Unit *u, const uint32_t *first_cancel, uint32_t hi,
+                          FindingSink *sink)
 {
     const Site *h = &u->sites[hi];
     Str what = STR_NULL;
     RaiseKind raises = RAISE_NONE;
-    if (!swallows(r->bound, u, hi, &what, &raises))
+    if (!swallows(r->bound, u, first_cancel, hi, &what, &raises))
         return;
     Arena *a = &sink->arena;
     const char *star = (h->flags & SITE_F_STAR) ? "*" : "";
@@ -256,9 +266,15 @@ static void check_handler(const Rule *r, const Unit *u, uint32_t hi, FindingSink
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
 {
     (void)env;
-    for (uint32_t i = 0; i < u->nsites; i++)
-        if (u->sites[i].kind == SITE_EXCEPT)
-            check_handler(r, u, i, sink);
+    uint32_t *first_cancel = NULL;
+    for (uint32_t i = 0; i < u->nsites; i++) {
+        if (u->sites[i].kind != SITE_EXCEPT)
+            continue;
+        if (!first_cancel)
+            first_cancel = first_cancels(r->bound, u);
+        check_handler(r, u, first_cancel, i, sink);
+    }
+    xfree(first_cancel);
 }
 
 const CheckEngine chk_cancellation_engine = {

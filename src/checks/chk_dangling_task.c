@@ -57,15 +57,16 @@ static void report(const Rule *r, const Unit *u, const Site *s, const char *deta
 }
 
 /* Whether a bound task is dropped: a local of a function body, never read again. */
-static bool bound_unused(const Unit *u, uint32_t i)
+static bool bound_unused(FlowCtx *fc, uint32_t i)
 {
+    const Unit *u = chk_flow_unit(fc);
     const Site *s = &u->sites[i];
     FunctionKind k = u->funcs[s->func].kind;
     if (k != FN_DEF && k != FN_LAMBDA)
         return false; /* module and class attributes live on */
-    if (chk_flow_declared_global(u, s->func, s->use_name))
+    if (chk_flow_declared_global(fc, s->func, s->use_name))
         return false;
-    return !chk_flow_read_after(u, i, s->use_name, NULL, NULL);
+    return !chk_flow_read_after(fc, i, s->use_name, NULL, NULL);
 }
 
 /* A task made per element of a comprehension that is a statement: dropped
@@ -82,8 +83,9 @@ static void check_comprehension(const Rule *r, const Unit *u, const Site *s, Fin
         report(r, u, s, "collected by a comprehension whose result is discarded", sink);
 }
 
-static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *sink)
+static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink)
 {
+    const Unit *u = chk_flow_unit(fc);
     const DanglingParams *p = r->bound;
     const Site *s = &u->sites[i];
     Str name = chk_flow_site_name(s);
@@ -95,7 +97,7 @@ static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *si
         report(r, u, s, "discarded", sink);
         break;
     case USE_BOUND:
-        if (bound_unused(u, i))
+        if (bound_unused(fc, i))
             report(r, u, s,
                    arena_printf(a, "bound to `%s`, which is never used again",
                                 str_dup(a, s->use_name)),
@@ -120,9 +122,11 @@ static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *si
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
 {
     (void)env;
+    FlowCtx *fc = chk_flow_new(u);
     for (uint32_t i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_CALL)
-            check_site(r, u, i, sink);
+            check_site(r, fc, i, sink);
+    chk_flow_free(fc);
 }
 
 const CheckEngine chk_dangling_task_engine = {

@@ -149,8 +149,9 @@ static void report(const Rule *r, const Unit *u, const Site *s, const char *deta
     chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(a, r->message, vars));
 }
 
-static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *sink)
+static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink)
 {
+    const Unit *u = chk_flow_unit(fc);
     const LeakParams *p = r->bound;
     const Site *s = &u->sites[i];
     Str name = chk_flow_site_name(s);
@@ -164,9 +165,9 @@ static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *si
         if (!chk_flow_in_names(s->use_name, p->closers, p->nclosers))
             report(r, u, s,
                    arena_printf(a, "only used for `.%s(...)`", str_dup(a, s->use_name)), sink);
-    } else if (s->use == USE_BOUND && !chk_flow_declared_global(u, s->func, s->use_name)) {
+    } else if (s->use == USE_BOUND && !chk_flow_declared_global(fc, s->func, s->use_name)) {
         UseScan us = {p, s, false, -1, false};
-        chk_flow_read_after(u, i, s->use_name, on_use, &us);
+        chk_flow_read_after(fc, i, s->use_name, on_use, &us);
         char *var = str_dup(a, s->use_name);
         if (us.safe || (us.plain_close >= 0 && plain_close_certain(&us, u, (uint32_t)us.plain_close)))
             return;
@@ -185,9 +186,11 @@ static void check_site(const Rule *r, const Unit *u, uint32_t i, FindingSink *si
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
 {
     (void)env;
+    FlowCtx *fc = chk_flow_new(u);
     for (uint32_t i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_CALL)
-            check_site(r, u, i, sink);
+            check_site(r, fc, i, sink);
+    chk_flow_free(fc);
 }
 
 const CheckEngine chk_resource_leak_engine = {

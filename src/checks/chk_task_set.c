@@ -18,7 +18,10 @@
  * Parameters: spawners, collectors (call patterns), adders, removers,
  * callback-methods (method names). Placeholders: {callee} {collection}
  * {function} {method}. */
+#include <stdlib.h>
 #include <string.h>
+
+#include "../base/xalloc.h"
 
 #include "flow.h"
 #include "params.h"
@@ -114,40 +117,75 @@ static bool on_use(void *ctx, const Unit *u, uint32_t i)
     return !cs->removes;
 }
 
-/* Whether the file prunes `coll` anywhere or hands it to a collector. */
-static bool pruned(const TaskSetParams *p, const Unit *u, Str coll)
+/* The collections the file prunes somewhere (a `removers` call or a removing
+ * method referenced, a comprehension assigned back) or hands to a collector:
+ * their names, sorted for bsearch. */
+typedef struct Pruned {
+    Str *names;
+    uint32_t n, cap;
+} Pruned;
+
+static void pruned_add(Pruned *pr, Str name)
+{
+    if (!name.len)
+        return;
+    if (pr->n == pr->cap) {
+        pr->cap = pr->cap ? pr->cap * 2 : 16;
+        pr->names = xrealloc(pr->names, sizeof *pr->names * pr->cap);
+    }
+    pr->names[pr->n++] = name;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    const Str *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->ptr, y->ptr, x->len);
+}
+
+/* The receiver of `coll.remover` names, else empty. */
+static Str removed_from(const TaskSetParams *p, Str name)
+{
+    return chk_flow_in_names(chk_flow_last(name), p->removers, p->nremovers)
+               ? chk_flow_receiver(name)
+               : STR_NULL;
+}
+
+static void collect_pruned(const TaskSetParams *p, const Unit *u, Pruned *pr)
 {
     for (uint32_t i = 0; i < u->nsites; i++) {
         const Site *s = &u->sites[i];
         if (s->kind == SITE_LOOP && s->loop_kind == LOOP_COMP &&
-            (s->use == USE_STORED || s->use == USE_BOUND) && str_eq(s->use_name, coll))
-            return true;
+            (s->use == USE_STORED || s->use == USE_BOUND))
+            pruned_add(pr, s->use_name);
         if (s->kind != SITE_CALL)
             continue;
-        Str text = s->text;
-        if (str_eq(chk_flow_receiver(text), coll) &&
-            chk_flow_in_names(chk_flow_last(text), p->removers, p->nremovers))
-            return true;
+        pruned_add(pr, removed_from(p, s->text));
         bool collector = chk_idx_any(&p->collectors, chk_flow_site_name(s), u, s);
         for (uint32_t k = 0; k < s->nargs; k++) {
             const Arg *a = &s->args[k];
             if (a->kind != ARG_NAME && a->kind != ARG_DOTTED)
                 continue;
-            if (collector && str_eq(a->text, coll))
-                return true;
-            if (str_eq(chk_flow_receiver(a->text), coll) &&
-                chk_flow_in_names(chk_flow_last(a->text), p->removers, p->nremovers))
-                return true;
+            if (collector)
+                pruned_add(pr, a->text);
+            pruned_add(pr, removed_from(p, a->text));
         }
     }
-    return false;
+    if (pr->n)
+        qsort(pr->names, pr->n, sizeof *pr->names, cmp_str);
+}
+
+static bool pruned(const Pruned *pr, Str coll)
+{
+    return pr->n && bsearch(&coll, pr->names, pr->n, sizeof *pr->names, cmp_str) != NULL;
 }
 
 /* The spawner call bound to `name` nearest before site `before` in function f. */
 static int32_t binding_of(const TaskSetParams *p, const Unit *u, int32_t f, Str name,
                           uint32_t before)
 {
-    for (uint32_t i = before; i > 0; i--) {
+    for (uint32_t i = before; i > 0 && u->sites[i - 1].off >= u->funcs[f].off; i--) {
         const Site *s = &u->sites[i - 1];
         if (s->func == f && s->use == USE_BOUND && str_eq(s->use_name, name))
             return is_spawn(p, u, s) ? (int32_t)(i - 1) : -1;
@@ -155,16 +193,24 @@ static int32_t binding_of(const TaskSetParams *p, const Unit *u, int32_t f, Str 
     return -1;
 }
 
-static bool long_lived(const Unit *u, int32_t f, Str coll)
+static bool long_lived(FlowCtx *fc, int32_t f, Str coll)
 {
     if (str_find(coll, '.') >= 0)
         return str_find(coll, '(') < 0 && str_find(coll, '[') < 0;
-    return chk_flow_binding(u, f, coll) == FLOW_BIND_GLOBAL;
+    return chk_flow_binding(fc, f, coll) == FLOW_BIND_GLOBAL;
 }
 
-static void check_add(const Rule *r, const Unit *u, uint32_t i, FindingSink *sink)
+typedef struct TaskSetRun {
+    const TaskSetParams *p;
+    const Unit *u;
+    FlowCtx *fc;
+    Pruned pruned;
+} TaskSetRun;
+
+static void check_add(const Rule *r, TaskSetRun *run, uint32_t i, FindingSink *sink)
 {
     const TaskSetParams *p = r->bound;
+    const Unit *u = run->u;
     const Site *add = &u->sites[i];
     Str method = chk_flow_last(add->text);
     if (!add->nargs || add->args[0].keyword.len || add->args[0].flags ||
@@ -181,13 +227,13 @@ static void check_add(const Rule *r, const Unit *u, uint32_t i, FindingSink *sin
             return;
         task = &u->sites[b];
         CallbackScan cs = {p, false};
-        chk_flow_read_after(u, (uint32_t)b, a->text, on_use, &cs);
+        chk_flow_read_after(run->fc, (uint32_t)b, a->text, on_use, &cs);
         if (cs.removes)
             return;
     } else {
         return;
     }
-    if (!coll.len || !long_lived(u, add->func, coll) || pruned(p, u, coll))
+    if (!coll.len || !long_lived(run->fc, add->func, coll) || pruned(&run->pruned, coll))
         return;
     Arena *ar = &sink->arena;
     const char *vars[] = {"callee",     str_dup(ar, task->text),
@@ -201,9 +247,13 @@ static void check_add(const Rule *r, const Unit *u, uint32_t i, FindingSink *sin
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
 {
     (void)env;
+    TaskSetRun run = {r->bound, u, chk_flow_new(u), {NULL, 0, 0}};
+    collect_pruned(run.p, u, &run.pruned);
     for (uint32_t i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_CALL)
-            check_add(r, u, i, sink);
+            check_add(r, &run, i, sink);
+    xfree(run.pruned.names);
+    chk_flow_free(run.fc);
 }
 
 const CheckEngine chk_task_set_engine = {

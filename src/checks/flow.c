@@ -1,12 +1,253 @@
 /* Local questions about one function, answered from the model and, where the
- * model has nothing to say, from the function's own source lines (see flow.h). */
+ * model has nothing to say, from an index of the source's identifiers (see
+ * flow.h). */
 #include "flow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "../base/xalloc.h"
 #include "params.h"
+#include "pysrc.h"
 
-static bool ident_char(char c);
+enum {
+    WORD_LOAD = 1,   /* read: not an attribute, not an assignment target or keyword */
+    WORD_TARGET = 2, /* first on its line and assigned (`x =`, `x: T`, `x +=`, `for x in`) */
+    WORD_TOP = 4,    /* on a line without indentation */
+};
+
+typedef struct FlowWord {
+    uint32_t hash, off, len;
+    uint32_t flags;
+} FlowWord;
+
+typedef struct FlowDecl {
+    int32_t func; /* innermost function holding the statement */
+    Str name;
+    int kind;     /* 1 global, 2 nonlocal */
+} FlowDecl;
+
+typedef struct BindCache {
+    int32_t f;
+    Str name;
+    FlowBinding b;
+} BindCache;
+
+enum { BIND_CACHE = 64 };
+
+struct FlowCtx {
+    const Unit *u;
+    FlowWord *words; /* identifier occurrences sorted by (hash, off) */
+    uint32_t nwords, capwords;
+    uint32_t *uses;  /* USE site indices sorted by (hash of the name, index) */
+    uint32_t *use_hash;
+    uint32_t nuses;
+    FlowDecl *decls;
+    uint32_t ndecls, capdecls;
+    BindCache cache[BIND_CACHE];
+    uint32_t ncache, next;
+    bool indexed;
+};
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* ---- building the index ------------------------------------------------------------- */
+
+static void add_word(FlowCtx *fc, uint32_t off, uint32_t len, uint32_t flags)
+{
+    if (fc->nwords == fc->capwords) {
+        fc->capwords = fc->capwords ? fc->capwords * 2 : 1024;
+        fc->words = xrealloc(fc->words, sizeof *fc->words * fc->capwords);
+    }
+    fc->words[fc->nwords++] = (FlowWord){str_hash(str_make(fc->u->src + off, len)), off, len, flags};
+}
+
+static uint32_t skip_blanks(const Unit *u, uint32_t p)
+{
+    while (p < u->len && (u->src[p] == ' ' || u->src[p] == '\t'))
+        p++;
+    return p;
+}
+
+/* The innermost function whose span holds off (functions are in source order). */
+static int32_t owner(const Unit *u, uint32_t off)
+{
+    int32_t best = 0;
+    for (uint32_t f = 1; f < u->nfuncs; f++)
+        if (u->funcs[f].off <= off && off < u->funcs[f].end)
+            best = (int32_t)f;
+    return best;
+}
+
+/* A `global a, b` / `nonlocal a` statement whose keyword ends at p. */
+static uint32_t declaration(FlowCtx *fc, uint32_t kw, uint32_t p, int kind)
+{
+    const Unit *u = fc->u;
+    int32_t f = owner(u, kw);
+    while (p < u->len && u->src[p] != '\n' && u->src[p] != ';' && u->src[p] != '#') {
+        if (!ident_char(u->src[p])) {
+            p++;
+            continue;
+        }
+        uint32_t q = p;
+        while (q < u->len && ident_char(u->src[q]))
+            q++;
+        if (fc->ndecls == fc->capdecls) {
+            fc->capdecls = fc->capdecls ? fc->capdecls * 2 : 16;
+            fc->decls = xrealloc(fc->decls, sizeof *fc->decls * fc->capdecls);
+        }
+        fc->decls[fc->ndecls++] = (FlowDecl){f, str_make(u->src + p, q - p), kind};
+        p = q;
+    }
+    return p;
+}
+
+/* Flags of the identifier src[p, q): how it is used, from its neighbours. */
+static uint32_t classify(const Unit *u, uint32_t p, uint32_t q, uint32_t line, bool after_for)
+{
+    uint32_t b = p;
+    while (b > line && (u->src[b - 1] == ' ' || u->src[b - 1] == '\t'))
+        b--;
+    bool first = b == line;
+    uint32_t flags = skip_blanks(u, line) == line ? WORD_TOP : 0;
+    if (b > 0 && u->src[b - 1] == '.')
+        return flags; /* attribute */
+    uint32_t r = skip_blanks(u, q);
+    char c = r < u->len ? u->src[r] : '\n', d = r + 1 < u->len ? u->src[r + 1] : '\n';
+    if (after_for && r + 2 <= u->len && memcmp(u->src + r, "in", 2) == 0)
+        return flags | WORD_TARGET;
+    if (c == '=' && d != '=')
+        return flags | (first ? WORD_TARGET : 0);
+    if (first && c == ':')
+        return flags | WORD_TARGET;
+    if (first && d == '=' && strchr("+-*/|&^%@", c))
+        return flags | WORD_TARGET | WORD_LOAD;
+    return flags | WORD_LOAD;
+}
+
+static int cmp_word(const void *a, const void *b)
+{
+    const FlowWord *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Indexes every identifier outside comments (mentions inside strings count as
+ * loads: no finding when in doubt) and every global/nonlocal statement. */
+static void index_words(FlowCtx *fc)
+{
+    const Unit *u = fc->u;
+    uint32_t line = 0;
+    bool after_for = false;
+    for (uint32_t p = 0; p < u->len; p++) {
+        char c = u->src[p];
+        if (c == '\n') {
+            line = p + 1;
+            after_for = false;
+        } else if (c == '#') {
+            while (p + 1 < u->len && u->src[p + 1] != '\n')
+                p++;
+        } else if (c == '"' || c == '\'') {
+            uint32_t end = chk_pysrc_string_end(u, p, u->len);
+            for (uint32_t i = p + 1; i < end; i++) {
+                if (!ident_char(u->src[i]) || ident_char(u->src[i - 1]))
+                    continue;
+                uint32_t q = i;
+                while (q < end && ident_char(u->src[q]))
+                    q++;
+                add_word(fc, i, q - i, WORD_LOAD);
+                i = q;
+            }
+            for (uint32_t i = p; i < end && i < u->len; i++)
+                if (u->src[i] == '\n')
+                    line = i + 1;
+            p = end;
+        } else if (ident_char(c) && !(c >= '0' && c <= '9') && (p == 0 || !ident_char(u->src[p - 1]))) {
+            uint32_t q = p;
+            while (q < u->len && ident_char(u->src[q]))
+                q++;
+            Str w = str_make(u->src + p, q - p);
+            bool stmt = skip_blanks(u, line) == p;
+            if (stmt && (str_eq_c(w, "global") || str_eq_c(w, "nonlocal"))) {
+                p = declaration(fc, p, q, str_eq_c(w, "global") ? 1 : 2) - 1;
+                continue;
+            }
+            add_word(fc, p, q - p, classify(u, p, q, line, after_for));
+            after_for = stmt && str_eq_c(w, "for");
+            p = q - 1;
+        }
+    }
+    if (fc->nwords)
+        qsort(fc->words, fc->nwords, sizeof *fc->words, cmp_word);
+}
+
+typedef struct UseKey {
+    uint32_t hash, site;
+} UseKey;
+
+static int cmp_use(const void *a, const void *b)
+{
+    const UseKey *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->site < y->site ? -1 : x->site > y->site;
+}
+
+FlowCtx *chk_flow_new(const Unit *u)
+{
+    FlowCtx *fc = xcalloc(1, sizeof *fc);
+    fc->u = u;
+    return fc;
+}
+
+/* Builds the indexes on the first question (most files never ask one). */
+static void ensure_index(FlowCtx *fc)
+{
+    if (fc->indexed)
+        return;
+    fc->indexed = true;
+    const Unit *u = fc->u;
+    index_words(fc);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < u->nsites; i++)
+        n += u->sites[i].kind == SITE_USE;
+    UseKey *keys = xmalloc(sizeof *keys * (n ? n : 1));
+    for (uint32_t i = 0; i < u->nsites; i++)
+        if (u->sites[i].kind == SITE_USE)
+            keys[fc->nuses++] = (UseKey){str_hash(u->sites[i].text), i};
+    if (fc->nuses)
+        qsort(keys, fc->nuses, sizeof *keys, cmp_use);
+    fc->uses = xmalloc(sizeof *fc->uses * (n ? n : 1));
+    fc->use_hash = xmalloc(sizeof *fc->use_hash * (n ? n : 1));
+    for (uint32_t i = 0; i < fc->nuses; i++) {
+        fc->uses[i] = keys[i].site;
+        fc->use_hash[i] = keys[i].hash;
+    }
+    xfree(keys);
+}
+
+const Unit *chk_flow_unit(const FlowCtx *fc)
+{
+    return fc->u;
+}
+
+void chk_flow_free(FlowCtx *fc)
+{
+    if (!fc)
+        return;
+    xfree(fc->words);
+    xfree(fc->uses);
+    xfree(fc->use_hash);
+    xfree(fc->decls);
+    xfree(fc);
+}
+
+/* ---- queries ---------------------------------------------------------------------- */
 
 Str chk_flow_site_name(const Site *s)
 {
@@ -21,6 +262,37 @@ bool chk_flow_within(const Unit *u, int32_t inner, int32_t outer)
         inner = u->funcs[inner].parent;
     }
     return false;
+}
+
+/* First occurrence of name with offset >= from in the word index. */
+static uint32_t words_from(const FlowCtx *fc, uint32_t hash, uint32_t from)
+{
+    uint32_t lo = 0, hi = fc->nwords;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const FlowWord *w = &fc->words[mid];
+        if (w->hash < hash || (w->hash == hash && w->off < from))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Occurrences of `name` in src[from, to) having all `flags` (at most `limit`). */
+static uint32_t count_words(const FlowCtx *fc, uint32_t from, uint32_t to, Str name,
+                            uint32_t flags, uint32_t limit)
+{
+    uint32_t h = str_hash(name), n = 0;
+    for (uint32_t i = words_from(fc, h, from); i < fc->nwords && n < limit; i++) {
+        const FlowWord *w = &fc->words[i];
+        if (w->hash != h || w->off >= to)
+            break;
+        if (w->len == name.len && memcmp(fc->u->src + w->off, name.ptr, name.len) == 0 &&
+            (w->flags & flags) == flags)
+            n++;
+    }
+    return n;
 }
 
 /* Whether loop site `loop` encloses site s (same function). */
@@ -42,81 +314,53 @@ static bool same_loop(const Unit *u, const Site *bind, const Site *use)
     return false;
 }
 
-/* Whether `name` occurs as a word in src[from, to). */
-static bool word_in(const Unit *u, uint32_t from, uint32_t to, Str name)
+/* A loop enclosing `bind` that loads name before it (its header or the body
+ * above the binding's line): read on the next iteration. */
+static bool read_earlier_in_loop(const FlowCtx *fc, const Site *b, Str name)
 {
-    for (uint32_t p = from; p + name.len <= to; p++) {
-        if (memcmp(u->src + p, name.ptr, name.len) != 0)
-            continue;
-        bool starts = p == 0 || !ident_char(u->src[p - 1]);
-        bool ends = p + name.len >= u->len || !ident_char(u->src[p + name.len]);
-        if (starts && ends)
-            return true;
-    }
-    return false;
-}
-
-/* A loop enclosing `bind` that mentions name before it (its header or the
- * body above the binding): read on the next iteration. The frontend makes USE
- * sites only for loads after a call binding, so these reads have no site. */
-static bool read_earlier_in_loop(const Unit *u, const Site *b, Str name)
-{
-    uint32_t line = b->off; /* the binding's own line holds its target */
-    while (line > 0 && u->src[line - 1] != '\n')
-        line--;
+    const Unit *u = fc->u;
+    uint32_t line = b->off - chk_pysrc_column(u, b->off);
     for (int32_t l = b->loop, depth = 0; l >= 0 && depth < 1000; l = u->sites[l].loop, depth++)
         if (u->sites[l].kind == SITE_LOOP && u->sites[l].loop_kind != LOOP_COMP &&
-            word_in(u, u->sites[l].off, line, name))
+            u->sites[l].off < line && count_words(fc, u->sites[l].off, line, name, WORD_LOAD, 1))
             return true;
     return false;
 }
 
-/* Loads of `name` in src[from, to): whole-word mentions that are not an
- * attribute (`x.name`), an assignment target or a keyword (`name = ...`). */
-static uint32_t text_loads(const Unit *u, uint32_t from, uint32_t to, Str name)
+/* First USE site of `name` (by hash) whose offset is >= from. */
+static uint32_t uses_from(const FlowCtx *fc, uint32_t hash, uint32_t from)
 {
-    uint32_t n = 0;
-    if (to > u->len)
-        to = u->len;
-    for (uint32_t p = from; p + name.len <= to; p++) {
-        if (memcmp(u->src + p, name.ptr, name.len) != 0 || (p > 0 && ident_char(u->src[p - 1])) ||
-            (p + name.len < u->len && ident_char(u->src[p + name.len])))
-            continue;
-        uint32_t b = p;
-        while (b > from && (u->src[b - 1] == ' ' || u->src[b - 1] == '\t'))
-            b--;
-        uint32_t q = p + name.len;
-        while (q < to && (u->src[q] == ' ' || u->src[q] == '\t'))
-            q++;
-        bool attribute = b > 0 && u->src[b - 1] == '.';
-        bool target = q < to && u->src[q] == '=' && (q + 1 >= to || u->src[q + 1] != '=');
-        if (!attribute && !target)
-            n++;
-        p += name.len - 1;
+    uint32_t lo = 0, hi = fc->nuses;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint32_t mh = fc->use_hash[mid];
+        if (mh < hash || (mh == hash && fc->u->sites[fc->uses[mid]].off < from))
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return n;
+    return lo;
 }
 
-bool chk_flow_read_after(const Unit *u, uint32_t bind, Str name, FlowUseFn fn, void *ctx)
+bool chk_flow_read_after(FlowCtx *fc, uint32_t bind, Str name, FlowUseFn fn, void *ctx)
 {
+    ensure_index(fc);
+    const Unit *u = fc->u;
     const Site *b = &u->sites[bind];
     const Function *fn_def = &u->funcs[b->func];
-    bool unknown = read_earlier_in_loop(u, b, name);
-    /* the function's sites and those of its nested functions lie in its span */
-    uint32_t first = bind;
-    while (first > 0 && u->sites[first - 1].off >= fn_def->off)
-        first--;
+    bool unknown = read_earlier_in_loop(fc, b, name);
+    uint32_t h = str_hash(name), later = 0;
     bool any = false;
-    uint32_t later = 0; /* reads with a site after the binding statement */
-    for (uint32_t i = first; i < u->nsites && u->sites[i].off < fn_def->end; i++) {
+    /* the function's sites and those of its nested functions lie in its span */
+    for (uint32_t k = uses_from(fc, h, fn_def->off); k < fc->nuses && fc->use_hash[k] == h; k++) {
+        uint32_t i = fc->uses[k];
         const Site *s = &u->sites[i];
-        if (s->kind != SITE_USE || !str_eq(s->text, name) || i == bind)
+        if (s->off >= fn_def->end)
+            break;
+        if (i == bind || !str_eq(s->text, name))
             continue;
-        bool read;
-        if (s->func == b->func)
-            read = i > bind || same_loop(u, b, s);
-        else
-            read = chk_flow_within(u, s->func, b->func);
+        bool read = s->func == b->func ? i > bind || same_loop(u, b, s)
+                                       : chk_flow_within(u, s->func, b->func);
         if (!read)
             continue;
         any = true;
@@ -124,124 +368,33 @@ bool chk_flow_read_after(const Unit *u, uint32_t bind, Str name, FlowUseFn fn, v
         if (fn && !fn(ctx, u, i))
             return true;
     }
-    /* loads the model has no USE site for: after a rebinding to a non-call
-     * (`t = None` in another branch), or next iteration of a loop */
-    unknown |= text_loads(u, b->end, fn_def->end, name) > later;
+    /* loads the model has no USE site for (after a rebinding to a non-call) */
+    unknown |= count_words(fc, b->end, fn_def->end, name, WORD_LOAD, later + 1) > later;
     if (unknown && fn)
         fn(ctx, u, FLOW_USE_UNKNOWN);
     return any || unknown;
 }
 
-static bool ident_char(char c)
+/* 1 if function f declares name `global`, 2 if `nonlocal`, else 0. */
+static int declared(const FlowCtx *fc, int32_t f, Str name)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           (unsigned char)c >= 0x80;
-}
-
-/* Whether src[p..end) starts with `word` as a whole word. */
-static bool word_at(const char *src, uint32_t p, uint32_t end, const char *word)
-{
-    size_t n = strlen(word);
-    if (p + n > end || memcmp(src + p, word, n) != 0)
-        return false;
-    if (p > 0 && ident_char(src[p - 1]))
-        return false;
-    return p + n == end || !ident_char(src[p + n]);
-}
-
-/* After `global`/`nonlocal` at p: whether the name list on that line holds name. */
-static bool names_list_has(const char *src, uint32_t p, uint32_t end, Str name)
-{
-    while (p < end && src[p] != '\n' && src[p] != ';' && src[p] != '#') {
-        if (ident_char(src[p]) && (p == 0 || !ident_char(src[p - 1]))) {
-            uint32_t q = p;
-            while (q < end && ident_char(src[q]))
-                q++;
-            if (q - p == name.len && memcmp(src + p, name.ptr, name.len) == 0)
-                return true;
-            p = q;
-            continue;
-        }
-        p++;
-    }
-    return false;
-}
-
-/* 1 if function f declares name `global`, 2 if `nonlocal`, else 0. Only
- * statement starts count (line start after indentation, or after `;`/`:`). */
-static int declaration(const Unit *u, int32_t f, Str name)
-{
-    const Function *fn = &u->funcs[f];
-    const char *src = u->src;
-    uint32_t end = fn->end <= u->len ? fn->end : u->len;
-    for (uint32_t p = fn->off; p < end; p++) {
-        char c = src[p];
-        if (c != 'g' && c != 'n')
-            continue;
-        int kind = word_at(src, p, end, "global") ? 1 : word_at(src, p, end, "nonlocal") ? 2 : 0;
-        if (!kind)
-            continue;
-        uint32_t b = p;
-        while (b > fn->off && (src[b - 1] == ' ' || src[b - 1] == '\t'))
-            b--;
-        if (b > 0 && src[b - 1] != '\n' && src[b - 1] != ';' && src[b - 1] != ':')
-            continue;
-        uint32_t q = p + (kind == 1 ? 6 : 8);
-        if (names_list_has(src, q, end, name))
-            return kind;
-    }
+    for (uint32_t i = 0; i < fc->ndecls; i++)
+        if (fc->decls[i].func == f && str_eq(fc->decls[i].name, name))
+            return fc->decls[i].kind;
     return 0;
 }
 
-bool chk_flow_declared_global(const Unit *u, int32_t f, Str name)
+bool chk_flow_declared_global(FlowCtx *fc, int32_t f, Str name)
 {
-    return f > 0 && (uint32_t)f < u->nfuncs && declaration(u, f, name) != 0;
+    ensure_index(fc);
+    return f > 0 && declared(fc, f, name) != 0;
 }
 
-/* Whether a line of [off, end) assigns `name` as a simple target: `name =`,
- * `name: T =`, `name += ...` or `for name in`. With `top_only`, only lines with
- * no indentation count (module level). */
-static bool assigns_in_text(const Unit *u, uint32_t off, uint32_t end, Str name, bool top_only)
+/* Whether function g binds name: a parameter, a site bound to it, or a line
+ * in its span that assigns it. */
+static bool binds_locally(const FlowCtx *fc, int32_t g, Str name)
 {
-    const char *src = u->src;
-    if (end > u->len)
-        end = u->len;
-    for (uint32_t p = off; p < end; p++) {
-        if (p != 0 && src[p - 1] != '\n')
-            continue;
-        uint32_t q = p;
-        while (q < end && (src[q] == ' ' || src[q] == '\t'))
-            q++;
-        if (top_only && q != p)
-            continue;
-        bool is_for = q + 4 < end && memcmp(src + q, "for ", 4) == 0;
-        if (is_for)
-            for (q += 4; q < end && src[q] == ' ';)
-                q++;
-        if (q + name.len > end || memcmp(src + q, name.ptr, name.len) != 0 ||
-            (q + name.len < end && ident_char(src[q + name.len])))
-            continue;
-        uint32_t r = q + name.len;
-        while (r < end && (src[r] == ' ' || src[r] == '\t'))
-            r++;
-        if (r >= end)
-            continue;
-        if (is_for) {
-            if (word_at(src, r, end, "in"))
-                return true;
-            continue;
-        }
-        if (src[r] == ':' || (src[r] == '=' && (r + 1 >= end || src[r + 1] != '=')) ||
-            (r + 1 < end && src[r + 1] == '=' && strchr("+-*/|&^%@", src[r])))
-            return true;
-    }
-    return false;
-}
-
-/* Whether function g binds name: a parameter, a site bound to it, or an
- * assignment line in its span. */
-static bool binds_locally(const Unit *u, int32_t g, Str name)
-{
+    const Unit *u = fc->u;
     const Function *fn = &u->funcs[g];
     for (uint32_t i = 0; i < fn->nparams; i++)
         if (str_eq(fn->params[i].name, name))
@@ -251,20 +404,19 @@ static bool binds_locally(const Unit *u, int32_t g, Str name)
         if (s->use == USE_BOUND && str_eq(s->use_name, name))
             return true;
     }
-    return assigns_in_text(u, fn->off, fn->end, name, false);
+    return count_words(fc, fn->off, fn->end, name, WORD_TARGET, 1) > 0;
 }
 
-FlowBinding chk_flow_binding(const Unit *u, int32_t f, Str name)
+static FlowBinding binding(const FlowCtx *fc, int32_t f, Str name)
 {
-    if (f < 0 || (uint32_t)f >= u->nfuncs || !name.len)
-        return FLOW_BIND_UNKNOWN;
+    const Unit *u = fc->u;
     for (int32_t g = f, depth = 0; g > 0 && depth < 1000; g = u->funcs[g].parent, depth++) {
         if (u->funcs[g].kind == FN_CLASS)
             continue; /* class-body names are not visible in methods */
-        int decl = declaration(u, g, name);
+        int decl = declared(fc, g, name);
         if (decl == 1)
             return FLOW_BIND_GLOBAL;
-        if (decl == 2 || binds_locally(u, g, name))
+        if (decl == 2 || binds_locally(fc, g, name))
             return FLOW_BIND_LOCAL;
     }
     const Function *mod = &u->funcs[0];
@@ -273,7 +425,24 @@ FlowBinding chk_flow_binding(const Unit *u, int32_t f, Str name)
         if (s->use == USE_BOUND && str_eq(s->use_name, name))
             return FLOW_BIND_GLOBAL;
     }
-    return assigns_in_text(u, 0, u->len, name, true) ? FLOW_BIND_GLOBAL : FLOW_BIND_UNKNOWN;
+    return count_words(fc, 0, u->len, name, WORD_TARGET | WORD_TOP, 1) ? FLOW_BIND_GLOBAL
+                                                                       : FLOW_BIND_UNKNOWN;
+}
+
+FlowBinding chk_flow_binding(FlowCtx *fc, int32_t f, Str name)
+{
+    if (f < 0 || (uint32_t)f >= fc->u->nfuncs || !name.len)
+        return FLOW_BIND_UNKNOWN;
+    for (uint32_t i = 0; i < fc->ncache; i++)
+        if (fc->cache[i].f == f && str_eq(fc->cache[i].name, name))
+            return fc->cache[i].b;
+    ensure_index(fc);
+    FlowBinding b = binding(fc, f, name);
+    fc->cache[fc->next] = (BindCache){f, name, b};
+    fc->next = (fc->next + 1) % BIND_CACHE;
+    if (fc->ncache < BIND_CACHE)
+        fc->ncache++;
+    return b;
 }
 
 int32_t chk_flow_outer_call(const Unit *u, uint32_t inner)
@@ -301,16 +470,6 @@ Str chk_flow_receiver(Str name)
     return dot < 0 ? STR_NULL : str_make(name.ptr, (uint32_t)dot);
 }
 
-Str chk_flow_text(const Unit *u, uint32_t off, uint32_t end)
-{
-    if (end > u->len)
-        end = u->len;
-    while (off < end && (u->src[off] == ' ' || u->src[off] == '\t'))
-        off++;
-    while (end > off && (u->src[end - 1] == ' ' || u->src[end - 1] == '\t'))
-        end--;
-    return str_make(u->src + off, end - off);
-}
 
 bool chk_flow_patterns(const Rule *r, const char *key, bool required, Arena *a, Diag *d,
                        CallIndex *out)

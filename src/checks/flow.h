@@ -1,11 +1,17 @@
 /* Local questions about one function that several engines ask of the model
- * (dangling-task, task-set, resource-leak, cancellation): is a local read again
- * after it was bound, does the function declare a name `global`, is a bare name
- * a module-level binding, which call consumes the result of another. Plus the
+ * (dangling-task, task-set, resource-leak): is a local read again after it
+ * was bound, does the function declare a name `global`, is a bare name a
+ * module-level binding, which call consumes the result of another. Plus the
  * parameter readers those engines share (a rule's private pattern index, a list
- * of method names). Everything here only reads the Unit; answers that need the
- * source text (global statements, literal assignments) scan the function's own
- * lines, because the model keeps no per-function table of local names. */
+ * of method names).
+ *
+ * Answers come from the model first. Where the model has nothing to say (it
+ * keeps no per-function table of local names, has no USE site for a load that
+ * follows a rebinding to a non-call, and no trace of `global` statements) they
+ * come from the identifiers of the source text. A FlowCtx indexes both once per
+ * file (USE sites and identifier occurrences, by name), so every question costs
+ * a binary search plus the occurrences of that one name: an engine makes one
+ * with chk_flow_new at the start of its run_unit and frees it at the end. */
 #ifndef LINT_CHECKS_FLOW_H
 #define LINT_CHECKS_FLOW_H
 
@@ -25,28 +31,39 @@ typedef enum {
     FLOW_BIND_GLOBAL,  /* a module-level assignment, or declared `global` here */
 } FlowBinding;
 
+typedef struct FlowCtx FlowCtx;
+
+/* A context for questions about u; the index (USE sites and source
+ * identifiers by name) is built on the first question. u must outlive it. */
+FlowCtx *chk_flow_new(const Unit *u);
+void chk_flow_free(FlowCtx *fc);
+/* The Unit fc indexes. */
+const Unit *chk_flow_unit(const FlowCtx *fc);
+
 /* The name a site is matched by: its resolved name, else its text. Unlike
  * chk_call_name this keeps names rooted at a local (`loop.create_task`), which
  * the engines' patterns (`*.loop.create_task`) are written for. */
 Str chk_flow_site_name(const Site *s);
 /* Whether function `inner` is `outer` or nested (at any depth) inside it. */
 bool chk_flow_within(const Unit *u, int32_t inner, int32_t outer);
+
 /* Whether the local `name`, bound by site `bind`, is read again: a USE site of
  * that name after `bind` in the same function, or anywhere in that function's
  * loop that encloses `bind` (the next iteration reads it), or anywhere in a
  * function nested in it (a closure). If fn is not NULL, every such USE site
  * index is passed to it (stop early by returning false). The model only has
  * USE sites for loads that follow a call binding in source order, so loads it
- * misses (the name mentioned earlier in an enclosing loop, or after a
- * rebinding to a non-call such as `t = None`) are found in the text and
- * passed once as FLOW_USE_UNKNOWN: a read the caller cannot classify. */
+ * misses (the name loaded earlier in an enclosing loop, or after a rebinding
+ * to a non-call such as `t = None`) are found in the text and passed once as
+ * FLOW_USE_UNKNOWN: a read the caller cannot classify. */
 #define FLOW_USE_UNKNOWN UINT32_MAX
 typedef bool (*FlowUseFn)(void *ctx, const Unit *u, uint32_t use_site);
-bool chk_flow_read_after(const Unit *u, uint32_t bind, Str name, FlowUseFn fn, void *ctx);
+bool chk_flow_read_after(FlowCtx *fc, uint32_t bind, Str name, FlowUseFn fn, void *ctx);
 /* Whether function f has a `global` or `nonlocal` statement naming `name`. */
-bool chk_flow_declared_global(const Unit *u, int32_t f, Str name);
+bool chk_flow_declared_global(FlowCtx *fc, int32_t f, Str name);
 /* Where the bare `name` read in function f is bound (see FlowBinding). */
-FlowBinding chk_flow_binding(const Unit *u, int32_t f, Str name);
+FlowBinding chk_flow_binding(FlowCtx *fc, int32_t f, Str name);
+
 /* For a call site used as a receiver (`make().attr(...)`), the call made on its
  * result, or -1. */
 int32_t chk_flow_outer_call(const Unit *u, uint32_t inner);
@@ -55,8 +72,6 @@ Str chk_flow_last(Str name);
 /* The name without its last component (`self.tasks.add` -> `self.tasks`), or
  * empty when it has none. */
 Str chk_flow_receiver(Str name);
-/* The source text of site s (its primary span), whitespace trimmed. */
-Str chk_flow_text(const Unit *u, uint32_t off, uint32_t end);
 
 /* Builds the rule's private index of the patterns in list parameter `key` (and
  * its extensions), in the RuleSet arena. A missing key is an error only when

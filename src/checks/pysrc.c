@@ -96,12 +96,12 @@ uint32_t chk_pysrc_block_end(const Unit *u, uint32_t from, uint32_t to, uint32_t
     return to;
 }
 
-bool chk_pysrc_try_body(const Unit *u, uint32_t scan_from, uint32_t first_except, uint32_t *from,
-                        uint32_t *to)
+/* The last `try` line at column col in [scan_from, end), read forward with
+ * strings skipped: the code offset of its keyword, or UINT32_MAX when a line
+ * at col or shallower that is not a `try` comes after it. */
+static uint32_t last_try(const Unit *u, uint32_t scan_from, uint32_t end, uint32_t col)
 {
-    uint32_t col = chk_pysrc_column(u, first_except);
-    uint32_t end = first_except - col; /* start of the `except` line */
-    uint32_t cand = UINT32_MAX;        /* the code of the last `try` line at col */
+    uint32_t cand = UINT32_MAX;
     bool line_start = true;
     for (uint32_t p = scan_from; p < end; p++) {
         if (line_start) {
@@ -118,6 +118,38 @@ bool chk_pysrc_try_body(const Unit *u, uint32_t scan_from, uint32_t first_except
         else
             skip_noise(u, &p, end);
     }
+    return cand;
+}
+
+/* Start of the nearest line before `line` indented no deeper than col,
+ * ignoring strings (a guess, verified by the caller), or UINT32_MAX. */
+static uint32_t shallower_line_before(const Unit *u, uint32_t line, uint32_t col)
+{
+    while (line > 0) {
+        uint32_t prev = line - 1;
+        while (prev > 0 && u->src[prev - 1] != '\n')
+            prev--;
+        line = prev;
+        uint32_t ind, code;
+        if (code_line(u, line, u->len, &ind, &code) && ind <= col)
+            return line;
+    }
+    return UINT32_MAX;
+}
+
+bool chk_pysrc_try_body(const Unit *u, uint32_t scan_from, uint32_t first_except, uint32_t *from,
+                        uint32_t *to)
+{
+    uint32_t col = chk_pysrc_column(u, first_except);
+    uint32_t end = first_except - col; /* start of the `except` line */
+    /* the `try` is usually the nearest shallower line: read forward from there
+     * (cheap); if that does not confirm it, read the whole function */
+    uint32_t guess = shallower_line_before(u, end, col);
+    uint32_t cand = UINT32_MAX;
+    if (guess != UINT32_MAX && guess >= scan_from)
+        cand = last_try(u, guess, end, col);
+    if (cand == UINT32_MAX)
+        cand = last_try(u, scan_from, end, col);
     if (cand == UINT32_MAX)
         return false;
     *from = cand + 3;
