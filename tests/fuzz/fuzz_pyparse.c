@@ -1,0 +1,42 @@
+/* libFuzzer harness: the Python parser and model builder (pyparse.h). Parses
+ * the input into a Unit and validates it with fuzz_check_unit (indices in
+ * range, spans inside the source, strings readable); checks the error cap and
+ * that every diagnostic names the file with a 1-based position. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "fuzz_common.h"
+#include "lang/python/pyparse.h"
+
+/* Every message is `fuzz.py[:line:col]: ...` with a non-empty text. */
+void fuzz_check_diag(const Diag *d, const char *path);
+
+void fuzz_check_diag(const Diag *d, const char *path)
+{
+    for (uint32_t i = 0; i < d->msgs.size; i++) {
+        const DiagMsg *m = &d->msgs.contents[i];
+        FUZZ_CHECK(m->path && strcmp(m->path, path) == 0, "diagnostic %u names '%s'", i,
+                   m->path ? m->path : "(null)");
+        FUZZ_CHECK(m->text && m->text[0], "diagnostic %u has no text", i);
+        FUZZ_CHECK(m->col == 0 || m->line >= 1, "diagnostic %u at %u:%u", i, m->line, m->col);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > UINT32_MAX / 8)
+        return 0;
+    Diag d;
+    diag_init(&d);
+    Unit *u = pyparse_unit("fuzz.py", (const char *)data, (uint32_t)size, &d);
+    fuzz_check_unit(u, (uint32_t)size);
+    FUZZ_CHECK(u->lang == LANG_PYTHON, "unit language %d", (int)u->lang);
+    unit_free(u);
+    fuzz_check_diag(&d, "fuzz.py");
+    diag_free(&d);
+    return 0;
+}

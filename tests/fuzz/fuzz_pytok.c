@@ -1,0 +1,57 @@
+/* libFuzzer harness: the Python tokenizer alone (pytok.h). Pulls tokens until
+ * ENDMARKER and checks what the parser relies on: the tokenizer terminates
+ * (at most len*4+100 tokens: every token but INDENT/DEDENT/NEWLINE/ENDMARKER
+ * consumes input), every token lies inside the source and tokens never move
+ * backwards, lines are 1-based and ENDMARKER is sticky. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/diag.h"
+#include "fuzz_common.h"
+#include "lang/python/pytok.h"
+
+static void check_token(const PyToken *tok, const PyToken *prev, uint32_t len)
+{
+    FUZZ_CHECK(tok->start <= tok->end && tok->end <= len, "token %s [%u,%u) of %u bytes",
+               pytok_kind_name(tok->kind), tok->start, tok->end, len);
+    FUZZ_CHECK(tok->start >= prev->start, "token %s at %u after a token at %u",
+               pytok_kind_name(tok->kind), tok->start, prev->start);
+    FUZZ_CHECK(tok->line >= 1 && tok->end_line >= tok->line, "token %s lines %u..%u",
+               pytok_kind_name(tok->kind), tok->line, tok->end_line);
+    FUZZ_CHECK(tok->line >= prev->line, "token on line %u after line %u", tok->line,
+               prev->line);
+    if (tok->kind == PYTOK_OP)
+        FUZZ_CHECK(tok->op > PYOP_NONE && tok->op < PYOP_COUNT, "operator %u", tok->op);
+    if (tok->kind == PYTOK_NAME)
+        FUZZ_CHECK(tok->kw < PYKW_COUNT, "keyword %u", tok->kw);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > UINT32_MAX / 8)
+        return 0;
+    uint32_t len = (uint32_t)size;
+    Diag d;
+    diag_init(&d);
+    PyTok t;
+    pytok_init(&t, (const char *)data, len, "fuzz.py", (size & 1) ? &d : NULL);
+    uint64_t bound = (uint64_t)len * 4 + 100, n = 0;
+    PyToken prev = {.kind = PYTOK_ENDMARKER, .line = 1};
+    for (;;) {
+        PyToken tok = pytok_next(&t);
+        n++;
+        FUZZ_CHECK(n <= bound, "more than %llu tokens for %u bytes", (unsigned long long)bound,
+                   len);
+        check_token(&tok, &prev, len);
+        prev = tok;
+        if (tok.kind == PYTOK_ENDMARKER)
+            break;
+    }
+    PyToken again = pytok_next(&t);
+    FUZZ_CHECK(again.kind == PYTOK_ENDMARKER, "token %s after ENDMARKER",
+               pytok_kind_name(again.kind));
+    diag_free(&d);
+    return 0;
+}

@@ -1,0 +1,663 @@
+#!/usr/bin/env python3
+"""Hostile-input suite (issue 7): runs the real binary on inputs meant to break
+it and asserts, for each case, the message on stderr, the exit code SPEC.md
+gives (0/1 findings, 2 usage or configuration error, 3 the report could not be
+written) and that the findings of the other files are still reported: every
+run also analyses `known_bad.py` (time.sleep in an async def) and its AL101
+finding must be in the output.
+
+Every case also checks what holds for all of them: no crash, no sanitizer
+report, no hang (a time limit), every stderr line a well-formed
+`path[:line:col]: level: message` diagnostic, and at most MAX_DIAGS
+diagnostics about the hostile file (a clear message, not a flood).
+
+A case may be marked `xfail` with the precise reason (a bug of another module,
+reported): it then prints XFAIL instead of failing, and fails as XPASS once
+the bug is fixed, so the mark gets removed. Crash reproducers of the fuzzers
+(tests/regress/<harness>/) are replayed through the binary as extra cases.
+
+usage: hostile.py BUILD_DIR SOURCE_DIR [CASE-SUBSTRING...]
+Env: ASYNCLINT_QUICK=1 (sanitizer pass): smaller big inputs, no memory bounds.
+Prints the table `case | message | exit | result`; exits 1 on any FAIL/XPASS.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+QUICK = os.environ.get("ASYNCLINT_QUICK") == "1"
+MAX_DIAGS = 25
+KNOWN_BAD = "import time\n\nasync def bad():\n    time.sleep(1)\n"
+KNOWN_FINDING = re.compile(r"^(?:.*/)?known_bad\.py:4:5: error: .*\[AL101\]$", re.M)
+DIAG_LINE = re.compile(r"^(?P<path>[^\n]+?)(?::(?P<line>\d+):(?P<col>\d+))?: "
+                       r"(?P<level>error|warning|note): (?P<msg>.+)$")
+SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: |"
+                       r"SUMMARY: \w+Sanitizer")
+MiB = 1024 * 1024
+
+# Bugs of other modules that some cases still hit (see the report of issue 7).
+BUG_TOKENIZER_FLOOD = ("pytok.c report(): one diagnostic per bad byte, no cap (a binary or "
+                       "UTF-16 file gives thousands of lines)")
+BUG_NEWLINE_IN_MESSAGE = ("pyparse.c tok_desc(): a NEWLINE token is quoted raw, so the "
+                          "message `unexpected '<LF>'` spans two lines")
+BUG_PACK_ABORTS_RUN = ("app/cmd.c load_rules(): one broken --rules pack discards the whole "
+                       "RuleSet, so no file is analysed and the other findings are lost")
+BUG_SNIPPET_PER_FINDING = ("checks/finding.c chk_sink_add(): every finding copies its whole "
+                           "source line (snippet) and scans it for the column: memory and "
+                           "time grow as findings x line length")
+
+
+@dataclass
+class Result:
+    rc: Optional[int]
+    out: str
+    err: str
+    cpu: float          # user + system seconds of the child
+    rss_mb: float       # peak resident set of the child
+    timed_out: bool
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable[[str], list]         # writes files into the dir, returns the arguments
+    rc: tuple = (1,)
+    message: Optional[str] = None        # regex a whole stderr line must match
+    subject: Optional[str] = None        # path fragment of the hostile file (diagnostic cap)
+    quiet: bool = False                  # the subject must produce no diagnostic at all
+    known_bad: bool = True
+    timeout: float = 60
+    xfail: Optional[str] = None
+    check: Optional[Callable[[str, Result], Optional[str]]] = None
+    skip: Optional[Callable[[], Optional[str]]] = None
+    as_nobody: bool = False
+    preexec: Optional[Callable[[], None]] = None
+    fmt: str = "gcc"
+
+
+# ---- running the binary --------------------------------------------------------------
+
+def sanitizer_env():
+    env = dict(os.environ)
+    # A sanitizer report must never pass for exit code 1 ("findings").
+    env["UBSAN_OPTIONS"] = ":".join(filter(None, [env.get("UBSAN_OPTIONS"),
+                                                  "halt_on_error=1:abort_on_error=1"]))
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "abort_on_error=1"]))
+    return env
+
+
+def nobody_prefix():
+    """Command prefix that drops root privileges, or None."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return None
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def run(cmd, cwd, timeout, preexec=None):
+    """Runs cmd; returns a Result with the child's own CPU time and peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                             env=sanitizer_env(), preexec_fn=preexec, start_new_session=True)
+        timed_out = []
+        timer = threading.Timer(timeout, lambda: (timed_out.append(1),
+                                                  os.killpg(p.pid, signal.SIGKILL)))
+        timer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Result(rc=p.returncode, out=out.read().decode("utf-8", "replace"),
+                      err=err.read().decode("utf-8", "replace"),
+                      cpu=ru.ru_utime + ru.ru_stime, rss_mb=ru.ru_maxrss / 1024,
+                      timed_out=bool(timed_out) or time.monotonic() - start > timeout)
+
+
+# ---- file helpers ----------------------------------------------------------------------
+
+def write(d, name, data, mode="w"):
+    path = os.path.join(d, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, mode) as f:
+        f.write(data)
+    return name
+
+
+def files(named):
+    """setup that writes {relative path: text or bytes} and passes the paths."""
+    def setup(d):
+        for name, data in named.items():
+            write(d, name, data, "wb" if isinstance(data, bytes) else "w")
+        return list(named)
+    return setup
+
+
+# ---- case-specific setups and checks ------------------------------------------------------
+
+def finding_at(path, line, col):
+    pat = re.compile(rf"^{re.escape(path)}:{line}:{col}: error: .*\[AL101\]$", re.M)
+    return lambda d, r: None if pat.search(r.out) else f"no AL101 at {path}:{line}:{col}"
+
+
+def long_line(d):
+    size = (5 if QUICK else 50) * MiB
+    with open(os.path.join(d, "long.py"), "w") as f:
+        f.write("x = [")
+        chunk = "1, " * 4096
+        for _ in range(size // len(chunk)):
+            f.write(chunk)
+        f.write("]\nimport time\nasync def g():\n    time.sleep(1)\n")
+    return ["long.py"]
+
+
+def long_line_check(d, r):
+    print(f"    long line: cpu {r.cpu:.1f}s, peak rss {r.rss_mb:.0f} MiB")
+    if not re.search(r"^long\.py:4:5: error: .*\[AL101\]$", r.out, re.M):
+        return "the finding after the long line is missing"
+    if not QUICK and r.rss_mb > 3072:
+        return f"peak RSS {r.rss_mb:.0f} MiB for a 50 MiB file"
+    return None
+
+
+def huge_file(d):
+    with open(os.path.join(d, "big.py"), "wb") as f:
+        f.truncate(200 * MiB)  # sparse: the size check must come before any read
+    return ["big.py"]
+
+
+def binary_file(d):
+    shutil.copyfile("/bin/true", os.path.join(d, "binary.py"))
+    return ["binary.py"]
+
+
+def symlink_loop(d):
+    write(d, "loop/known_bad.py", KNOWN_BAD)
+    os.makedirs(os.path.join(d, "loop/sub"))
+    os.symlink("..", os.path.join(d, "loop/sub/up"))
+    return ["loop"]
+
+
+def symlink_loop_check(d, r):
+    n = len(re.findall(r"^loop/known_bad\.py:4:5: error: ", r.out, re.M))
+    return None if n == 1 else f"loop/known_bad.py reported {n} times"
+
+
+def unreadable_file(d):
+    write(d, "secret.py", KNOWN_BAD)
+    os.chmod(os.path.join(d, "secret.py"), 0)
+    return ["secret.py"]
+
+
+def unreadable_dir(d):
+    write(d, "tree/locked/x.py", KNOWN_BAD)
+    write(d, "tree/ok.py", "x = 1\n")
+    os.chmod(os.path.join(d, "tree/locked"), 0)
+    return ["tree"]
+
+
+def need_unprivileged():
+    if os.geteuid() == 0 and nobody_prefix() is None:
+        return "running as root without setpriv: permissions cannot be denied"
+    return None
+
+
+def fifo(d):
+    os.mkfifo(os.path.join(d, "fifo.py"))
+    return ["fifo.py"]
+
+
+def fifo_walked(d):
+    write(d, "dir/ok.py", "x = 1\n")
+    os.mkfifo(os.path.join(d, "dir/pipe.py"))
+    return ["dir"]
+
+
+def pack(text, name="pack.yaml"):
+    def setup(d):
+        write(d, name, text)
+        return ["--rules", name]
+    return setup
+
+
+RULE = """  - id: {id}
+    name: {name}
+    check: {check}
+    severity: error
+    message: "no {{callee}}"
+    rationale: "in-house blocking client"
+    calls: [acme.sleep]
+"""
+
+
+def rule(id="ACME1", name="acme-sleep", check="blocking-call", extra=""):
+    return RULE.format(id=id, name=name, check=check) + extra
+
+
+PACK_HEAD = "pack: acme\nlanguage: python\nrules:\n"
+
+
+def config_nearby(text):
+    def setup(d):
+        write(d, "sub/.asynclint.yaml", text)
+        write(d, "sub/x.py", KNOWN_BAD)
+        return ["sub"]
+    return setup
+
+
+def missing_headers(d):
+    write(d, "missing.c", '#include "nonexistent.h"\n#include <unistd.h>\n\n'
+                          "int main(void) { return sleep(1); }\n")
+    return ["missing.c"]
+
+
+# ---- --output-file --------------------------------------------------------------------------
+
+def output_old(d, out="out/report.json"):
+    write(d, out, "OLD REPORT\n")
+    for i in range(3):
+        write(d, f"more_bad_{i}.py", KNOWN_BAD)
+    return ["--output-file", out] + [f"more_bad_{i}.py" for i in range(3)]
+
+
+def small_fsize():
+    """preexec: the report cannot be written past 256 bytes (EFBIG, not SIGXFSZ)."""
+    import resource
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256, 256))
+
+
+def readonly_out_dir(d):
+    args = output_old(d)
+    os.chmod(os.path.join(d, "out"), 0o555)
+    return args
+
+
+def untouched_report(d, r):
+    out = os.path.join(d, "out")
+    left = sorted(n for n in os.listdir(out) if n != "report.json")
+    with open(os.path.join(out, "report.json")) as f:
+        old = f.read()
+    if old != "OLD REPORT\n":
+        return f"the old report was changed ({len(old)} bytes now)"
+    return f"temporary files left behind: {left}" if left else None
+
+
+def complete_report(d, r):
+    out = os.path.join(d, "out")
+    left = sorted(n for n in os.listdir(out) if n != "report.json")
+    with open(os.path.join(out, "report.json")) as f:
+        items = json.load(f)
+    paths = sorted(os.path.basename(i["path"]) for i in items if i["rule"] == "AL101")
+    want = [f"more_bad_{i}.py" for i in range(3)]
+    if paths != want:
+        return f"report lists {paths}, expected {want}"
+    return f"temporary files left behind: {left}" if left else None
+
+
+# ---- bounded cost: CPU time from n to 4n must grow about linearly ----------------------------
+
+def many_functions(n):
+    body = "".join(f"async def f{i}(x):\n    time.sleep(x)\n    return g{i}(x)\n"
+                   for i in range(n))
+    return "import time\n" + body
+
+
+def long_function(n):
+    body = "".join(f"    y{i} = x.call{i % 7}(y{i - 1} if {i} else 0)\n" for i in range(n))
+    return "import time\nasync def big(x):\n" + body + "    time.sleep(1)\n"
+
+
+def findings_on_one_line(n):
+    return "import time\nasync def f(): " + "time.sleep(1); " * n + "\n"
+
+
+def scaling(gen, n):
+    """setup writes gen(4n) as big.py; the check times gen(n) too and compares."""
+    def setup(d):
+        write(d, "big.py", gen(4 * n))
+        write(d, "small/small.py", gen(n))
+        return ["big.py"]
+
+    def check(d, r):
+        small = run([BINARY, "check", "--format", "gcc", "small/small.py"], d, 300)
+        if small.rc not in (0, 1):
+            return f"the {n} case exited {small.rc}"
+        ratio = r.cpu / max(small.cpu, 0.05)
+        note = f"cpu {small.cpu:.2f}s -> {r.cpu:.2f}s (x{ratio:.1f}), " \
+               f"rss {small.rss_mb:.0f} -> {r.rss_mb:.0f} MiB"
+        print(f"    {n} -> {4 * n}: {note}")
+        return None if ratio < 8 else f"not linear: {note}"
+    return setup, check
+
+
+# ---- SARIF URIs, no code execution ------------------------------------------------------------
+
+def sarif_tree(d):
+    write(d, "proj/pkg/mod.py", KNOWN_BAD)
+    return ["proj", os.path.join(d, "proj/pkg/mod.py")]
+
+
+def sarif_relative(d, r):
+    locations = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "artifactLocation" in node:
+                locations.append(node["artifactLocation"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(json.loads(r.out))
+    if not locations:
+        return "no artifactLocation in the SARIF log"
+    for loc in locations:
+        uri = loc.get("uri", "")
+        if uri.startswith("/") or ":" in uri or loc.get("uriBaseId") != "%SRCROOT%":
+            return f"artifactLocation not relative to %SRCROOT%: {loc}"
+    uris = {loc["uri"] for loc in locations}
+    return None if "proj/pkg/mod.py" in uris else f"proj/pkg/mod.py missing from {sorted(uris)}"
+
+
+EVIL = """import os, subprocess
+open({m!r} + ".open", "w").write("ran")
+os.system("touch " + {m!r} + ".system")
+subprocess.run(["touch", {m!r} + ".subprocess"])
+__import__("pathlib").Path({m!r} + ".import").touch()
+"""
+
+
+def evil_tree(d):
+    m = os.path.join(d, "MARKER")
+    for name in ("evil.py", "setup.py", "conftest.py", "sitecustomize.py", "pkg/__init__.py",
+                 "pkg/__main__.py"):
+        write(d, name, EVIL.format(m=m))
+    write(d, "evil.pth", f"import os; os.system('touch {m}.pth')\n")
+    return [".", "--extend-select", "ALL"]
+
+
+def nothing_ran(d, r):
+    ran = sorted(n for n in os.listdir(d) if n.startswith("MARKER"))
+    return f"analysed code was executed: {ran}" if ran else None
+
+
+def yaml_code(d):
+    m = os.path.join(d, "MARKER")
+    write(d, "pack.yaml", PACK_HEAD + rule() +
+          f'    source: !!python/object/apply:os.system ["touch {m}.yaml"]\n')
+    return ["--rules", "pack.yaml"]
+
+
+# ---- the table ----------------------------------------------------------------------------------
+
+def cases():
+    fns, fns_chk = scaling(many_functions, 6250 if QUICK else 25000)
+    fnl, fnl_chk = scaling(long_function, 6250 if QUICK else 25000)
+    one, one_chk = scaling(findings_on_one_line, 1000 if QUICK else 2000)
+    tok = r"{}:{}:{}: error: {}"
+    return [
+        Case("NUL bytes", files({"nul.py": b"x = 1\0\ny = 2\n"}),
+             message=tok.format(r"nul\.py", 1, 6, "source code cannot contain NUL bytes")),
+        Case("invalid UTF-8", files({"bad_utf8.py": b"name\xc3 = 1\n"}),
+             message=tok.format(r"bad_utf8\.py", 1, 5, "invalid UTF-8 .*")),
+        Case("UTF-16 file with BOM", files({"utf16.py": KNOWN_BAD.encode("utf-16")}),
+             message=tok.format(r"utf16\.py", 1, 1, ".*"), xfail=BUG_TOKENIZER_FLOOD),
+        Case("100,000 nested brackets",
+             files({"nest.py": "x = " + "(" * 100000 + ")" * 100000 + "\n"}),
+             message=tok.format(r"nest\.py", 1, r"\d+", r"too many nested parentheses.*")),
+        Case(f"{5 if QUICK else 50} MB single line", long_line, rc=(1,), quiet=True, subject="long.py",
+             check=long_line_check, timeout=300),
+        Case("200 MB file (size limit)", huge_file,
+             message=r"big\.py: error: file is 209715200 bytes, larger than the 64 MiB "
+                     r"limit; skipped"),
+        Case("binary file named .py", binary_file,
+             message=tok.format(r"binary\.py", 1, r"\d+", ".*"),
+             xfail=BUG_TOKENIZER_FLOOD + "; " + BUG_NEWLINE_IN_MESSAGE),
+        Case("empty file", files({"empty.py": ""}), quiet=True, subject="empty.py"),
+        Case("file that is only a BOM", files({"bom.py": b"\xef\xbb\xbf"}), quiet=True, subject="bom.py"),
+        Case("CRLF line endings", files({"crlf.py": KNOWN_BAD.replace("\n", "\r\n")}),
+             quiet=True, subject="crlf.py", check=finding_at("crlf.py", 4, 5)),
+        Case("lone CR line endings", files({"cr.py": KNOWN_BAD.replace("\n", "\r")}),
+             quiet=True, subject="cr.py", check=finding_at("cr.py", 4, 5)),
+        Case("unterminated string at EOF", files({"unterm.py": 'x = "abc\n'}),
+             message=tok.format(r"unterm\.py", 1, 5, "unterminated string literal.*"),
+             xfail=BUG_NEWLINE_IN_MESSAGE),
+        Case("unterminated triple-quoted string at EOF", files({"unterm3.py": 'x = """abc\n\n'}),
+             message=tok.format(r"unterm3\.py", 1, 5, "unterminated triple-quoted string.*")),
+        Case("unterminated f-string at EOF", files({"untermf.py": 'x = f"abc{1 +\n'}),
+             message=tok.format(r"untermf\.py", 1, r"\d+", "(unterminated f-string|'{' was "
+                                                           "never closed).*")),
+        Case("unterminated f-string, no final newline", files({"untermf3.py": 'x = f"""abc{x'}),
+             message=tok.format(r"untermf3\.py", 1, r"\d+", "(unterminated|'{' was never).*")),
+        Case("tabs/spaces inconsistency", files({"tabs.py": "if x:\n\tif y:\n        pass\n"}),
+             message=tok.format(r"tabs\.py", 3, r"\d+", "inconsistent use of tabs and spaces "
+                                                      "in indentation")),
+        Case("directory symlink loop", symlink_loop, check=symlink_loop_check,
+             message=r"loop/sub/up: note: symbolic link loop.*"),
+        Case("unreadable file", unreadable_file, as_nobody=True, skip=need_unprivileged,
+             message=r"(.*/)?secret\.py: error: cannot open: Permission denied"),
+        Case("unreadable directory", unreadable_dir, as_nobody=True, skip=need_unprivileged,
+             message=r"(.*/)?tree/locked: error: cannot read directory: Permission denied"),
+        Case("path that does not exist", lambda d: ["nonexist.py"], rc=(2,),
+             message=r"nonexist\.py: error: no such file or directory"),
+        Case("FIFO named on the command line", fifo, rc=(2,), timeout=30,
+             message=r"fifo\.py: error: a FIFO, not a source file; skipped"),
+        Case("FIFO met in a directory walk", fifo_walked, quiet=True, subject="pipe.py", timeout=30),
+        Case("pack: YAML syntax error",
+             pack(PACK_HEAD + rule().replace("[acme.sleep]", "[acme.sleep, x")), rc=(2,),
+             message=tok.format(r"pack\.yaml", r"\d+", r"\d+", "did not find expected.*"),
+             xfail=BUG_PACK_ABORTS_RUN),
+        Case("pack: wrong types",
+             pack(PACK_HEAD + rule().replace("severity: error", "severity: [error]")), rc=(2,),
+             message=tok.format(r"pack\.yaml", 7, r"\d+", "rule 'ACME1': expected a string "
+                                                        "for 'severity', found a list"),
+             xfail=BUG_PACK_ABORTS_RUN),
+        Case("pack: unknown engine", pack(PACK_HEAD + rule(check="banned-cal")), rc=(2,),
+             message=tok.format(r"pack\.yaml", 6, 12, "rule 'ACME1': unknown check "
+                                                    "'banned-cal'.*"),
+             xfail=BUG_PACK_ABORTS_RUN),
+        Case("pack: unknown engine, did you mean", pack(PACK_HEAD + rule(check="blocking-cal")),
+             rc=(2,), message=tok.format(r"pack\.yaml", 6, 12, "rule 'ACME1': unknown check "
+                                         "'blocking-cal' \\(did you mean 'blocking-call'\\?\\)"),
+             xfail=BUG_PACK_ABORTS_RUN),
+        Case("pack: unknown key", pack(PACK_HEAD + rule(extra="    colour: blue\n")), rc=(2,),
+             message=tok.format(r"pack\.yaml", 11, 5, "rule 'ACME1': unknown key 'colour'.*"),
+             xfail=BUG_PACK_ABORTS_RUN),
+        Case("pack: duplicate rule id", pack(PACK_HEAD + rule() + rule(name="other")), rc=(2,),
+             message=tok.format(r"pack\.yaml", r"\d+", r"\d+", "duplicate rule id 'ACME1'.*"),
+             xfail=BUG_PACK_ABORTS_RUN),
+        Case("pack: rule id of a default pack", pack(PACK_HEAD + rule(id="AL101")), rc=(2,),
+             message=tok.format(r"pack\.yaml", 4, r"\d+", "duplicate rule id 'AL101' \\(first "
+                                                        "defined at .*\\)"),
+             xfail=BUG_PACK_ABORTS_RUN),
+        Case("pack: YAML tags cannot run code", yaml_code, rc=(0, 1, 2), check=nothing_ran,
+             known_bad=False),
+        Case("broken .asynclint.yaml (syntax)", config_nearby("select: [AL1\nignore: x\n"),
+             rc=(2,), message=tok.format(r"sub/\.asynclint\.yaml", r"\d+", r"\d+", ".+")),
+        Case("broken .asynclint.yaml (key, value)",
+             config_nearby("selct: [AL1]\nfail-on: sometimes\n"), rc=(2,),
+             message=tok.format(r"sub/\.asynclint\.yaml", 1, 1, "unknown key 'selct' \\(did "
+                                                             "you mean 'select'\\?\\)")),
+        Case("broken --config file", lambda d: ["--config", write(d, "cfg.yaml", "select: [")],
+             rc=(2,), known_bad=False,
+             message=tok.format(r"cfg\.yaml", r"\d+", r"\d+", ".+")),
+        Case("C file whose headers are missing", missing_headers,
+             message=r"missing\.c:1:10: (note|warning): .*nonexistent\.h.*"),
+        Case("--output-file: write fails midway (EFBIG)", output_old, rc=(3,), fmt="json",
+             preexec=small_fsize, known_bad=False, check=untouched_report,
+             message=r"out/report\.json: error: cannot write: .*"),
+        Case("--output-file: read-only directory", readonly_out_dir, rc=(3,), fmt="json",
+             as_nobody=True, skip=need_unprivileged, known_bad=False, check=untouched_report,
+             message=r"out/report\.json: error: cannot write: .*"),
+        Case("--output-file: complete report", output_old, fmt="json", known_bad=False,
+             check=complete_report, quiet=True, subject="report.json"),
+        Case("100,000 functions: linear time", fns, check=fns_chk, timeout=300, quiet=True, subject="big.py"),
+        Case("100,000-line function: linear time", fnl, check=fnl_chk, timeout=300,
+             quiet=True, subject="big.py"),
+        Case("many findings on one line: linear", one, check=one_chk, timeout=300,
+             quiet=True, subject="big.py", xfail=BUG_SNIPPET_PER_FINDING),
+        Case("SARIF URIs relative to %SRCROOT%", sarif_tree, fmt="sarif", known_bad=False,
+             check=sarif_relative, quiet=True, subject="mod.py"),
+        Case("analysed code is never executed", evil_tree, rc=(0, 1), check=nothing_ran,
+             known_bad=False),
+    ] + regression_cases()
+
+
+def regression_cases():
+    """tests/regress/<harness>/*: every fuzzer crash, replayed through the binary."""
+    out = []
+    root = os.path.join(SOURCE, "tests", "regress")
+    for harness in ("pytok", "pyparse", "pipeline", "rules", "config"):
+        folder = os.path.join(root, harness)
+        names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+        for name in names:
+            if name.startswith("README"):
+                continue
+            with open(os.path.join(folder, name), "rb") as f:
+                data = f.read()
+            label = f"regress/{harness}/{name}"
+            if harness == "rules":
+                setup, rc = (lambda d, b=data: ["--rules", write(d, "r.yaml", b, "wb")]), (0, 1, 2)
+            elif harness == "config":
+                setup, rc = config_nearby_bytes(data), (0, 1, 2)
+            else:
+                setup, rc = files({"regress.py": data}), (0, 1)
+            # A pack that fails to load still stops the whole run (BUG_PACK_ABORTS_RUN).
+            out.append(Case(label, setup, rc=rc, subject="regress.py" if rc == (0, 1) else None,
+                            timeout=120, known_bad=harness != "rules"))
+    return out
+
+
+def config_nearby_bytes(data):
+    def setup(d):
+        write(d, "sub/.asynclint.yaml", data, "wb")
+        write(d, "sub/x.py", KNOWN_BAD)
+        return ["sub"]
+    return setup
+
+
+# ---- running a case -------------------------------------------------------------------------------
+
+def check_result(case, d, r):
+    """The first broken promise of case for result r, or None."""
+    if r.timed_out:
+        return f"no answer within {case.timeout:.0f}s (hang)"
+    if SANITIZER.search(r.err):
+        return "sanitizer report: " + SANITIZER.search(r.err).group(0)
+    if r.rc is None or r.rc < 0:
+        return f"killed by signal {-r.rc if r.rc else '?'}"
+    lines = [ln for ln in r.err.splitlines() if ln.strip()]
+    bad = [ln for ln in lines if not DIAG_LINE.match(ln)]
+    if bad:
+        return f"stderr line is not a diagnostic: {bad[0][:80]!r}"
+    if case.message and not any(re.fullmatch(case.message, ln) for ln in lines):
+        return f"no stderr line matches /{case.message}/"
+    about = [ln for ln in lines if case.subject and case.subject in ln.split(":")[0]]
+    if case.quiet and about:
+        return f"unexpected diagnostic: {about[0][:80]}"
+    if len(about) > MAX_DIAGS:
+        return f"{len(about)} diagnostics about {case.subject} (a flood, max {MAX_DIAGS})"
+    if r.rc not in case.rc:
+        return f"exit code {r.rc}, expected {' or '.join(map(str, case.rc))}"
+    if case.known_bad and not KNOWN_FINDING.search(r.out):
+        return "the finding of known_bad.py (another file) was lost"
+    return case.check(d, r) if case.check else None
+
+
+def subject_of(case, args):
+    if case.subject:
+        return case.subject
+    paths = [a for a in args if not a.startswith("-") and "." in os.path.basename(a)]
+    return os.path.basename(paths[0]) if paths else None
+
+
+def run_case(case):
+    """Returns (status, message shown, exit code, detail)."""
+    reason = case.skip() if case.skip else None
+    if reason:
+        return "SKIP", "", "-", reason
+    d = tempfile.mkdtemp(prefix="asynclint-hostile-")
+    try:
+        os.chmod(d, 0o755)
+        args = case.setup(d)
+        case.subject = subject_of(case, args)
+        cmd = [BINARY, "check", "--format", case.fmt, "--no-gitignore", "-j", "2"] + args
+        if case.known_bad:
+            write(d, "known_bad.py", KNOWN_BAD)
+            cmd.append("known_bad.py")
+        if case.as_nobody:
+            cmd = nobody_prefix() + cmd
+        r = run(cmd, d, case.timeout, case.preexec)
+        problem = check_result(case, d, r)
+        shown = next((ln for ln in r.err.splitlines()
+                      if case.subject and case.subject in ln.split(":")[0]), "")
+        if not shown and r.err.strip():
+            shown = r.err.strip().splitlines()[0]
+        return status_of(case, problem), shown, str(r.rc), problem
+    finally:
+        restore_permissions(d)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def status_of(case, problem):
+    if case.xfail:
+        return "XFAIL" if problem else "XPASS"
+    return "FAIL" if problem else "pass"
+
+
+def restore_permissions(d):
+    for root, dirs, names in os.walk(d):
+        for n in dirs + names:
+            p = os.path.join(root, n)
+            if not os.path.islink(p) and not stat.S_ISFIFO(os.lstat(p).st_mode):
+                os.chmod(p, 0o755)
+    for root, dirs, _ in os.walk(d):  # now every directory is readable
+        for n in dirs:
+            os.chmod(os.path.join(root, n), 0o755)
+
+
+def main():
+    global BINARY, SOURCE
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    BINARY = os.path.abspath(os.path.join(sys.argv[1], "asynclint"))
+    SOURCE = os.path.abspath(sys.argv[2])
+    only = sys.argv[3:]
+    failed = 0
+    print(f"{'case':44} | {'message':70} | exit | result")
+    for case in cases():
+        if only and not any(o.lower() in case.name.lower() for o in only):
+            continue
+        status, shown, rc, problem = run_case(case)
+        print(f"{case.name[:44]:44} | {shown[:70]:70} | {rc:>4} | {status}", flush=True)
+        if status in ("FAIL", "XPASS"):
+            failed += 1
+            detail = problem or f"passes now: remove xfail ({case.xfail})"
+            print(f"    {status}: {detail}", flush=True)
+        elif status in ("XFAIL", "SKIP"):
+            print(f"    {status}: {problem + ' -- ' if problem else ''}"
+                  f"{case.xfail or ''}", flush=True)
+    print(f"hostile: {failed} failed")
+    return 1 if failed else 0
+
+
+BINARY = SOURCE = ""
+
+if __name__ == "__main__":
+    sys.exit(main())
