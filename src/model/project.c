@@ -100,9 +100,9 @@ static void add_function(ProjectFile *pf, const Unit *u, const Function *fn)
 
 void project_file_from_unit(ProjectFile *pf, const Unit *u)
 {
-    const char *p = pf->path;
-    size_t n = strlen(p);
-    pf->is_package = n >= 11 && strcmp(p + n - 11, "__init__.py") == 0;
+    const char *base = strrchr(pf->path, '/');
+    base = base ? base + 1 : pf->path; /* `my__init__.py` is no package */
+    pf->is_package = strcmp(base, "__init__.py") == 0 || strcmp(base, "__init__.pyi") == 0;
     for (uint32_t i = 0; i < u->nfuncs; i++)
         add_function(pf, u, &u->funcs[i]);
     if (!pf->module)
