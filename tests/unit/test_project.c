@@ -1,0 +1,577 @@
+/* Unit tests for the Project step (src/model/project.c, project_blocks.c) and the
+ * per-file summaries (src/checks/summary.c): module names from real directory
+ * trees (app_module_name), relative imports, re-exports through __init__.py,
+ * methods found through base classes, and the `blocks` summary (shortest chain,
+ * cycles, async functions that do not propagate). Files are written to a
+ * temporary directory, parsed with the real frontend and summarised with the
+ * default packs, exactly as `asynclint check` does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "app/frontend.h"
+#include "base/diag.h"
+#include "base/xalloc.h"
+#include "checks/registry.h"
+#include "lang/python/pyparse.h"
+#include "model/project.h"
+#include "rules/rules.h"
+
+enum { MAX_FILES = 16 };
+
+typedef struct Fx {
+    Arena arena;
+    Diag diag;
+    char dir[64];           /* the temporary tree */
+    RuleSet *rs;
+    ChkEnv *env;
+    FindingSink sink;
+    ProjectFile pfs[MAX_FILES];
+    ProjectFile *ptrs[MAX_FILES];
+    uint32_t nfiles;
+    Project project;
+    bool linked;
+    char *text;
+} Fx;
+
+static int setup(void **state)
+{
+    Fx *f = xcalloc(1, sizeof *f);
+    arena_init(&f->arena);
+    diag_init(&f->diag);
+    strcpy(f->dir, "/tmp/asynclint_projXXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    f->rs = rules_set_new();
+    assert_true(rules_load_defaults(f->rs, &f->diag));
+    rules_apply_selection(f->rs, NULL, NULL, NULL);
+    f->env = chk_env_new(f->rs, &f->diag);
+    assert_non_null(f->env);
+    chk_sink_init(&f->sink);
+    project_init(&f->project);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fx *f = *state;
+    project_free(&f->project);
+    for (uint32_t i = 0; i < f->nfiles; i++)
+        project_file_free(&f->pfs[i]);
+    chk_sink_free(&f->sink);
+    chk_env_free(f->env);
+    rules_set_free(f->rs);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    diag_free(&f->diag);
+    arena_free(&f->arena);
+    free(f->text);
+    xfree(f);
+    return 0;
+}
+
+/* Absolute path of `rel` in the tree (arena). */
+static const char *path_of(Fx *f, const char *rel)
+{
+    return arena_printf(&f->arena, "%s/%s", f->dir, rel);
+}
+
+/* Writes `text` to rel, creating its directories. */
+static void write_file(Fx *f, const char *rel, const char *text)
+{
+    char *p = arena_strdup(&f->arena, path_of(f, rel));
+    for (char *s = p + strlen(f->dir) + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            mkdir(p, 0755);
+            *s = '/';
+        }
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* The module name of rel, with the tree's directory as the only prefix known. */
+static const char *module_of(Fx *f, const char *rel)
+{
+    const char *m = app_module_name(&f->arena, path_of(f, rel), LANG_PYTHON);
+    return m ? m : "(null)";
+}
+
+typedef struct Src {
+    const char *rel, *text;
+} Src;
+
+/* Writes every file, then analyses them as the check driver does: module names
+ * and roots first, then per file parse -> summary -> per-file checks, then
+ * project_link. Files must be given in path order. */
+static void analyse(Fx *f, const Src *files, uint32_t n)
+{
+    assert_true(n <= MAX_FILES);
+    const char *roots[MAX_FILES];
+    const char *modules[MAX_FILES];
+    uint32_t nroots = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        write_file(f, files[i].rel, files[i].text);
+        modules[i] = app_module_name(&f->arena, path_of(f, files[i].rel), LANG_PYTHON);
+        const char *dot = strchr(modules[i], '.');
+        const char *root = dot ? arena_strndup(&f->arena, modules[i], (size_t)(dot - modules[i]))
+                               : modules[i];
+        bool seen = !*root;
+        for (uint32_t r = 0; r < nroots; r++)
+            seen |= strcmp(roots[r], root) == 0;
+        if (!seen)
+            roots[nroots++] = root;
+    }
+    chk_env_set_roots(f->env, roots, nroots);
+    for (uint32_t i = 0; i < n; i++) {
+        ProjectFile *pf = &f->pfs[i];
+        project_file_init(pf, files[i].rel, LANG_PYTHON);
+        f->ptrs[i] = pf;
+        f->nfiles++;
+        pf->module = arena_strdup(&pf->arena, modules[i]);
+        Unit *u = pyparse_unit(files[i].rel, files[i].text, (uint32_t)strlen(files[i].text),
+                               &f->diag);
+        project_file_from_unit(pf, u);
+        chk_run_unit(f->env, u, &f->sink, pf);
+        unit_free(u);
+    }
+    assert_int_equal(f->diag.errors, 0);
+    project_link(&f->project, f->ptrs, n);
+    f->linked = true;
+}
+
+static const char *target_name(const Project *p, const ProjectCall *c)
+{
+    const ProjectFunc *t = project_call_target(p, c);
+    return t ? t->qualname : "-";
+}
+
+/* Per file: module, aliases, functions with flags and `blocks`, calls with
+ * their resolved target. */
+static const char *render(Fx *f)
+{
+    size_t len = 0;
+    free(f->text);
+    FILE *m = open_memstream(&f->text, &len);
+    const Project *p = &f->project;
+    for (uint32_t i = 0; i < p->nfiles; i++) {
+        const ProjectFile *pf = p->files[i];
+        fprintf(m, "%s module=%s%s\n", pf->path, pf->module, pf->is_package ? " package" : "");
+        for (uint32_t a = 0; a < pf->aliases.size; a++)
+            fprintf(m, "  alias %s = %s\n", pf->aliases.contents[a].name,
+                    pf->aliases.contents[a].target);
+        for (uint32_t k = 1; k < pf->funcs.size; k++) { /* not the module body */
+            const ProjectFunc *fn = &pf->funcs.contents[k];
+            fprintf(m, "  fn %s%s%s%s%s%s", fn->qualname, fn->flags & PF_ASYNC ? " async" : "",
+                    fn->flags & PF_CLASS ? " class" : "", fn->flags & PF_METHOD ? " method" : "",
+                    fn->flags & PF_GENERATOR ? " gen" : "", fn->flags & PF_LIMITS ? " limits" : "");
+            for (uint32_t b = 0; b < fn->nbases; b++)
+                fprintf(m, "%s%s", b ? "," : " bases=", fn->bases[b]);
+            if (fn->block_fact >= 0)
+                fprintf(m, " blocks: %s", fn->facts.contents[fn->block_fact].callee);
+            if (fn->block_call >= 0)
+                fprintf(m, " blocks via %s depth=%u",
+                        target_name(p, &pf->calls.contents[fn->block_call]), fn->block_depth);
+            fputc('\n', m);
+        }
+        for (uint32_t c = 0; c < pf->calls.size; c++) {
+            const ProjectCall *call = &pf->calls.contents[c];
+            fprintf(m, "  call %u:%u %s -> %s => %s%s\n", call->loc.line, call->loc.col,
+                    call->written, call->callee, target_name(p, call),
+                    call->flags & PC_ASYNC_CTX ? " (async)" : "");
+        }
+    }
+    fclose(m);
+    return f->text;
+}
+
+/* ---- module names ------------------------------------------------------------------------ */
+
+static void test_app_module_name_packages(void **state)
+{
+    Fx *f = *state;
+    write_file(f, "pkg/__init__.py", "");
+    write_file(f, "pkg/sub/__init__.py", "");
+    write_file(f, "pkg/sub/mod.py", "");
+    write_file(f, "pkg/nopkg/leaf.py", ""); /* a directory without __init__.py */
+    write_file(f, "scripts/run.py", "");
+    write_file(f, "pkg/stubs.pyi", "");
+    assert_string_equal(module_of(f, "pkg/sub/mod.py"), "pkg.sub.mod");
+    assert_string_equal(module_of(f, "pkg/sub/__init__.py"), "pkg.sub");
+    assert_string_equal(module_of(f, "pkg/__init__.py"), "pkg");
+    assert_string_equal(module_of(f, "pkg/nopkg/leaf.py"), "leaf");
+    assert_string_equal(module_of(f, "scripts/run.py"), "run");
+    assert_string_equal(module_of(f, "pkg/stubs.pyi"), "pkg.stubs");
+    assert_null(app_module_name(&f->arena, path_of(f, "x.c"), LANG_C));
+}
+
+/* A `src/` layout: the package root is below src, which is no package. */
+static void test_app_module_name_src_layout(void **state)
+{
+    Fx *f = *state;
+    write_file(f, "src/proj/__init__.py", "");
+    write_file(f, "src/proj/core.py", "");
+    write_file(f, "src/tool.py", "");
+    assert_string_equal(module_of(f, "src/proj/core.py"), "proj.core");
+    assert_string_equal(module_of(f, "src/tool.py"), "tool");
+    /* relative paths as given on the command line */
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(f->dir), 0);
+    const char *rel = app_module_name(&f->arena, "src/proj/core.py", LANG_PYTHON);
+    const char *flat = app_module_name(&f->arena, "src/tool.py", LANG_PYTHON);
+    assert_int_equal(chdir(cwd), 0);
+    assert_string_equal(rel, "proj.core");
+    assert_string_equal(flat, "tool");
+}
+
+/* ---- project_absolute ---------------------------------------------------------------------- */
+
+static const char *absolute(ProjectFile *pf, const char *module, bool package, const char *rel)
+{
+    pf->module = module;
+    pf->is_package = package;
+    return project_absolute(pf, str_from(rel));
+}
+
+static void test_project_absolute_relative_imports(void **state)
+{
+    (void)state;
+    ProjectFile pf;
+    project_file_init(&pf, "pkg/sub/mod.py", LANG_PYTHON);
+    assert_string_equal(absolute(&pf, "pkg.sub.mod", false, ".x"), "pkg.sub.x");
+    assert_string_equal(absolute(&pf, "pkg.sub.mod", false, ".x.y"), "pkg.sub.x.y");
+    assert_string_equal(absolute(&pf, "pkg.sub.mod", false, "..x"), "pkg.x");
+    assert_string_equal(absolute(&pf, "pkg.sub.mod", false, "."), "pkg.sub");
+    assert_string_equal(absolute(&pf, "pkg.sub.mod", false, "..."), "");
+    assert_string_equal(absolute(&pf, "pkg.sub.mod", false, "a.b"), "a.b");
+    /* in a package's __init__ the package itself is the first level */
+    assert_string_equal(absolute(&pf, "pkg.sub", true, ".x"), "pkg.sub.x");
+    assert_string_equal(absolute(&pf, "pkg.sub", true, "..x"), "pkg.x");
+    assert_string_equal(absolute(&pf, "pkg", true, ".repo.save"), "pkg.repo.save");
+    /* no module name: the relative part alone */
+    assert_string_equal(absolute(&pf, NULL, false, ".x"), "x");
+    pf.module = NULL;
+    project_file_free(&pf);
+}
+
+/* ---- project_file_from_unit -------------------------------------------------------------- */
+
+static bool package_path(const char *path)
+{
+    ProjectFile pf;
+    project_file_init(&pf, path, LANG_PYTHON);
+    Diag d;
+    diag_init(&d);
+    Unit *u = pyparse_unit(path, "", 0, &d);
+    project_file_from_unit(&pf, u);
+    bool pkg = pf.is_package;
+    unit_free(u);
+    diag_free(&d);
+    project_file_free(&pf);
+    return pkg;
+}
+
+/* Only a file named exactly __init__.py (or .pyi) starts relative imports at
+ * its own package (fixed: `my__init__.py` used to count). */
+static void test_project_file_from_unit_package_files(void **state)
+{
+    (void)state;
+    assert_true(package_path("pkg/__init__.py"));
+    assert_true(package_path("__init__.py"));
+    assert_true(package_path("stubs/pkg/__init__.pyi"));
+    assert_false(package_path("pkg/my__init__.py"));
+    assert_false(package_path("pkg/mod.py"));
+}
+
+/* One ProjectFunc per Function, in order, module-qualified, with the name's
+ * position, method and class facts, and local bases qualified like the class. */
+static void test_project_file_from_unit_functions(void **state)
+{
+    Fx *f = *state;
+    static const char src[] = "import abc\n"
+                              "class Base(abc.ABC):\n"
+                              "    def m(self):\n"
+                              "        yield 1\n"
+                              "class Sub(Base, Unknown):\n"
+                              "    async def n(self): pass\n";
+    ProjectFile *pf = &f->pfs[f->nfiles++];
+    project_file_init(pf, "pkg/mod.py", LANG_PYTHON);
+    pf->module = "pkg.mod";
+    Unit *u = pyparse_unit("pkg/mod.py", src, sizeof src - 1, &f->diag);
+    project_file_from_unit(pf, u);
+    assert_int_equal(pf->funcs.size, u->nfuncs);
+    unit_free(u);
+    const ProjectFunc *fn = pf->funcs.contents;
+    assert_string_equal(fn[0].qualname, "pkg.mod");
+    assert_string_equal(fn[1].qualname, "pkg.mod.Base");
+    assert_int_equal(fn[1].flags, PF_CLASS);
+    assert_int_equal(fn[1].nbases, 1);
+    assert_string_equal(fn[1].bases[0], "abc.ABC");
+    assert_int_equal(fn[1].line, 2);
+    assert_int_equal(fn[1].col, 7);
+    assert_string_equal(fn[2].qualname, "pkg.mod.Base.m");
+    assert_string_equal(fn[2].name, "m");
+    assert_string_equal(fn[2].cls, "pkg.mod.Base");
+    assert_int_equal(fn[2].flags, PF_METHOD | PF_GENERATOR);
+    assert_int_equal(fn[3].nbases, 2);
+    assert_string_equal(fn[3].bases[0], "pkg.mod.Base");
+    assert_string_equal(fn[3].bases[1], "Unknown");
+    assert_int_equal(fn[4].flags, PF_METHOD | PF_ASYNC);
+    assert_int_equal(fn[4].block_fact, -1);
+    assert_int_equal(fn[4].block_call, -1);
+    pf->module = NULL;
+}
+
+/* ---- linking ------------------------------------------------------------------------------- */
+
+/* Relative and absolute imports, a re-export through __init__.py, module
+ * attributes (`from . import storage; storage.backoff()`), aliases, self. */
+static void test_project_link_resolves_imports_and_reexports(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"app/__init__.py", "from .storage import persist\n"},
+        {"app/service.py", "from app import persist\n"
+                           "from . import storage\n"
+                           "from .storage import backoff as wait\n"
+                           "import app.storage\n"
+                           "async def handle(row):\n"
+                           "    persist(row)\n"
+                           "    storage.backoff(1)\n"
+                           "    wait(2)\n"
+                           "    app.storage.pure(3)\n"
+                           "    unknown(4)\n"
+                           "    print(5)\n"},
+        {"app/storage.py", "import time\n"
+                           "def persist(row):\n"
+                           "    backoff(0)\n"
+                           "def backoff(n):\n"
+                           "    time.sleep(n)\n"
+                           "def pure(x):\n"
+                           "    return x\n"},
+    };
+    analyse(f, files, 3);
+    assert_string_equal(render(f),
+                        "app/__init__.py module=app package\n"
+                        "  alias app.persist = app.storage.persist\n"
+                        "app/service.py module=app.service\n"
+                        "  alias app.service.persist = app.persist\n"
+                        "  alias app.service.storage = app.storage\n"
+                        "  alias app.service.wait = app.storage.backoff\n"
+                        "  alias app.service.app = app\n"
+                        "  fn app.service.handle async\n"
+                        "  call 6:5 persist -> app.persist => app.storage.persist (async)\n"
+                        "  call 7:5 storage.backoff -> app.storage.backoff => app.storage.backoff (async)\n"
+                        "  call 8:5 wait -> app.storage.backoff => app.storage.backoff (async)\n"
+                        "  call 9:5 app.storage.pure -> app.storage.pure => app.storage.pure (async)\n"
+                        "app/storage.py module=app.storage\n"
+                        "  alias app.storage.time = time\n"
+                        "  fn app.storage.persist blocks via app.storage.backoff depth=1\n"
+                        "  fn app.storage.backoff blocks: time.sleep\n"
+                        "  fn app.storage.pure\n"
+                        "  call 3:5 backoff -> app.storage.backoff => app.storage.backoff\n");
+    ProjectRef r;
+    const ProjectFunc *fn = project_lookup(&f->project, "app.persist", &r);
+    assert_non_null(fn);
+    assert_string_equal(fn->qualname, "app.storage.persist");
+    assert_int_equal(r.file, 2);
+    assert_string_equal(project_func(&f->project, r)->qualname, "app.storage.persist");
+    assert_null(project_lookup(&f->project, "app.nothing", NULL));
+    assert_null(project_lookup(&f->project, NULL, NULL));
+}
+
+/* A method called on self (or inherited from a base class in another module)
+ * is found through the class's bases. */
+static void test_project_link_methods_through_bases(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"pkg/__init__.py", ""},
+        {"pkg/base.py", "import time\n"
+                        "class Base:\n"
+                        "    def save(self):\n"
+                        "        time.sleep(1)\n"
+                        "class Mid(Base):\n"
+                        "    pass\n"},
+        {"pkg/child.py", "from .base import Mid\n"
+                         "class Child(Mid):\n"
+                         "    async def run(self):\n"
+                         "        self.save()\n"
+                         "        self.missing()\n"},
+    };
+    analyse(f, files, 3);
+    assert_string_equal(render(f),
+                        "pkg/__init__.py module=pkg package\n"
+                        "pkg/base.py module=pkg.base\n"
+                        "  alias pkg.base.time = time\n"
+                        "  fn pkg.base.Base class\n"
+                        "  fn pkg.base.Base.save method blocks: time.sleep\n"
+                        "  fn pkg.base.Mid class bases=pkg.base.Base\n"
+                        "pkg/child.py module=pkg.child\n"
+                        "  alias pkg.child.Mid = pkg.base.Mid\n"
+                        "  fn pkg.child.Child class bases=pkg.base.Mid\n"
+                        "  fn pkg.child.Child.run async method\n"
+                        "  call 4:9 self.save -> pkg.child.Child.save => pkg.base.Base.save (async)\n"
+                        "  call 5:9 self.missing -> pkg.child.Child.missing => - (async)\n");
+}
+
+/* The chain recorded is the shortest one, cycles terminate, and an async
+ * function never passes `blocks` to its callers. */
+static void test_project_compute_blocks_shortest_chain_cycles_async(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"m.py", "import time\n"
+                 "def leaf():\n"
+                 "    time.sleep(1)\n"
+                 "def mid():\n"
+                 "    leaf()\n"
+                 "def top():\n"
+                 "    mid()\n"
+                 "    leaf()\n"
+                 "def ping(n):\n"
+                 "    pong(n)\n"
+                 "def pong(n):\n"
+                 "    ping(n)\n"
+                 "    top()\n"
+                 "def loop_a():\n"
+                 "    loop_b()\n"
+                 "def loop_b():\n"
+                 "    loop_a()\n"
+                 "async def coro():\n"
+                 "    leaf()\n"
+                 "def calls_coro():\n"
+                 "    coro()\n"
+                 "async def sleeps():\n"
+                 "    time.sleep(1)\n"
+                 "def calls_sleeps():\n"
+                 "    sleeps()\n"},
+    };
+    analyse(f, files, 1);
+    assert_string_equal(render(f),
+                        "m.py module=m\n"
+                        "  alias m.time = time\n"
+                        "  fn m.leaf blocks: time.sleep\n"
+                        "  fn m.mid blocks via m.leaf depth=1\n"
+                        "  fn m.top blocks via m.leaf depth=1\n"
+                        "  fn m.ping blocks via m.pong depth=3\n"
+                        "  fn m.pong blocks via m.top depth=2\n"
+                        "  fn m.loop_a\n"
+                        "  fn m.loop_b\n"
+                        "  fn m.coro async\n"
+                        "  fn m.calls_coro\n"
+                        "  fn m.sleeps async\n"
+                        "  fn m.calls_sleeps\n"
+                        "  call 5:5 leaf -> m.leaf => m.leaf\n"
+                        "  call 7:5 mid -> m.mid => m.mid\n"
+                        "  call 8:5 leaf -> m.leaf => m.leaf\n"
+                        "  call 10:5 pong -> m.pong => m.pong\n"
+                        "  call 12:5 ping -> m.ping => m.ping\n"
+                        "  call 13:5 top -> m.top => m.top\n"
+                        "  call 15:5 loop_b -> m.loop_b => m.loop_b\n"
+                        "  call 17:5 loop_a -> m.loop_a => m.loop_a\n"
+                        "  call 19:5 leaf -> m.leaf => m.leaf (async)\n"
+                        "  call 21:5 coro -> m.coro => m.coro\n"
+                        "  call 25:5 sleeps -> m.sleeps => m.sleeps\n");
+}
+
+/* Only calls that may reach the run are kept: builtins, modules outside the
+ * run and names rooted at parameters are dropped; nested helpers resolve. */
+static void test_chk_summarise_keeps_calls_into_the_run(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"a.py", "import os\n"
+                 "import b\n"
+                 "from b import g as h\n"
+                 "def f(obj):\n"
+                 "    def inner():\n"
+                 "        pass\n"
+                 "    inner()\n"
+                 "    os.getcwd()\n"
+                 "    len(obj)\n"
+                 "    obj.method()\n"
+                 "    b.g()\n"
+                 "    h()\n"
+                 "    f(obj)\n"},
+        {"b.py", "def g():\n"
+                 "    pass\n"},
+    };
+    analyse(f, files, 2);
+    assert_string_equal(render(f),
+                        "a.py module=a\n"
+                        "  alias a.os = os\n"
+                        "  alias a.b = b\n"
+                        "  alias a.h = b.g\n"
+                        "  fn a.f\n"
+                        "  fn a.f.<locals>.inner\n"
+                        "  call 7:5 inner -> a.f.<locals>.inner => a.f.<locals>.inner\n"
+                        "  call 11:5 b.g -> b.g => b.g\n"
+                        "  call 12:5 h -> b.g => b.g\n"
+                        "  call 13:5 f -> a.f => a.f\n"
+                        "b.py module=b\n"
+                        "  fn b.g\n");
+}
+
+/* A limiter held with `async with` marks its function (PF_LIMITS); a name of
+ * unknown type gets the benefit of the doubt, a call result does not. */
+static void test_chk_summarise_limits(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"l.py", "import asyncio\n"
+                 "SEM = asyncio.Semaphore(3)\n"
+                 "async def known():\n"
+                 "    sem = asyncio.Semaphore(2)\n"
+                 "    async with sem:\n"
+                 "        pass\n"
+                 "async def unknown(lock):\n"
+                 "    async with lock:\n"
+                 "        pass\n"
+                 "async def session(client):\n"
+                 "    async with client.get('u'):\n"
+                 "        pass\n"
+                 "async def timeout():\n"
+                 "    async with asyncio.timeout(1):\n"
+                 "        pass\n"},
+    };
+    analyse(f, files, 1);
+    assert_string_equal(render(f),
+                        "l.py module=l\n"
+                        "  alias l.asyncio = asyncio\n"
+                        "  fn l.known async limits\n"
+                        "  fn l.unknown async limits\n"
+                        "  fn l.session async\n"
+                        "  fn l.timeout async\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+        T(test_app_module_name_packages),
+        T(test_app_module_name_src_layout),
+        T(test_project_absolute_relative_imports),
+        T(test_project_file_from_unit_package_files),
+        T(test_project_file_from_unit_functions),
+        T(test_project_link_resolves_imports_and_reexports),
+        T(test_project_link_methods_through_bases),
+        T(test_project_compute_blocks_shortest_chain_cycles_async),
+        T(test_chk_summarise_keeps_calls_into_the_run),
+        T(test_chk_summarise_limits),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
