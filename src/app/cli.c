@@ -146,7 +146,7 @@ static bool set_value(AppOptions *o, const OptSpec *s, const char *v, Arena *a, 
     case OPT_JOBS: {
         char *end;
         long n = strtol(v, &end, 10);
-        if (*end || n < 0 || n > 1024) {
+        if (!*v || *end || n < 0 || n > 1024) { /* `-j ''` is no number */
             *err = arena_printf(a, "-j expects a number of jobs from 0 to 1024, got '%s'", v);
             return false;
         }
@@ -217,8 +217,11 @@ bool app_cli_parse(int argc, char **argv, Arena *a, AppOptions *o, const char **
                 vec_free(&paths);
                 return false;
             }
-            if (s->kind == OPT_COLOR && !v && (i + 1 >= argc || argv[i + 1][0] == '-'))
-                v = "always"; /* bare --color */
+            if (s->kind == OPT_COLOR && !v &&
+                (i + 1 >= argc || (strcmp(argv[i + 1], "always") != 0 &&
+                                   strcmp(argv[i + 1], "never") != 0 &&
+                                   strcmp(argv[i + 1], "auto") != 0)))
+                v = "always"; /* bare --color (`--color src/` is colour and a path) */
             if (s->kind != OPT_FLAG && !v) {
                 if (i + 1 >= argc) {
                     *err = arena_printf(a, "option '%s' needs a value", arg);
