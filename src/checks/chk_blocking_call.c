@@ -75,12 +75,36 @@ static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
     return add_patterns(r, env, "calls", false, d) & add_patterns(r, env, "exclude", true, d);
 }
 
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\\';
+}
+
+/* Where argument a starts in the source: its value's offset, moved back over a
+ * `*`/`**` or `keyword=` written before it (Arg.off is the value's). */
+static uint32_t arg_start(const Unit *u, const Arg *a)
+{
+    uint32_t off = a->off;
+    if (!a->keyword.len && !a->flags)
+        return off;
+    while (off > 0 && blank(u->src[off - 1]))
+        off--;
+    if (a->keyword.len && off > 0 && u->src[off - 1] == '=') {
+        for (off--; off > 0 && blank(u->src[off - 1]);)
+            off--;
+        return off >= a->keyword.len ? off - a->keyword.len : off;
+    }
+    while (off > 0 && u->src[off - 1] == '*')
+        off--;
+    return off;
+}
+
 /* The text between the call's parentheses. */
 static const char *args_text(Arena *a, const Unit *u, const Site *s)
 {
     if (!s->nargs)
         return "";
-    uint32_t off = s->args[0].off, end = s->args[s->nargs - 1].end;
+    uint32_t off = arg_start(u, &s->args[0]), end = s->args[s->nargs - 1].end;
     return end > off ? arena_strndup(a, u->src + off, end - off) : "";
 }
 
