@@ -88,8 +88,7 @@ static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink
     const Unit *u = chk_flow_unit(fc);
     const DanglingParams *p = r->bound;
     const Site *s = &u->sites[i];
-    Str name = chk_flow_site_name(s);
-    if (!chk_idx_any(&p->spawners, name, u, s) || chk_idx_any(&p->exclude, name, u, s))
+    if (!chk_flow_matches(&p->spawners, u, s) || chk_flow_matches(&p->exclude, u, s))
         return;
     Arena *a = &sink->arena;
     switch (s->use) {

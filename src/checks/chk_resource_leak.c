@@ -154,8 +154,7 @@ static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink
     const Unit *u = chk_flow_unit(fc);
     const LeakParams *p = r->bound;
     const Site *s = &u->sites[i];
-    Str name = chk_flow_site_name(s);
-    if (!chk_idx_any(&p->resources, name, u, s) || chk_idx_any(&p->exclude, name, u, s) ||
+    if (!chk_flow_matches(&p->resources, u, s) || chk_flow_matches(&p->exclude, u, s) ||
         !unit_is_async_context(u, s->func))
         return;
     Arena *a = &sink->arena;

@@ -54,7 +54,7 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 
 static bool is_spawn(const TaskSetParams *p, const Unit *u, const Site *s)
 {
-    return s->kind == SITE_CALL && chk_idx_any(&p->spawners, chk_flow_site_name(s), u, s);
+    return s->kind == SITE_CALL && chk_flow_matches(&p->spawners, u, s);
 }
 
 /* Whether function f itself calls one of the removers. */
@@ -162,7 +162,7 @@ static void collect_pruned(const TaskSetParams *p, const Unit *u, Pruned *pr)
         if (s->kind != SITE_CALL)
             continue;
         pruned_add(pr, removed_from(p, s->text));
-        bool collector = chk_idx_any(&p->collectors, chk_flow_site_name(s), u, s);
+        bool collector = chk_flow_matches(&p->collectors, u, s);
         for (uint32_t k = 0; k < s->nargs; k++) {
             const Arg *a = &s->args[k];
             if (a->kind != ARG_NAME && a->kind != ARG_DOTTED)

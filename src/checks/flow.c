@@ -254,6 +254,11 @@ Str chk_flow_site_name(const Site *s)
     return s->resolved.len ? s->resolved : s->text;
 }
 
+bool chk_flow_matches(const CallIndex *ix, const Unit *u, const Site *s)
+{
+    return chk_idx_any(ix, chk_flow_site_name(s), u, (s->flags & SITE_F_ROOT_LOCAL) ? NULL : s);
+}
+
 bool chk_flow_within(const Unit *u, int32_t inner, int32_t outer)
 {
     for (int depth = 0; inner >= 0 && (uint32_t)inner < u->nfuncs && depth < 1000; depth++) {

@@ -44,6 +44,12 @@ const Unit *chk_flow_unit(const FlowCtx *fc);
  * chk_call_name this keeps names rooted at a local (`loop.create_task`), which
  * the engines' patterns (`*.loop.create_task`) are written for. */
 Str chk_flow_site_name(const Site *s);
+/* Whether call site s matches one of ix's patterns by chk_flow_site_name. A
+ * name rooted at a local (`loop.create_task` with `loop` a parameter) is
+ * matched against every pattern, not only `*.suffix` ones as in the shared
+ * call pass: these engines' patterns name such locals on purpose (argument
+ * conditions then do not hold for it). */
+bool chk_flow_matches(const CallIndex *ix, const Unit *u, const Site *s);
 /* Whether function `inner` is `outer` or nested (at any depth) inside it. */
 bool chk_flow_within(const Unit *u, int32_t inner, int32_t outer);
 
