@@ -64,7 +64,7 @@ static bool bound_unused(FlowCtx *fc, uint32_t i)
     FunctionKind k = u->funcs[s->func].kind;
     if (k != FN_DEF && k != FN_LAMBDA)
         return false; /* module and class attributes live on */
-    if (chk_flow_declared_global(fc, s->func, s->use_name))
+    if (chk_flow_declared_global(fc, s->func, s->use_name) || chk_flow_chained(u, s))
         return false;
     return !chk_flow_read_after(fc, i, s->use_name, NULL, NULL);
 }

@@ -164,7 +164,8 @@ static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink
         if (!chk_flow_in_names(s->use_name, p->closers, p->nclosers))
             report(r, u, s,
                    arena_printf(a, "only used for `.%s(...)`", str_dup(a, s->use_name)), sink);
-    } else if (s->use == USE_BOUND && !chk_flow_declared_global(fc, s->func, s->use_name)) {
+    } else if (s->use == USE_BOUND && !chk_flow_declared_global(fc, s->func, s->use_name) &&
+               !chk_flow_chained(u, s)) {
         UseScan us = {p, s, false, -1, false};
         chk_flow_read_after(fc, i, s->use_name, on_use, &us);
         char *var = str_dup(a, s->use_name);

@@ -380,6 +380,23 @@ bool chk_flow_read_after(FlowCtx *fc, uint32_t bind, Str name, FlowUseFn fn, voi
     return any || unknown;
 }
 
+bool chk_flow_chained(const Unit *u, const Site *s)
+{
+    uint32_t line = s->off - chk_pysrc_column(u, s->off), n = 0;
+    for (uint32_t p = line; p < s->off; p++) {
+        if (u->src[p] != '=')
+            continue;
+        char prev = p > line ? u->src[p - 1] : ' ', next = p + 1 < u->len ? u->src[p + 1] : ' ';
+        if (next == '=') {
+            p++; /* `==` */
+            continue;
+        }
+        if (!strchr("!<>=:", prev))
+            n++;
+    }
+    return n >= 2;
+}
+
 /* 1 if function f declares name `global`, 2 if `nonlocal`, else 0. */
 static int declared(const FlowCtx *fc, int32_t f, Str name)
 {

@@ -67,6 +67,11 @@ typedef bool (*FlowUseFn)(void *ctx, const Unit *u, uint32_t use_site);
 bool chk_flow_read_after(FlowCtx *fc, uint32_t bind, Str name, FlowUseFn fn, void *ctx);
 /* Whether function f has a `global` or `nonlocal` statement naming `name`. */
 bool chk_flow_declared_global(FlowCtx *fc, int32_t f, Str name);
+/* Whether the call site s bound to a name is the value of a chained
+ * assignment (`self.t = t = make()`): the model keeps one of the targets only,
+ * so the value may well be held by another one. Read from the text between
+ * the start of s's line and s. */
+bool chk_flow_chained(const Unit *u, const Site *s);
 /* Where the bare `name` read in function f is bound (see FlowBinding). */
 FlowBinding chk_flow_binding(FlowCtx *fc, int32_t f, Str name);
 
