@@ -353,7 +353,7 @@ static CXTranslationUnit run_clang(CfrontCtx *ctx, const char *abs, const char *
 static Unit *build_unit(CXTranslationUnit tu, CXFile mainf, const char *path, const char *src,
                         size_t len, Diag *d)
 {
-    Unit *u = unit_new(path, LANG_C, NULL, 0);
+    Unit *u = unit_new(path, LANG_C, "", 0);
     if (!src) {
         size_t size = 0;
         const char *buf = clang_getFileContents(tu, mainf, &size);

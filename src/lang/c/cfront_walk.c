@@ -189,6 +189,13 @@ void cfront_walk_stmt(CfrontWalk *w, CXCursor c, const WalkCtx *ctx)
 
 /* ---- declarations --------------------------------------------------------- */
 
+static enum CXChildVisitResult last_child_cb(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    *(CXCursor *)data = c;
+    return CXChildVisit_Continue;
+}
+
 static void walk_function(CfrontWalk *w, CXCursor c, const WalkCtx *ctx)
 {
     if (!clang_isCursorDefinition(c))
@@ -226,10 +233,10 @@ static void walk_function(CfrontWalk *w, CXCursor c, const WalkCtx *ctx)
     vec_push(&w->funcs, fn);
     WalkCtx body = {
         (int32_t)w->funcs.size - 1, -1, USE_DISCARDED, -1, 0, STR_NULL, STR_NULL, false};
-    CXCursor ch[64];
-    unsigned n = cfront_children(c, ch, 64);
-    if (n > 0 && n <= 64 && clang_getCursorKind(ch[n - 1]) == CXCursor_CompoundStmt)
-        cfront_walk_node(w, ch[n - 1], &body);
+    CXCursor last = clang_getNullCursor();
+    clang_visitChildren(c, last_child_cb, &last);
+    if (clang_getCursorKind(last) == CXCursor_CompoundStmt)
+        cfront_walk_node(w, last, &body);
 }
 
 /* Whether child `init` of variable `var` is its initialiser (and not, say, the
@@ -245,27 +252,42 @@ static bool is_initialiser(const CfrontWalk *w, CXCursor var, CXCursor init)
     return memchr(w->u->src + name, '=', off - name) != NULL;
 }
 
+/* The expression children of a declaration: the last one may be its
+ * initialiser, the others are array sizes and the like. */
+typedef struct DeclWalk {
+    CfrontWalk *w;
+    CXCursor last; /* last expression child */
+    const WalkCtx *init, *other;
+    bool walking;
+} DeclWalk;
+
+static enum CXChildVisitResult decl_cb(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    DeclWalk *dw = data;
+    if (!clang_isExpression(clang_getCursorKind(c)))
+        return CXChildVisit_Continue;
+    if (!dw->walking)
+        dw->last = c;
+    else
+        cfront_walk_node(dw->w, c, clang_equalCursors(c, dw->last) ? dw->init : dw->other);
+    return CXChildVisit_Continue;
+}
+
 static void walk_vardecl(CfrontWalk *w, CXCursor c, const WalkCtx *ctx)
 {
-    CXCursor ch[32];
-    unsigned n = cfront_children(c, ch, 32);
-    if (n > 32)
-        n = 32;
-    int init = -1;
-    for (unsigned i = 0; i < n; i++)
-        if (clang_isExpression(clang_getCursorKind(ch[i])))
-            init = (int)i;
-    if (init >= 0 && !is_initialiser(w, c, ch[init]))
-        init = -1;
+    DeclWalk dw = {w, clang_getNullCursor(), NULL, NULL, false};
+    clang_visitChildren(c, decl_cb, &dw);
+    if (clang_Cursor_isNull(dw.last))
+        return;
     Str name = cfront_intern(w, clang_getCursorSpelling(c));
     WalkCtx ic = operand_ctx(ctx, cfront_is_auto_var(c) ? USE_BOUND : USE_STORED);
     ic.use_name = name;
     WalkCtx oc = operand_ctx(ctx, USE_OPERAND);
-    for (unsigned i = 0; i < n; i++) {
-        if (!clang_isExpression(clang_getCursorKind(ch[i])))
-            continue;
-        cfront_walk_node(w, ch[i], (int)i == init ? &ic : &oc);
-    }
+    dw.init = is_initialiser(w, c, dw.last) ? &ic : &oc;
+    dw.other = &oc;
+    dw.walking = true;
+    clang_visitChildren(c, decl_cb, &dw);
 }
 
 /* ---- loops ---------------------------------------------------------------- */
