@@ -480,6 +480,7 @@ uint32_t pp_params(Parser *ps, PyOp close, Param *out, uint32_t max)
             Param prm = {pp_intern(ps, name.ptr, name.len), STR_NULL};
             pp_advance(ps);
             if (close == PYOP_RPAR && pp_accept_op(ps, PYOP_COLON)) {
+                pp_accept_op(ps, PYOP_STAR); /* PEP 646: `*args: *Ts` */
                 Expr ann = pp_expr(ps);
                 prm.annotation = pp_resolve_annotation(ps, &ann);
             }
