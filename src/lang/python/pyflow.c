@@ -264,7 +264,8 @@ static bool is_match_stmt(const Parser *ps)
     if (n->kind == PYTOK_NEWLINE || (n->kind == PYTOK_OP && n->op != PYOP_LPAR &&
                                      n->op != PYOP_LSQB && n->op != PYOP_LBRACE &&
                                      n->op != PYOP_MINUS && n->op != PYOP_STAR &&
-                                     n->op != PYOP_TILDE))
+                                     n->op != PYOP_TILDE && n->op != PYOP_PLUS &&
+                                     n->op != PYOP_ELLIPSIS))
         return false;
     const PyToken *last = &ps->toks[pp_line_last(ps)];
     return last->kind == PYTOK_OP && last->op == PYOP_COLON;
