@@ -817,6 +817,24 @@ static void test_pyparse_unit_pep695_generics(void **state)
                  "#1 CALL 6:8 make_type bound(type) ()\n");
 }
 
+/* PEP 646 starred annotations; match subjects that start with `...` or `+`
+ * (fixed: both were syntax errors; found on CPython's own test suite). */
+static void test_pyparse_unit_pep646_and_match_subjects(void **state)
+{
+    Fx *f = *state;
+    parse(f,
+          "def f(*args: *Ts, **kw: int): pass\n"
+          "match ...:\n"
+          "    case _: a()\n"
+          "match +x:\n"
+          "    case 1: b()\n"
+          "match + x\n");
+    assert_model(f, R_FUNCS | R_SITES,
+                 "fn1 def f parent=0 (args, kw)\n"
+                 "#0 CALL 3:13 a discarded ()\n"
+                 "#1 CALL 5:13 b discarded ()\n");
+}
+
 /* class patterns look like calls but are not; guards and bodies are code */
 static void test_pyparse_unit_match_patterns_make_no_calls(void **state)
 {
@@ -1369,6 +1387,7 @@ int main(void)
         T(test_pyparse_unit_decorators),
         T(test_pyparse_unit_pep695_generics),
         T(test_pyparse_unit_match_patterns_make_no_calls),
+        T(test_pyparse_unit_pep646_and_match_subjects),
         T(test_pyparse_unit_walrus_binds),
         T(test_pyparse_unit_star_and_keyword_args),
         T(test_pyparse_unit_one_line_compound_statements),
