@@ -51,6 +51,8 @@ BUG_NEWLINE_IN_MESSAGE = ("pyparse.c tok_desc(): a NEWLINE token is quoted raw, 
                           "message `unexpected '<LF>'` spans two lines")
 BUG_PACK_ABORTS_RUN = ("app/cmd.c load_rules(): one broken --rules pack discards the whole "
                        "RuleSet, so no file is analysed and the other findings are lost")
+BUG_TOKENIZER_QUADRATIC = ("pytok.c report()/nul_in(): each error scans its line from the "
+                           "start (cp_col, line_start_of): time grows as errors x line length")
 BUG_SNIPPET_PER_FINDING = ("checks/finding.c chk_sink_add(): every finding copies its whole "
                            "source line (snippet) and scans it for the column: memory and "
                            "time grow as findings x line length")
@@ -74,6 +76,7 @@ class Case:
     message: Optional[str] = None        # regex a whole stderr line must match
     subject: Optional[str] = None        # path fragment of the hostile file (diagnostic cap)
     quiet: bool = False                  # the subject must produce no diagnostic at all
+    max_diags: int = MAX_DIAGS           # at most this many diagnostics about the subject
     known_bad: bool = True
     timeout: float = 60
     xfail: Optional[str] = None
@@ -322,6 +325,10 @@ def long_function(n):
     return "import time\nasync def big(x):\n" + body + "    time.sleep(1)\n"
 
 
+def bad_bytes_on_one_line(n):
+    return "x = 1\n" + "\0" * n + "\n"
+
+
 def findings_on_one_line(n):
     return "import time\nasync def f(): " + "time.sleep(1); " * n + "\n"
 
@@ -410,6 +417,7 @@ def cases():
     fns, fns_chk = scaling(many_functions, 6250 if QUICK else 25000)
     fnl, fnl_chk = scaling(long_function, 6250 if QUICK else 25000)
     one, one_chk = scaling(findings_on_one_line, 1000 if QUICK else 2000)
+    nul, nul_chk = scaling(bad_bytes_on_one_line, 6000 if QUICK else 12000)
     tok = r"{}:{}:{}: error: {}"
     return [
         Case("NUL bytes", files({"nul.py": b"x = 1\0\ny = 2\n"}),
@@ -512,6 +520,8 @@ def cases():
              quiet=True, subject="big.py"),
         Case("many findings on one line: linear", one, check=one_chk, timeout=300,
              quiet=True, subject="big.py", xfail=BUG_SNIPPET_PER_FINDING),
+        Case("bad bytes on one line: linear", nul, check=nul_chk, timeout=300,
+             subject="big.py", max_diags=1 << 30, xfail=BUG_TOKENIZER_QUADRATIC),
         Case("SARIF URIs relative to %SRCROOT%", sarif_tree, fmt="sarif", known_bad=False,
              check=sarif_relative, quiet=True, subject="mod.py"),
         Case("analysed code is never executed", evil_tree, rc=(0, 1), check=nothing_ran,
@@ -571,8 +581,8 @@ def check_result(case, d, r):
     about = [ln for ln in lines if case.subject and case.subject in ln.split(":")[0]]
     if case.quiet and about:
         return f"unexpected diagnostic: {about[0][:80]}"
-    if len(about) > MAX_DIAGS:
-        return f"{len(about)} diagnostics about {case.subject} (a flood, max {MAX_DIAGS})"
+    if len(about) > case.max_diags:
+        return f"{len(about)} diagnostics about {case.subject} (a flood, max {case.max_diags})"
     if r.rc not in case.rc:
         return f"exit code {r.rc}, expected {' or '.join(map(str, case.rc))}"
     if case.known_bad and not KNOWN_FINDING.search(r.out):
