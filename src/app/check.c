@@ -177,7 +177,7 @@ static void fill_snippets(const Analysis *an, Finding *items, uint32_t n, Arena 
         }
         uint32_t len = 0;
         const char *text = lt.count ? lines_text(&lt, items[i].line, &len) : NULL;
-        if (text)
+        if (text && len <= FINDING_MAX_SNIPPET)
             items[i].snippet = arena_strndup(a, text, len);
     }
     xfree(buf);

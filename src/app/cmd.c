@@ -16,7 +16,7 @@
 
 /* ---- rule packs ------------------------------------------------------------------------ */
 
-static RuleSet *load_rules(const AppOptions *opt, CfgCache *cc, Diag *d)
+static RuleSet *load_rules(const AppOptions *opt, CfgCache *cc, Diag *d, bool *all_ok)
 {
     RuleSet *rs = rules_set_new();
     bool ok = true;
@@ -28,10 +28,9 @@ static RuleSet *load_rules(const AppOptions *opt, CfgCache *cc, Diag *d)
     uint32_t n = cc ? cfg_cache_rule_paths(cc, &extra) : 0;
     for (uint32_t i = 0; i < n; i++)
         ok &= rules_load_path(rs, extra[i], d);
-    if (!ok) {
-        rules_set_free(rs);
-        return NULL;
-    }
+    /* A pack with an error is left out whole (the loader adds only valid files);
+     * the run goes on with the others and exits 2. */
+    *all_ok = ok;
     return rs;
 }
 
@@ -55,6 +54,8 @@ static void enable_rules(RuleSet *rs, const AppFile *files, uint32_t n, const Cf
     for (uint32_t r = 0; r < rs->nrules; r++) {
         Rule *rule = rs->rules[r];
         rule->enabled = false;
+        if (!rule->engine)
+            continue; /* its parameters were rejected */
         const Config *seen = NULL;
         for (uint32_t i = 0; i < n && !rule->enabled; i++) {
             if (files[i].config == seen)
@@ -139,12 +140,14 @@ int app_cmd_check(const AppOptions *opt)
         if (disc.usage_errors || disc.config_errors)
             rc = 2;
     }
-    rs = load_rules(opt, cc, &d);
-    env = rs ? chk_env_new(rs, &d) : NULL;
+    bool packs_ok = true, env_ok = true;
+    rs = load_rules(opt, cc, &d, &packs_ok);
+    env = chk_env_new_partial(rs, &d, &env_ok);
+    if (!packs_ok || !env_ok)
+        rc = 2; /* reported; the valid rules still run */
     CfgOverrides ov = {(const char *const *)opt->select, (const char *const *)opt->extend_select,
                        (const char *const *)opt->ignore, opt->no_default_rules};
-    if (!env || !cfg_cache_validate(cc, rs, &d) ||
-        !valid_selectors(rs, ov.select, "--select", &d) ||
+    if (!cfg_cache_validate(cc, rs, &d) || !valid_selectors(rs, ov.select, "--select", &d) ||
         !valid_selectors(rs, ov.extend_select, "--extend-select", &d) ||
         !valid_selectors(rs, ov.ignore, "--ignore", &d)) {
         rc = 2;
@@ -236,9 +239,14 @@ static RuleSet *rules_for_docs(const AppOptions *opt)
 {
     Diag d;
     diag_init(&d);
-    RuleSet *rs = load_rules(opt, NULL, &d);
+    bool ok = true;
+    RuleSet *rs = load_rules(opt, NULL, &d, &ok);
     diag_print(&d, stderr);
     diag_free(&d);
+    if (!ok) {
+        rules_set_free(rs);
+        return NULL;
+    }
     return rs;
 }
 

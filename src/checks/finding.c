@@ -44,7 +44,8 @@ Finding *chk_sink_add(FindingSink *s, const Rule *r, const Unit *u, int32_t func
     unit_pos(u, end > off ? end : off, &f.end_line, &f.end_col);
     uint32_t n;
     const char *text = lines_text(&u->lines, f.line, &n);
-    f.snippet = arena_strndup(&s->arena, text, n);
+    /* a minified or generated line is not worth showing (nor copying per finding) */
+    f.snippet = n <= FINDING_MAX_SNIPPET ? arena_strndup(&s->arena, text, n) : NULL;
     f.message = arena_strdup(&s->arena, message);
     const Function *fn = func >= 0 && (uint32_t)func < u->nfuncs ? &u->funcs[func] : NULL;
     f.function = fn && fn->qualname.len ? str_dup(&s->arena, fn->qualname) : "";

@@ -28,13 +28,17 @@ typedef struct Fix {
     const char *replacement;
 } Fix;
 
+/* Longest source line kept as a finding's snippet, in bytes. */
+#define FINDING_MAX_SNIPPET 1000
+
 typedef struct Finding {
     const Rule *rule;
     const char *path;      /* display path */
     uint32_t line, col;    /* 1-based; columns in code points */
     uint32_t end_line, end_col; /* exclusive end column */
     const char *message;
-    const char *snippet;   /* text of the primary line (no terminator), may be NULL */
+    const char *snippet;   /* text of the primary line (no terminator); NULL when unknown
+                              or longer than FINDING_MAX_SNIPPET */
     const char *function;  /* qualified name of the enclosing function, "" at module level */
     const char *key;       /* normalised snippet for baselines/fingerprints (whitespace-free) */
     ChainStep *chain;

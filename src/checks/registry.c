@@ -92,18 +92,25 @@ static bool load_table(ChkEnv *env, Lang lang, const char *key, CallIndex *ix, D
     return ok;
 }
 
-ChkEnv *chk_env_new(RuleSet *rs, Diag *d)
+ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok)
 {
     ChkEnv *env = xcalloc(1, sizeof *env);
     env->rs = rs;
     bool ok = true;
-    for (uint32_t i = 0; i < rs->nrules; i++)
-        ok &= bind_rule(rs->rules[i], rs, d);
-    for (uint32_t i = 0; ok && i < rs->nrules; i++) {
-        const Rule *r = rs->rules[i];
+    for (uint32_t i = 0; i < rs->nrules; i++) {
+        Rule *r = rs->rules[i];
+        if (!bind_rule(r, rs, d)) {
+            r->engine = NULL; /* unusable: never enabled, never run */
+            ok = false;
+        }
+    }
+    for (uint32_t i = 0; i < rs->nrules; i++) {
+        Rule *r = rs->rules[i];
         const CheckEngine *e = r->engine;
-        if (e->index)
-            ok &= e->index(r, env, d);
+        if (e && e->index && !e->index(r, env, d)) {
+            r->engine = NULL;
+            ok = false;
+        }
     }
     for (int l = LANG_PYTHON; l <= LANG_C; l++) {
         ok &= load_table(env, (Lang)l, "offloads", &env->offloads[l], d);
@@ -112,6 +119,14 @@ ChkEnv *chk_env_new(RuleSet *rs, Diag *d)
     }
     for (int l = 0; l < 2; l++)
         chk_idx_build(&env->calls[l], &rs->arena);
+    *all_ok = ok;
+    return env;
+}
+
+ChkEnv *chk_env_new(RuleSet *rs, Diag *d)
+{
+    bool ok;
+    ChkEnv *env = chk_env_new_partial(rs, d, &ok);
     if (!ok) {
         xfree(env);
         return NULL;
@@ -144,7 +159,7 @@ static bool collect_owner(void *ctx, const CallPattern *p)
 {
     Matches *m = ctx;
     const Rule *r = p->owner;
-    if (!r || !r->enabled)
+    if (!r || !r->enabled || !r->engine)
         return true;
     if (p->exclude) {
         if (m->nveto < MAX_OWNERS)
@@ -215,7 +230,7 @@ void chk_run_unit(const ChkEnv *env, const Unit *u, FindingSink *sink, ProjectFi
     for (uint32_t i = 0; i < rs->nrules; i++) {
         const Rule *r = rs->rules[i];
         const CheckEngine *e = r->engine;
-        if (!r->enabled || r->language != u->lang)
+        if (!e || !r->enabled || r->language != u->lang)
             continue;
         if (e->run_unit)
             e->run_unit(r, env, u, sink);
@@ -230,7 +245,7 @@ void chk_run_project(const ChkEnv *env, const Project *p, FindingSink *sink)
     for (uint32_t i = 0; i < rs->nrules; i++) {
         const Rule *r = rs->rules[i];
         const CheckEngine *e = r->engine;
-        if (r->enabled && e->run_project)
+        if (e && r->enabled && e->run_project)
             e->run_project(r, env, p, sink);
     }
 }

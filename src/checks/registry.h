@@ -58,6 +58,10 @@ typedef struct CheckEngine {
  * a "did you mean", bad parameter) to d; returns NULL if there was any. The env
  * borrows rs; free it with chk_env_free before rules_set_free. */
 ChkEnv *chk_env_new(RuleSet *rs, Diag *d);
+/* Like chk_env_new, but a rule whose parameters are bad is only disabled (its
+ * engine left NULL): the others still run, so one broken user pack does not
+ * lose every finding. *all_ok tells whether anything was reported. Never NULL. */
+ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok);
 void chk_env_free(ChkEnv *env);
 /* Tells the env the run's top-level Python module names (the first component of
  * every file's module), so summaries keep only calls that may reach the run.

@@ -21,16 +21,44 @@ static bool comment_own_line(const char *src, uint32_t off)
     return off == 0 || src[off - 1] == '\n' || src[off - 1] == '\r';
 }
 
-/* Tokenizes the whole file; NL and COMMENT are filtered out, error tokens are
- * dropped (the tokenizer already reported them). */
+/* Keeps the first PYPARSE_MAX_ERRORS tokenizer diagnostics: a binary or UTF-16
+ * file has an error at nearly every byte, and one line each would bury the rest
+ * of the run's output. */
+static void move_token_errors(Parser *ps, Diag *tokd)
+{
+    uint32_t n = tokd->msgs.size;
+    if (n > PYPARSE_MAX_ERRORS) {
+        const DiagMsg *last = &tokd->msgs.contents[PYPARSE_MAX_ERRORS - 1];
+        diag_report(tokd, DIAG_NOTE, last->path, last->line, last->col,
+                    "%u more tokenizer errors in this file are not shown (is it Python source?)",
+                    n - PYPARSE_MAX_ERRORS);
+        DiagMsg note = tokd->msgs.contents[tokd->msgs.size - 1];
+        for (uint32_t i = PYPARSE_MAX_ERRORS; i < n; i++) {
+            xfree(tokd->msgs.contents[i].path);
+            xfree(tokd->msgs.contents[i].text);
+        }
+        tokd->msgs.contents[PYPARSE_MAX_ERRORS] = note;
+        tokd->msgs.size = PYPARSE_MAX_ERRORS + 1;
+    }
+    ps->errors += n;
+    ps->u->parse_errors += n;
+    if (ps->d)
+        diag_move(ps->d, tokd);
+    diag_free(tokd);
+}
+
+/* Tokenizes the whole file into ps->toks (a heap buffer freed after parsing);
+ * NL and COMMENT are filtered out, error tokens are dropped (reported). */
 static void tokenize_all(Parser *ps)
 {
     PyTok t;
     Unit *u = ps->u;
-    pytok_init(&t, u->src, u->len, ps->path, ps->d);
+    Diag tokd;
+    diag_init(&tokd);
+    pytok_init(&t, u->src, u->len, ps->path, &tokd);
     Vec(PyToken) toks;
     vec_init(&toks);
-    vec_reserve(&toks, u->len / 4 + 16);
+    vec_reserve(&toks, u->len / 8 + 16);
     for (;;) {
         PyToken tk = pytok_next(&t);
         if (tk.kind == PYTOK_COMMENT) {
@@ -45,9 +73,8 @@ static void tokenize_all(Parser *ps)
             break;
     }
     ps->ntoks = toks.size;
-    ps->toks = ARENA_ARRAY(ps->a, PyToken, toks.size);
-    memcpy(ps->toks, toks.contents, sizeof(PyToken) * toks.size);
-    vec_free(&toks);
+    ps->toks = toks.contents; /* owned by the parser: freed in pyparse_unit */
+    move_token_errors(ps, &tokd);
 }
 
 const PyToken *pp_peek(const Parser *ps, uint32_t k)
@@ -372,5 +399,6 @@ Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
     vec_free(&ps.bound);
     vec_free(&ps.argbuf);
     vec_free(&ps.targets);
+    xfree(ps.toks);
     return u;
 }
