@@ -278,14 +278,16 @@ static int cmp_ptr(const void *a, const void *b)
 void pp_finish_scopes(Parser *ps)
 {
     Unit *u = ps->u;
-    qsort(ps->bound.contents, ps->bound.size, sizeof(Str), cmp_ptr);
+    if (ps->bound.size) /* contents is NULL while empty */
+        qsort(ps->bound.contents, ps->bound.size, sizeof(Str), cmp_ptr);
     uint32_t n = 0;
     for (uint32_t i = 0; i < ps->bound.size; i++)
         if (n == 0 || ps->bound.contents[i].ptr != ps->bound.contents[n - 1].ptr)
             ps->bound.contents[n++] = ps->bound.contents[i];
     u->nbound = n;
     u->bound_names = ARENA_ARRAY(ps->a, Str, n ? n : 1);
-    memcpy(u->bound_names, ps->bound.contents, sizeof(Str) * n);
+    if (n)
+        memcpy(u->bound_names, ps->bound.contents, sizeof(Str) * n);
     /* A name the file never binds is taken as the module of that name (SPEC.md);
      * one it binds (a def, an assignment, a parameter) is local. */
     for (uint32_t i = 0; i < ps->sites.size; i++) {

@@ -547,7 +547,8 @@ static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, b
     memcpy(fn->params, params, sizeof(Param) * np);
     fn->ndecorators = ndecs;
     fn->decorators = ARENA_ARRAY(ps->a, Str, ndecs ? ndecs : 1);
-    memcpy(fn->decorators, decs, sizeof(Str) * ndecs);
+    if (ndecs) /* decs is NULL for an undecorated definition */
+        memcpy(fn->decorators, decs, sizeof(Str) * ndecs);
     SavedScope saved = save_scope(ps);
     if (in_class) {
         ps->cls = saved.func;
@@ -608,7 +609,8 @@ static void classdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off)
     memcpy(fn->bases, bases, sizeof(Str) * nb);
     fn->ndecorators = ndecs;
     fn->decorators = ARENA_ARRAY(ps->a, Str, ndecs ? ndecs : 1);
-    memcpy(fn->decorators, decs, sizeof(Str) * ndecs);
+    if (ndecs) /* decs is NULL for an undecorated definition */
+        memcpy(fn->decorators, decs, sizeof(Str) * ndecs);
     SavedScope saved = save_scope(ps);
     enter_function(ps, f);
     ps->cls = f;
