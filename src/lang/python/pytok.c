@@ -93,6 +93,28 @@ static inline bool is_xdigit(int c)
 
 /* ---- scanning helpers ------------------------------------------------------ */
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PYTOK_SWAR 1 /* 8 bytes at a time; the first byte in memory is the lowest */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* 0x80 in each byte of x (7-bit values) that lies in [lo, hi]; no carries. */
+static inline uint64_t swar_in_range(uint64_t x, unsigned lo, unsigned hi)
+{
+    return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7F - hi)) & HIGHS;
+}
+
+/* 0x80 in each identifier byte of w: letters, digits, '_', bytes >= 0x80. */
+static inline uint64_t swar_id_bytes(uint64_t w)
+{
+    uint64_t x = w & ~HIGHS;
+    uint64_t us = ~((x ^ (ONES * '_')) + ONES * 0x7F) & HIGHS;
+    return (w & HIGHS) | swar_in_range(x | (ONES * 0x20), 'a', 'z') |
+           swar_in_range(x, '0', '9') | us;
+}
+#endif
+
+
 /* Byte at p, or -1 past the end (the source need not be NUL-terminated). */
 static inline int peek_at(const PyTok *t, uint32_t p)
 {
@@ -242,93 +264,65 @@ static bool nul_in(PyTok *t, uint32_t start, uint32_t end, uint32_t line, uint32
     return hit;
 }
 
-/* ---- keywords -------------------------------------------------------------- */
+/* ---- keywords -------------------------------------------------------------- *
+ * A perfect hash of (first byte, last byte, length) picks the only keyword a
+ * name can be; one 8-byte compare confirms it. A collision between two
+ * keywords would be a duplicate initializer, which -Woverride-init rejects. */
 
-#define KW(lit, id) \
-    if (memcmp(s, lit, sizeof lit - 1) == 0) \
-        return id
-/* Keyword or soft keyword of the name s[0..n), PYKW_NONE otherwise: a switch on
- * the length and first byte, then one fixed-size compare. */
-static uint8_t classify_keyword(const char *s, uint32_t n)
-{
-    switch (n) {
-    case 1:
-        return s[0] == '_' ? PYKW_UNDERSCORE : PYKW_NONE;
-    case 2:
-        switch (s[0]) {
-        case 'a': KW("as", PYKW_AS); break;
-        case 'i':
-            KW("if", PYKW_IF);
-            KW("in", PYKW_IN);
-            KW("is", PYKW_IS);
-            break;
-        case 'o': KW("or", PYKW_OR); break;
-        }
-        return PYKW_NONE;
-    case 3:
-        switch (s[0]) {
-        case 'a': KW("and", PYKW_AND); break;
-        case 'd':
-            KW("def", PYKW_DEF);
-            KW("del", PYKW_DEL);
-            break;
-        case 'f': KW("for", PYKW_FOR); break;
-        case 'n': KW("not", PYKW_NOT); break;
-        case 't': KW("try", PYKW_TRY); break;
-        }
-        return PYKW_NONE;
-    case 4:
-        switch (s[0]) {
-        case 'N': KW("None", PYKW_NONE_); break;
-        case 'T': KW("True", PYKW_TRUE); break;
-        case 'c': KW("case", PYKW_CASE); break;
-        case 'e':
-            KW("elif", PYKW_ELIF);
-            KW("else", PYKW_ELSE);
-            break;
-        case 'f': KW("from", PYKW_FROM); break;
-        case 'p': KW("pass", PYKW_PASS); break;
-        case 't': KW("type", PYKW_TYPE); break;
-        case 'w': KW("with", PYKW_WITH); break;
-        }
-        return PYKW_NONE;
-    case 5:
-        switch (s[0]) {
-        case 'F': KW("False", PYKW_FALSE); break;
-        case 'a':
-            KW("async", PYKW_ASYNC);
-            KW("await", PYKW_AWAIT);
-            break;
-        case 'b': KW("break", PYKW_BREAK); break;
-        case 'c': KW("class", PYKW_CLASS); break;
-        case 'm': KW("match", PYKW_MATCH); break;
-        case 'r': KW("raise", PYKW_RAISE); break;
-        case 'w': KW("while", PYKW_WHILE); break;
-        case 'y': KW("yield", PYKW_YIELD); break;
-        }
-        return PYKW_NONE;
-    case 6:
-        switch (s[0]) {
-        case 'a': KW("assert", PYKW_ASSERT); break;
-        case 'e': KW("except", PYKW_EXCEPT); break;
-        case 'g': KW("global", PYKW_GLOBAL); break;
-        case 'i': KW("import", PYKW_IMPORT); break;
-        case 'l': KW("lambda", PYKW_LAMBDA); break;
-        case 'r': KW("return", PYKW_RETURN); break;
-        }
-        return PYKW_NONE;
-    case 7:
-        KW("finally", PYKW_FINALLY);
-        return PYKW_NONE;
-    case 8:
-        KW("continue", PYKW_CONTINUE);
-        KW("nonlocal", PYKW_NONLOCAL);
-        return PYKW_NONE;
-    default:
-        return PYKW_NONE;
-    }
-}
+#define KW_HASH(first, last, n) ((((unsigned)(first)) * 7 + ((unsigned)(last)) * 33 + (n) * 3) & 127)
+#define KW(word, first, last, id) [KW_HASH(first, last, sizeof word - 1)] = {word, sizeof word - 1, id}
+
+typedef struct KwSlot {
+    char text[8];  /* zero-padded */
+    uint8_t len;   /* 0 for an empty slot */
+    uint8_t kw;
+} KwSlot;
+
+static const KwSlot kw_slots[128] = {
+    KW("False", 'F', 'e', PYKW_FALSE), KW("None", 'N', 'e', PYKW_NONE_),
+    KW("True", 'T', 'e', PYKW_TRUE), KW("and", 'a', 'd', PYKW_AND), KW("as", 'a', 's', PYKW_AS),
+    KW("assert", 'a', 't', PYKW_ASSERT), KW("async", 'a', 'c', PYKW_ASYNC),
+    KW("await", 'a', 't', PYKW_AWAIT), KW("break", 'b', 'k', PYKW_BREAK),
+    KW("class", 'c', 's', PYKW_CLASS), KW("continue", 'c', 'e', PYKW_CONTINUE),
+    KW("def", 'd', 'f', PYKW_DEF), KW("del", 'd', 'l', PYKW_DEL),
+    KW("elif", 'e', 'f', PYKW_ELIF), KW("else", 'e', 'e', PYKW_ELSE),
+    KW("except", 'e', 't', PYKW_EXCEPT), KW("finally", 'f', 'y', PYKW_FINALLY),
+    KW("for", 'f', 'r', PYKW_FOR), KW("from", 'f', 'm', PYKW_FROM),
+    KW("global", 'g', 'l', PYKW_GLOBAL), KW("if", 'i', 'f', PYKW_IF),
+    KW("import", 'i', 't', PYKW_IMPORT), KW("in", 'i', 'n', PYKW_IN),
+    KW("is", 'i', 's', PYKW_IS), KW("lambda", 'l', 'a', PYKW_LAMBDA),
+    KW("nonlocal", 'n', 'l', PYKW_NONLOCAL), KW("not", 'n', 't', PYKW_NOT),
+    KW("or", 'o', 'r', PYKW_OR), KW("pass", 'p', 's', PYKW_PASS),
+    KW("raise", 'r', 'e', PYKW_RAISE), KW("return", 'r', 'n', PYKW_RETURN),
+    KW("try", 't', 'y', PYKW_TRY), KW("while", 'w', 'e', PYKW_WHILE),
+    KW("with", 'w', 'h', PYKW_WITH), KW("yield", 'y', 'd', PYKW_YIELD),
+    KW("match", 'm', 'h', PYKW_MATCH), KW("case", 'c', 'e', PYKW_CASE),
+    KW("type", 't', 'e', PYKW_TYPE), KW("_", '_', '_', PYKW_UNDERSCORE),
+};
 #undef KW
+
+/* Keyword or soft keyword of the name s[0..n) (avail bytes readable at s),
+ * PYKW_NONE otherwise. */
+static inline uint8_t classify_keyword(const uint8_t *s, uint32_t n, uint32_t avail)
+{
+    if (n > 8)
+        return PYKW_NONE;
+    const KwSlot *k = &kw_slots[KW_HASH(s[0], s[n - 1], n)];
+    if (k->len != n)
+        return PYKW_NONE;
+    uint64_t w = 0, want;
+    memcpy(&want, k->text, 8);
+    if (avail >= 8) {
+        memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = n == 8 ? w : w & ~(~(uint64_t)0 >> (8 * n));
+#else
+        w = n == 8 ? w : w & ((UINT64_C(1) << (8 * n)) - 1);
+#endif
+    } else
+        memcpy(&w, s, n);
+    return w == want ? k->kw : PYKW_NONE;
+}
 
 /* ---- names ----------------------------------------------------------------- */
 
@@ -370,11 +364,28 @@ static PyToken lex_name(PyTok *t, uint32_t start)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t p = start + 1, len = t->len;
-    uint8_t high = s[start];
+    uint64_t high = s[start] & 0x80;
+#ifdef PYTOK_SWAR
+    for (; p + 8 <= len; p += 8) {
+        uint64_t w;
+        memcpy(&w, s + p, 8);
+        uint64_t non = ~swar_id_bytes(w) & HIGHS;
+        if (non) {
+            unsigned k = (unsigned)__builtin_ctzll(non) / 8;
+            high |= w & HIGHS & ((UINT64_C(1) << (8 * k)) - 1);
+            p += k;
+            goto scanned;
+        }
+        high |= w & HIGHS;
+    }
+#endif
     while (p < len && is_id_char(s[p]))
-        high |= s[p++];
+        high |= s[p++] & 0x80;
+#ifdef PYTOK_SWAR
+scanned:
+#endif
     t->pos = p;
-    if (high & 0x80) {
+    if (high) {
         for (uint32_t i = start; i < p;) {
             uint32_t n = utf8_seq(s + i, p - i);
             if (n == 0) {
@@ -387,7 +398,7 @@ static PyToken lex_name(PyTok *t, uint32_t start)
         return line_tok(t, PYTOK_NAME, start, p);
     }
     PyToken k = line_tok(t, PYTOK_NAME, start, p);
-    k.kw = classify_keyword(t->src + start, p - start);
+    k.kw = classify_keyword(s + start, p - start, len - start);
     return k;
 }
 
@@ -443,6 +454,7 @@ static BodyEnd scan_string_body(PyTok *t, uint8_t q, uint32_t quote_size)
 static void fstring_abandon(PyTok *t)
 {
     PyTokFString *fs = &t->fstrings[--t->fstring_depth];
+    t->slow = true;
     if (t->paren_depth > fs->paren_base)
         t->paren_depth = fs->paren_base;
     t->paren_overflow = 0;
@@ -517,6 +529,7 @@ static PyToken lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool r
     fs->paren_base = t->paren_depth;
     fs->start = start;
     fs->line = t->line;
+    t->slow = true;
     t->pos = qpos + size;
     return line_tok(t, PYTOK_FSTRING_START, start, t->pos);
 }
@@ -870,66 +883,51 @@ static PyToken lex_number(PyTok *t, uint32_t start)
 
 /* ---- operators and brackets ------------------------------------------------ */
 
-/* The operator at s[0..] (up to 3 bytes available, -1 past the end): its PyOp
- * and length in *n, longest match first. PYOP_NONE for '!' alone (the caller
- * decides), and for bytes that are no operator. */
-static PyOp match_op(int c, int c2, int c3, uint32_t *n)
+/* Operators by their bytes: alone, followed by '=', doubled, doubled and
+ * followed by '='. '!' alone is left to the caller (PYOP_NONE). */
+static const uint8_t op_one[128] = {
+    ['('] = PYOP_LPAR, [')'] = PYOP_RPAR, ['['] = PYOP_LSQB, [']'] = PYOP_RSQB,
+    ['{'] = PYOP_LBRACE, ['}'] = PYOP_RBRACE, [':'] = PYOP_COLON, [','] = PYOP_COMMA,
+    [';'] = PYOP_SEMI, ['+'] = PYOP_PLUS, ['-'] = PYOP_MINUS, ['*'] = PYOP_STAR,
+    ['/'] = PYOP_SLASH, ['|'] = PYOP_VBAR, ['&'] = PYOP_AMPER, ['<'] = PYOP_LESS,
+    ['>'] = PYOP_GREATER, ['='] = PYOP_EQUAL, ['%'] = PYOP_PERCENT, ['~'] = PYOP_TILDE,
+    ['^'] = PYOP_CIRCUMFLEX, ['@'] = PYOP_AT,
+};
+static const uint8_t op_eq[128] = {
+    [':'] = PYOP_COLONEQUAL, ['+'] = PYOP_PLUSEQUAL, ['-'] = PYOP_MINEQUAL,
+    ['*'] = PYOP_STAREQUAL, ['/'] = PYOP_SLASHEQUAL, ['|'] = PYOP_VBAREQUAL,
+    ['&'] = PYOP_AMPEREQUAL, ['<'] = PYOP_LESSEQUAL, ['>'] = PYOP_GREATEREQUAL,
+    ['='] = PYOP_EQEQUAL, ['!'] = PYOP_NOTEQUAL, ['%'] = PYOP_PERCENTEQUAL,
+    ['^'] = PYOP_CIRCUMFLEXEQUAL, ['@'] = PYOP_ATEQUAL,
+};
+static const uint8_t op_double[128] = {
+    ['*'] = PYOP_DOUBLESTAR, ['/'] = PYOP_DOUBLESLASH, ['<'] = PYOP_LEFTSHIFT,
+    ['>'] = PYOP_RIGHTSHIFT,
+};
+static const uint8_t op_double_eq[128] = {
+    ['*'] = PYOP_DOUBLESTAREQUAL, ['/'] = PYOP_DOUBLESLASHEQUAL, ['<'] = PYOP_LEFTSHIFTEQUAL,
+    ['>'] = PYOP_RIGHTSHIFTEQUAL,
+};
+
+/* The operator starting with byte c < 128 followed by c2, c3 (-1 past the
+ * end): the longest match, its length in *n. Also '->' and '<>' (PEP 401's
+ * spelling of '!=', which CPython lexes). */
+static inline PyOp match_op(int c, int c2, int c3, uint32_t *n)
 {
-    *n = 2;
-    switch (c) {
-    case '(': *n = 1; return PYOP_LPAR;
-    case ')': *n = 1; return PYOP_RPAR;
-    case '[': *n = 1; return PYOP_LSQB;
-    case ']': *n = 1; return PYOP_RSQB;
-    case '{': *n = 1; return PYOP_LBRACE;
-    case '}': *n = 1; return PYOP_RBRACE;
-    case ',': *n = 1; return PYOP_COMMA;
-    case ';': *n = 1; return PYOP_SEMI;
-    case '~': *n = 1; return PYOP_TILDE;
-    case ':': if (c2 == '=') return PYOP_COLONEQUAL; *n = 1; return PYOP_COLON;
-    case '+': if (c2 == '=') return PYOP_PLUSEQUAL; *n = 1; return PYOP_PLUS;
-    case '-':
-        if (c2 == '=') return PYOP_MINEQUAL;
-        if (c2 == '>') return PYOP_ARROW;
-        *n = 1; return PYOP_MINUS;
-    case '*':
-        if (c2 == '*') {
-            if (c3 == '=') { *n = 3; return PYOP_DOUBLESTAREQUAL; }
-            return PYOP_DOUBLESTAR;
-        }
-        if (c2 == '=') return PYOP_STAREQUAL;
-        *n = 1; return PYOP_STAR;
-    case '/':
-        if (c2 == '/') {
-            if (c3 == '=') { *n = 3; return PYOP_DOUBLESLASHEQUAL; }
-            return PYOP_DOUBLESLASH;
-        }
-        if (c2 == '=') return PYOP_SLASHEQUAL;
-        *n = 1; return PYOP_SLASH;
-    case '<':
-        if (c2 == '<') {
-            if (c3 == '=') { *n = 3; return PYOP_LEFTSHIFTEQUAL; }
-            return PYOP_LEFTSHIFT;
-        }
-        if (c2 == '=') return PYOP_LESSEQUAL;
-        if (c2 == '>') return PYOP_NOTEQUAL; /* '<>' (PEP 401), as CPython lexes it */
-        *n = 1; return PYOP_LESS;
-    case '>':
-        if (c2 == '>') {
-            if (c3 == '=') { *n = 3; return PYOP_RIGHTSHIFTEQUAL; }
-            return PYOP_RIGHTSHIFT;
-        }
-        if (c2 == '=') return PYOP_GREATEREQUAL;
-        *n = 1; return PYOP_GREATER;
-    case '=': if (c2 == '=') return PYOP_EQEQUAL; *n = 1; return PYOP_EQUAL;
-    case '!': if (c2 == '=') return PYOP_NOTEQUAL; *n = 1; return PYOP_NONE;
-    case '%': if (c2 == '=') return PYOP_PERCENTEQUAL; *n = 1; return PYOP_PERCENT;
-    case '&': if (c2 == '=') return PYOP_AMPEREQUAL; *n = 1; return PYOP_AMPER;
-    case '|': if (c2 == '=') return PYOP_VBAREQUAL; *n = 1; return PYOP_VBAR;
-    case '^': if (c2 == '=') return PYOP_CIRCUMFLEXEQUAL; *n = 1; return PYOP_CIRCUMFLEX;
-    case '@': if (c2 == '=') return PYOP_ATEQUAL; *n = 1; return PYOP_AT;
-    default: *n = 1; return PYOP_NONE;
+    if (c2 == '=' && op_eq[c]) {
+        *n = 2;
+        return op_eq[c];
     }
+    if (c2 == c && op_double[c]) {
+        *n = c3 == '=' ? 3 : 2;
+        return c3 == '=' ? op_double_eq[c] : op_double[c];
+    }
+    if (c2 == '>' && (c == '-' || c == '<')) {
+        *n = 2;
+        return c == '-' ? PYOP_ARROW : PYOP_NOTEQUAL;
+    }
+    *n = 1;
+    return op_one[c];
 }
 
 static inline PyToken op_tok(const PyTok *t, PyOp op, uint32_t start)
@@ -972,6 +970,7 @@ static PyToken close_bracket(PyTok *t, PyOp op, uint32_t start)
     if (fs && fs->bracket_depth == 0) {
         if (c == '}') {
             fs->in_expr = 0; /* back to the literal text */
+            t->slow = true;
             report(t, start, t->line, t->line_start, "f-string: single '}' is not allowed");
         } else
             report(t, start, t->line, t->line_start, "f-string: unmatched '%c'", c);
@@ -988,6 +987,7 @@ static PyToken close_bracket(PyTok *t, PyOp op, uint32_t start)
         if (c == '}' && fs->bracket_depth == fs->field_depth) {
             fs->field_depth--;
             fs->in_expr = 0;
+            t->slow = true;
         }
     }
     if (!match) {
@@ -1010,6 +1010,7 @@ static PyToken lex_op(PyTok *t, uint32_t start)
             fs->spec_armed = c != '{';
         if (c == ':' && cursor == fs->field_depth) {
             fs->in_expr = 0;
+            t->slow = true;
             t->pos = start + 1;
             return op_tok(t, PYOP_COLON, start);
         }
@@ -1017,24 +1018,16 @@ static PyToken lex_op(PyTok *t, uint32_t start)
     uint32_t n;
     PyOp op = match_op(c, peek_at(t, start + 1), peek_at(t, start + 2), &n);
     t->pos = start + n;
-    switch (op) {
-    case PYOP_LPAR:
-    case PYOP_LSQB:
-    case PYOP_LBRACE:
-        return open_bracket(t, op, start);
-    case PYOP_RPAR:
-    case PYOP_RSQB:
-    case PYOP_RBRACE:
-        return close_bracket(t, op, start);
-    case PYOP_NONE:
-        if (fs)
-            return op_tok(t, PYOP_EXCLAMATION, start);
-        report(t, start, t->line, t->line_start,
-               "'!' is only allowed in f-string replacement fields");
-        return line_tok(t, PYTOK_ERRORTOKEN, start, t->pos);
-    default:
+    if (op > PYOP_RBRACE)
         return op_tok(t, op, start);
-    }
+    if (op == PYOP_LPAR || op == PYOP_LSQB || op == PYOP_LBRACE)
+        return open_bracket(t, op, start);
+    if (op != PYOP_NONE)
+        return close_bracket(t, op, start);
+    if (fs)
+        return op_tok(t, PYOP_EXCLAMATION, start);
+    report(t, start, t->line, t->line_start, "'!' is only allowed in f-string replacement fields");
+    return line_tok(t, PYTOK_ERRORTOKEN, start, t->pos);
 }
 
 /* ---- lines, indentation, end of input -------------------------------------- */
@@ -1110,8 +1103,27 @@ static void indent_compare(PyTok *t, uint32_t col, uint32_t alt)
 static bool line_begin(PyTok *t, PyToken *out)
 {
     const uint8_t *s = (const uint8_t *)t->src;
-    uint32_t col = 0, alt = 0, cont_col = 0;
+    uint32_t p = t->pos, len = t->len, col, alt, cont_col = 0;
     t->at_bol = false;
+#ifdef PYTOK_SWAR
+    for (; p + 8 <= len; p += 8) {
+        uint64_t w;
+        memcpy(&w, s + p, 8);
+        w ^= ONES * ' ';
+        if (w) {
+            p += (uint32_t)__builtin_ctzll(w) / 8;
+            goto counted;
+        }
+    }
+#endif
+    while (p < len && s[p] == ' ')
+        p++;
+#ifdef PYTOK_SWAR
+counted:
+#endif
+    /* the common case, spaces only, is counted above; the loop takes the rest */
+    col = alt = p - t->pos;
+    t->pos = p;
     for (;;) {
         int c = peek_at(t, t->pos);
         if (c == ' ') {
@@ -1191,6 +1203,7 @@ static PyToken lex_newline(PyTok *t, uint32_t start)
         t->line_start = end;
     }
     t->at_bol = true;
+    t->slow = true;
     t->blank_line = false;
     return k;
 }
@@ -1211,6 +1224,7 @@ static bool lex_eof(PyTok *t, PyToken *out)
         *out = line_tok(t, PYTOK_ERRORTOKEN, t->pos, t->pos);
         return true;
     }
+    t->slow = true;
     if (t->indent_depth) {
         t->pending = -(int32_t)t->indent_depth;
         t->indent_depth = 0;
@@ -1279,35 +1293,58 @@ void pytok_init(PyTok *t, const char *src, uint32_t len, const char *path, Diag 
     t->blank_line = false;
     t->eof_newline = len > t->pos && src[len - 1] != '\n' && src[len - 1] != '\r';
     t->done = false;
+    t->slow = true;
     t->paren_depth = 0;
     t->paren_overflow = 0;
     t->fstring_depth = 0;
     t->errors = 0;
 }
 
-/* The central dispatch: pending indentation tokens, f-string text, the start
- * of a line, then one helper per token class chosen by the first byte. */
+/* Everything but ordinary tokens: ENDMARKER again, queued indentation tokens,
+ * f-string text, the start of a line. Returns true with a token in *out, or
+ * false (t->slow cleared) when the next token is an ordinary one at t->pos. */
+static bool slow_path(PyTok *t, PyToken *out)
+{
+    for (;;) {
+        if (t->done) {
+            *out = line_tok(t, PYTOK_ENDMARKER, t->pos, t->pos);
+            return true;
+        }
+        if (t->pending || t->pending_error) {
+            *out = emit_pending(t);
+            return true;
+        }
+        if (t->fstring_depth && !t->fstrings[t->fstring_depth - 1].in_expr) {
+            *out = lex_fstring_text(t, &t->fstrings[t->fstring_depth - 1]);
+            return true;
+        }
+        if (t->at_bol) {
+            if (!line_begin(t, out))
+                return true;
+            continue;
+        }
+        t->slow = false;
+        return false;
+    }
+}
+
+/* The central dispatch: the slow path if a flag says so, else one helper per
+ * token class chosen by the first byte after the blanks. */
 PyToken pytok_next(PyTok *t)
 {
     PyToken k;
     const uint8_t *s = (const uint8_t *)t->src;
     for (;;) {
-        if (t->done)
-            return line_tok(t, PYTOK_ENDMARKER, t->pos, t->pos);
-        if (t->pending || t->pending_error)
-            return emit_pending(t);
-        if (t->fstring_depth && !t->fstrings[t->fstring_depth - 1].in_expr)
-            return lex_fstring_text(t, &t->fstrings[t->fstring_depth - 1]);
-        if (t->at_bol) {
-            if (!line_begin(t, &k))
-                return k;
-            if (t->pending || t->pending_error)
-                continue;
-        }
+        if (t->slow && slow_path(t, &k))
+            return k;
         uint32_t p = t->pos, len = t->len;
-        while (p < len && cclass[s[p]] == CC_SPACE)
-            p++;
+        p += p < len && s[p] == ' ';
+        uint8_t cc = p < len ? cclass[s[p]] : CC_BAD;
+        while (cc == CC_SPACE)
+            cc = ++p < len ? cclass[s[p]] : CC_BAD;
         t->pos = p;
+        if (cc == CC_NAME)
+            return lex_name(t, p);
         if (p >= len) {
             if (t->eof_newline)
                 return lex_newline(t, p);
@@ -1315,7 +1352,7 @@ PyToken pytok_next(PyTok *t)
                 return k;
             continue;
         }
-        switch (cclass[s[p]]) {
+        switch (cc) {
         case CC_NAME:
         case CC_HIGH:
             return lex_name(t, p);

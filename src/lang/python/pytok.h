@@ -114,6 +114,7 @@ typedef struct PyTok {
     bool blank_line;        /* this line is blank or comment-only: its end is NL */
     bool eof_newline;       /* source lacks a final line break: one is implied at EOF */
     bool done;              /* ENDMARKER emitted */
+    bool slow;              /* one of the flags above, pending or f-string text: take the slow path */
     /* bracket stack: '(' '[' '{', including the braces of f-string fields */
     char parens[PYTOK_MAX_PAREN + 1];
     uint32_t paren_at[PYTOK_MAX_PAREN + 1];   /* byte offset of each open bracket */
