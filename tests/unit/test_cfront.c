@@ -61,6 +61,15 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The C packs: staged in rules/c until they are embedded, then the defaults. */
+static bool load_c_packs(RuleSet *rs, Diag *d)
+{
+    struct stat st;
+    if (stat(ASYNCLINT_SOURCE_DIR "/rules/c", &st) == 0 && S_ISDIR(st.st_mode))
+        return rules_load_path(rs, ASYNCLINT_SOURCE_DIR "/rules/c", d);
+    return rules_load_defaults(rs, d);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -692,7 +701,7 @@ static void test_cctx_find_registrations(void **state)
 {
     Fixture *f = *state;
     RuleSet *rs = rules_set_new();
-    assert_true(rules_load_path(rs, ASYNCLINT_SOURCE_DIR "/rules/c", &f->diag));
+    assert_true(load_c_packs(rs, &f->diag));
     assert_int_equal(f->diag.errors, 0);
     CctxTable *t = chk_cctx_load(rs, &rs->arena, &f->diag);
     assert_non_null(t);
