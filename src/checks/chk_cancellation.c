@@ -41,8 +41,8 @@ typedef struct CancelParams {
     bool bare;
 } CancelParams;
 
-static const char *const KEYS[] = {"cancel-exceptions", "broad-exceptions", "deliberate",
-                                   "after-cancel",      "bare",             NULL};
+static const char *const KEYS[] = {
+    "cancel-exceptions", "broad-exceptions", "deliberate", "after-cancel", "bare", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
@@ -191,7 +191,8 @@ static RaiseKind body_raises(const CancelParams *p, const Unit *u, const Site *h
 /* Whether site s lies in the body of handler hi (at any depth). */
 static bool in_handler(const Unit *u, const Site *s, uint32_t hi)
 {
-    for (int32_t k = s->handler, depth = 0; k >= 0 && depth < 1000; k = u->sites[k].handler, depth++)
+    for (int32_t k = s->handler, depth = 0; k >= 0 && depth < 1000;
+         k = u->sites[k].handler, depth++)
         if (k == (int32_t)hi)
             return true;
     return false;
@@ -258,8 +259,8 @@ static void check_handler(const Rule *r, const Unit *u, const uint32_t *first_ca
                                   : arena_printf(a, "except%s:", star);
     const char *how = raises == RAISE_OTHER ? "raises a different exception in its place"
                                             : "does not re-raise it";
-    const char *vars[] = {"caught",   caught, "function", str_dup(a, u->funcs[h->func].name),
-                          "how",      how,    NULL};
+    const char *vars[] = {"caught", caught, "function", str_dup(a, u->funcs[h->func].name),
+                          "how",    how,    NULL};
     chk_sink_add(sink, r, u, h->func, h->off, h->end, chk_format(a, r->message, vars));
 }
 

@@ -70,10 +70,10 @@ static bool local_coroutine(const Unit *u, const Site *c)
 
 typedef struct UseScan {
     const LeakParams *p;
-    const Site *made;     /* the creating call */
-    bool safe;            /* managed, closed for sure, or handed over */
-    int32_t plain_close;  /* a close call on the normal path only, or -1 */
-    bool except_close;    /* a close call in an except handler */
+    const Site *made;    /* the creating call */
+    bool safe;           /* managed, closed for sure, or handed over */
+    int32_t plain_close; /* a close call on the normal path only, or -1 */
+    bool except_close;   /* a close call in an except handler */
 } UseScan;
 
 /* A `closers` method on the resource (USE site i, RECEIVER): closed for sure
@@ -162,14 +162,15 @@ static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink
         report(r, u, s, "dropped at once", sink);
     } else if (s->use == USE_RECEIVER) {
         if (!chk_flow_in_names(s->use_name, p->closers, p->nclosers))
-            report(r, u, s,
-                   arena_printf(a, "only used for `.%s(...)`", str_dup(a, s->use_name)), sink);
+            report(r, u, s, arena_printf(a, "only used for `.%s(...)`", str_dup(a, s->use_name)),
+                   sink);
     } else if (s->use == USE_BOUND && !chk_flow_declared_global(fc, s->func, s->use_name) &&
                !chk_flow_chained(u, s)) {
         UseScan us = {p, s, false, -1, false};
         chk_flow_read_after(fc, i, s->use_name, on_use, &us);
         char *var = str_dup(a, s->use_name);
-        if (us.safe || (us.plain_close >= 0 && plain_close_certain(&us, u, (uint32_t)us.plain_close)))
+        if (us.safe ||
+            (us.plain_close >= 0 && plain_close_certain(&us, u, (uint32_t)us.plain_close)))
             return;
         if (us.plain_close >= 0)
             report(r, u, s,

@@ -34,8 +34,8 @@ typedef struct TaskSetParams {
     uint32_t nadders, nremovers, ncallbacks;
 } TaskSetParams;
 
-static const char *const KEYS[] = {"spawners", "collectors", "adders", "removers",
-                                   "callback-methods", NULL};
+static const char *const KEYS[] = {"spawners", "collectors",       "adders",
+                                   "removers", "callback-methods", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
@@ -236,11 +236,10 @@ static void check_add(const Rule *r, TaskSetRun *run, uint32_t i, FindingSink *s
     if (!coll.len || !long_lived(run->fc, add->func, coll) || pruned(&run->pruned, coll))
         return;
     Arena *ar = &sink->arena;
-    const char *vars[] = {"callee",     str_dup(ar, task->text),
-                          "collection", str_dup(ar, coll),
-                          "method",     str_dup(ar, method),
-                          "function",   str_dup(ar, u->funcs[add->func].name),
-                          NULL};
+    const char *vars[] = {
+        "callee", str_dup(ar, task->text), "collection", str_dup(ar, coll),
+        "method", str_dup(ar, method),     "function",   str_dup(ar, u->funcs[add->func].name),
+        NULL};
     chk_sink_add(sink, r, u, add->func, add->off, add->end, chk_format(ar, r->message, vars));
 }
 

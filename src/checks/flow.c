@@ -24,7 +24,7 @@ typedef struct FlowWord {
 typedef struct FlowDecl {
     int32_t func; /* innermost function holding the statement */
     Str name;
-    int kind;     /* 1 global, 2 nonlocal */
+    int kind; /* 1 global, 2 nonlocal */
 } FlowDecl;
 
 typedef struct BindCache {
@@ -39,7 +39,7 @@ struct FlowCtx {
     const Unit *u;
     FlowWord *words; /* identifier occurrences sorted by (hash, off) */
     uint32_t nwords, capwords;
-    uint32_t *uses;  /* USE site indices sorted by (hash of the name, index) */
+    uint32_t *uses; /* USE site indices sorted by (hash of the name, index) */
     uint32_t *use_hash;
     uint32_t nuses;
     FlowDecl *decls;
@@ -63,7 +63,8 @@ static void add_word(FlowCtx *fc, uint32_t off, uint32_t len, uint32_t flags)
         fc->capwords = fc->capwords ? fc->capwords * 2 : 1024;
         fc->words = xrealloc(fc->words, sizeof *fc->words * fc->capwords);
     }
-    fc->words[fc->nwords++] = (FlowWord){str_hash(str_make(fc->u->src + off, len)), off, len, flags};
+    fc->words[fc->nwords++] =
+        (FlowWord){str_hash(str_make(fc->u->src + off, len)), off, len, flags};
 }
 
 static uint32_t skip_blanks(const Unit *u, uint32_t p)
@@ -167,7 +168,8 @@ static void index_words(FlowCtx *fc)
                 if (u->src[i] == '\n')
                     line = i + 1;
             p = end;
-        } else if (ident_char(c) && !(c >= '0' && c <= '9') && (p == 0 || !ident_char(u->src[p - 1]))) {
+        } else if (ident_char(c) && !(c >= '0' && c <= '9') &&
+                   (p == 0 || !ident_char(u->src[p - 1]))) {
             uint32_t q = p;
             while (q < u->len && ident_char(u->src[q]))
                 q++;
@@ -285,8 +287,8 @@ static uint32_t words_from(const FlowCtx *fc, uint32_t hash, uint32_t from)
 }
 
 /* Occurrences of `name` in src[from, to) having all `flags` (at most `limit`). */
-static uint32_t count_words(const FlowCtx *fc, uint32_t from, uint32_t to, Str name,
-                            uint32_t flags, uint32_t limit)
+static uint32_t count_words(const FlowCtx *fc, uint32_t from, uint32_t to, Str name, uint32_t flags,
+                            uint32_t limit)
 {
     uint32_t h = str_hash(name), n = 0;
     for (uint32_t i = words_from(fc, h, from); i < fc->nwords && n < limit; i++) {
@@ -492,7 +494,6 @@ Str chk_flow_receiver(Str name)
     return dot < 0 ? STR_NULL : str_make(name.ptr, (uint32_t)dot);
 }
 
-
 bool chk_flow_patterns(const Rule *r, const char *key, bool required, Arena *a, Diag *d,
                        CallIndex *out)
 {
@@ -532,8 +533,10 @@ bool chk_flow_names(const Rule *r, const char *key, bool required, Arena *a, Dia
         for (const char *p = s; ident && *p; p++)
             ident = ident_char(*p);
         if (!ident)
-            ok = ynode_error(d, items[i], "rule '%s': '%s' entries must be plain names "
-                             "(a method such as `discard`)", r->id, key);
+            ok = ynode_error(d, items[i],
+                             "rule '%s': '%s' entries must be plain names "
+                             "(a method such as `discard`)",
+                             r->id, key);
         names[i] = s;
     }
     if (required && !count)

@@ -160,7 +160,8 @@ bool chk_pysrc_try_body(const Unit *u, uint32_t scan_from, uint32_t first_except
 /* Whether a word at `at` (from `from` on) is a whole word. */
 static bool whole_word(const Unit *u, uint32_t at, uint32_t len, uint32_t to)
 {
-    return (at == 0 || !ident_char(u->src[at - 1])) && (at + len >= to || !ident_char(u->src[at + len]));
+    return (at == 0 || !ident_char(u->src[at - 1])) &&
+           (at + len >= to || !ident_char(u->src[at + len]));
 }
 
 bool chk_pysrc_has_word(const Unit *u, uint32_t from, uint32_t to, const char *const *words)

@@ -99,8 +99,8 @@ static void test_chk_dangling_task_dropped_and_unused(void **state)
     run(f, r,
         "import asyncio\n"
         "async def go(loop, cb):\n"
-        "    asyncio.create_task(w())\n"                       /* 3: dropped */
-        "    t = asyncio.ensure_future(w())\n"                 /* 4: never read */
+        "    asyncio.create_task(w())\n"       /* 3: dropped */
+        "    t = asyncio.ensure_future(w())\n" /* 4: never read */
         "    kept = loop.create_task(w())\n"
         "    asyncio.create_task(w()).add_done_callback(cb)\n" /* 6 */
         "    async with asyncio.TaskGroup() as tg:\n"
@@ -109,8 +109,8 @@ static void test_chk_dangling_task_dropped_and_unused(void **state)
     assert_string_equal(lines(f), "3 4 6");
     assert_non_null(strstr(f->sink.items.contents[0].message,
                            "task created by `asyncio.create_task` in `go` is discarded"));
-    assert_non_null(strstr(f->sink.items.contents[1].message,
-                           "bound to `t`, which is never used again"));
+    assert_non_null(
+        strstr(f->sink.items.contents[1].message, "bound to `t`, which is never used again"));
     assert_non_null(strstr(f->sink.items.contents[2].message, "`add_done_callback`"));
 }
 
@@ -124,7 +124,7 @@ static void test_chk_task_set_needs_a_removing_callback(void **state)
         "safe = set()\n"
         "def spawn(c, local_only):\n"
         "    t = asyncio.create_task(c)\n"
-        "    running.add(t)\n"                 /* 6 */
+        "    running.add(t)\n" /* 6 */
         "    s = asyncio.create_task(c)\n"
         "    safe.add(s)\n"
         "    s.add_done_callback(safe.discard)\n"
@@ -138,7 +138,8 @@ static void test_chk_task_set_needs_a_removing_callback(void **state)
     assert_string_equal(lines(f), "6 13");
     assert_non_null(strstr(f->sink.items.contents[0].message,
                            "task from `asyncio.create_task` is added to `running` in `spawn`"));
-    assert_non_null(strstr(f->sink.items.contents[1].message, "add_done_callback(self.jobs.discard)"));
+    assert_non_null(
+        strstr(f->sink.items.contents[1].message, "add_done_callback(self.jobs.discard)"));
 }
 
 static void test_chk_cancellation_handlers(void **state)
@@ -152,11 +153,11 @@ static void test_chk_cancellation_handlers(void **state)
         "        await t\n"
         "    except asyncio.CancelledError:\n" /* 5: swallowed */
         "        pass\n"
-        "    except BaseException:\n"          /* sibling of 5: not again */
+        "    except BaseException:\n" /* sibling of 5: not again */
         "        pass\n"
         "    try:\n"
         "        await t\n"
-        "    except BaseException as e:\n"     /* 11: replaced */
+        "    except BaseException as e:\n" /* 11: replaced */
         "        raise RuntimeError() from e\n"
         "    try:\n"
         "        await t\n"
@@ -175,8 +176,8 @@ static void test_chk_cancellation_handlers(void **state)
     assert_non_null(strstr(f->sink.items.contents[0].message,
                            "`except asyncio.CancelledError` in `go` catches the task's "
                            "cancellation and does not re-raise it"));
-    assert_non_null(strstr(f->sink.items.contents[1].message,
-                           "raises a different exception in its place"));
+    assert_non_null(
+        strstr(f->sink.items.contents[1].message, "raises a different exception in its place"));
 }
 
 static void test_chk_busy_wait_and_resource_leak(void **state)
