@@ -1394,6 +1394,39 @@ static void test_pytok_errors_without_diag(void **state)
     assert_int_equal(t.errors, 2);
 }
 
+/* A line of 200 000 bad characters: all are error tokens and counted, the
+ * first PYTOK_MAX_ERRORS are reported, then one note; no quadratic cost. */
+static void test_pytok_error_cap(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    char *src = xmalloc(2 * N + 1);
+    for (size_t i = 0; i < N; i++)
+        memcpy(src + 2 * i, "$ ", 2);
+    src[2 * N] = '\n';
+    Diag d;
+    diag_init(&d);
+    PyTok t;
+    pytok_init(&t, src, 2 * N + 1, "t.py", &d);
+    size_t errs = 0;
+    PyToken k;
+    do {
+        k = pytok_next(&t);
+        errs += k.kind == PYTOK_ERRORTOKEN;
+    } while (k.kind != PYTOK_ENDMARKER);
+    assert_int_equal(errs, N);
+    assert_int_equal(t.errors, N);
+    assert_int_equal(d.msgs.size, PYTOK_MAX_ERRORS + 1);
+    const DiagMsg *last = &d.msgs.contents[PYTOK_MAX_ERRORS - 1];
+    assert_int_equal(last->col, 2 * PYTOK_MAX_ERRORS - 1);
+    const DiagMsg *note = &d.msgs.contents[PYTOK_MAX_ERRORS];
+    assert_int_equal(note->level, DIAG_NOTE);
+    assert_int_equal(note->col, 2 * PYTOK_MAX_ERRORS + 1);
+    assert_non_null(strstr(note->text, "too many errors"));
+    diag_free(&d);
+    xfree(src);
+}
+
 /* ---- randomized invariants ------------------------------------------------- */
 
 /* Reference position of byte offset off: 1-based line and 0-based byte column,
@@ -1473,7 +1506,8 @@ static void test_pytok_random_invariants(void **state)
             prev_start = k.start;
             prev_end = k.end;
         } while (k.kind != PYTOK_ENDMARKER);
-        assert_int_equal(t.errors, d.msgs.size);
+        assert_int_equal(d.msgs.size,
+                         t.errors <= PYTOK_MAX_ERRORS ? t.errors : PYTOK_MAX_ERRORS + 1);
         for (uint32_t i = 0; i < d.msgs.size; i++)
             assert_true(d.msgs.contents[i].line >= 1 && d.msgs.contents[i].col >= 1);
         diag_free(&d);
@@ -1492,6 +1526,7 @@ int main(void)
         cmocka_unit_test(test_pytok_indent_too_deep),
         cmocka_unit_test(test_pytok_fstring_nesting_limits),
         cmocka_unit_test(test_pytok_errors_without_diag),
+        cmocka_unit_test(test_pytok_error_cap),
         cmocka_unit_test(test_pytok_random_invariants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -176,11 +176,18 @@ static inline void eat_line_break(PyTok *t)
 
 /* 1-based column in code points of byte offset off on the line starting at ls
  * (continuation bytes 0x80..0xBF do not count). */
-static uint32_t cp_col(const PyTok *t, uint32_t ls, uint32_t off)
+static uint32_t cp_col(PyTok *t, uint32_t ls, uint32_t off)
 {
-    uint32_t n = 1;
-    for (uint32_t i = ls; i < off && i < t->len; i++)
+    uint32_t n = 1, i = ls;
+    if (t->cp_ls == ls && t->cp_off <= off) { /* resume: many errors on one line stay linear */
+        n = t->cp_col;
+        i = t->cp_off;
+    }
+    for (; i < off && i < t->len; i++)
         n += ((uint8_t)t->src[i] & 0xC0) != 0x80;
+    t->cp_ls = ls;
+    t->cp_off = off;
+    t->cp_col = n;
     return n;
 }
 
@@ -229,9 +236,13 @@ static void report(PyTok *t, uint32_t at, uint32_t line, uint32_t ls, const char
     __attribute__((format(printf, 5, 6)));
 static void report(PyTok *t, uint32_t at, uint32_t line, uint32_t ls, const char *fmt, ...)
 {
-    t->errors++;
-    if (!t->diag)
+    if (++t->errors > PYTOK_MAX_ERRORS || !t->diag) {
+        if (t->errors == PYTOK_MAX_ERRORS + 1 && t->diag)
+            diag_report(t->diag, DIAG_NOTE, t->path, line, cp_col(t, ls, at),
+                        "too many errors (%d); further tokenizer errors in this file are not "
+                        "reported", PYTOK_MAX_ERRORS);
         return;
+    }
     char buf[256];
     va_list ap;
     va_start(ap, fmt);
@@ -652,6 +663,30 @@ static bool fstring_at_end(PyTok *t, const PyTokFString *fs)
     return fs->quote_size == 1 || (s[1] == fs->quote && s[2] == fs->quote);
 }
 
+/* A brace in f-string text [start, p-1] (p is just past it): `{{` and `}}`
+ * end the text after their first brace (outside format specs, where they
+ * are escapes); any other '{' opens a field, a '}' ends the field or spec it
+ * belongs to, and after `\N{` it is text. */
+static PyToken fstring_brace(PyTok *t, PyTokFString *fs, uint32_t start, uint32_t p, bool in_spec,
+                             bool named, uint32_t line, uint32_t ls)
+{
+    const char *s = t->src;
+    char c = s[p - 1];
+    if (c == '}' && named) {
+        t->pos = p;
+        return fstring_middle(t, start, p, line, ls);
+    }
+    if (!in_spec && p < t->len && s[p] == c) {
+        t->pos = p + 1;
+        return fstring_middle(t, start, p, line, ls);
+    }
+    t->pos = p - 1;
+    if (c == '{')
+        return fstring_text_then_field(t, fs, start, line, ls);
+    fs->in_expr = 1;
+    return fstring_middle(t, start, p - 1, line, ls);
+}
+
 /* The next token while the innermost f-string is in its literal part. */
 static PyToken lex_fstring_text(PyTok *t, PyTokFString *fs)
 {
@@ -669,8 +704,7 @@ static PyToken lex_fstring_text(PyTok *t, PyTokFString *fs)
         t->fstring_depth--;
         return line_tok(t, PYTOK_FSTRING_END, start, t->pos);
     }
-    uint32_t p = start;
-    for (;;) {
+    for (uint32_t p = start;;) {
         while (p < len && !fstring_stop[s[p]])
             p++;
         if (p >= len) {
@@ -682,38 +716,21 @@ static PyToken lex_fstring_text(PyTok *t, PyTokFString *fs)
             p = fstring_escape(t, fs, p, &named);
         } else if (c == '\n' || c == '\r') {
             t->pos = p - 1;
-            if (fs->quote_size == 3) {
-                eat_line_break(t);
-                p = t->pos;
-            } else if (in_spec) {
+            if (fs->quote_size == 1 && !in_spec)
+                return fstring_unterminated(t, fs, start, line, ls);
+            if (fs->quote_size == 1) { /* a line break ends a single-quoted spec */
                 fs->in_expr = 1;
                 return fstring_middle(t, start, p - 1, line, ls);
-            } else
-                return fstring_unterminated(t, fs, start, line, ls);
+            }
+            eat_line_break(t);
+            p = t->pos;
         } else if (c == fs->quote) {
             if (fs->quote_size == 1 || (p + 1 < len && s[p] == c && s[p + 1] == c)) {
                 t->pos = p - 1;
                 return fstring_middle(t, start, p - 1, line, ls);
             }
-        } else if (c == '{') {
-            if (!in_spec && p < len && s[p] == '{') {
-                t->pos = p + 1;
-                return fstring_middle(t, start, p, line, ls);
-            }
-            t->pos = p - 1;
-            return fstring_text_then_field(t, fs, start, line, ls);
-        } else if (c == '}') {
-            if (named) {
-                t->pos = p;
-                return fstring_middle(t, start, p, line, ls);
-            }
-            if (!in_spec && p < len && s[p] == '}') {
-                t->pos = p + 1;
-                return fstring_middle(t, start, p, line, ls);
-            }
-            t->pos = p - 1;
-            fs->in_expr = 1;
-            return fstring_middle(t, start, p - 1, line, ls);
+        } else if (c == '{' || c == '}') {
+            return fstring_brace(t, fs, start, p, in_spec, named, line, ls);
         }
     }
 }
@@ -1298,6 +1315,8 @@ void pytok_init(PyTok *t, const char *src, uint32_t len, const char *path, Diag 
     t->paren_overflow = 0;
     t->fstring_depth = 0;
     t->errors = 0;
+    t->cp_ls = t->cp_off = UINT32_MAX;
+    t->cp_col = 1;
 }
 
 /* Everything but ordinary tokens: ENDMARKER again, queued indentation tokens,

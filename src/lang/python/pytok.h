@@ -77,6 +77,9 @@ typedef struct PyToken {
 #define PYTOK_MAX_INDENT 100
 #define PYTOK_MAX_PAREN 200
 #define PYTOK_MAX_FSTRING_DEPTH 150
+/* Diagnostics reported per file; past it one note says the rest are not (a
+ * file of garbage must not become millions of messages). */
+#define PYTOK_MAX_ERRORS 100
 
 /* One open f-string (PEP 701 mode stack; mirrors CPython 3.12's tokenizer_mode).
  * Private to pytok.c. */
@@ -124,15 +127,23 @@ typedef struct PyTok {
     /* f-string mode stack (PEP 701) */
     PyTokFString fstrings[PYTOK_MAX_FSTRING_DEPTH];
     uint32_t fstring_depth;
-    uint32_t errors;        /* error tokens produced */
+    uint32_t errors;        /* errors found (all counted, PYTOK_MAX_ERRORS reported) */
+    uint32_t cp_ls, cp_off, cp_col; /* last code-point column computed (errors on one long line) */
 } PyTok;
 
-/* Starts tokenizing src[0..len). A UTF-8 BOM is skipped. `path` and `diag` are
- * borrowed for the tokenizer's lifetime (diag may be NULL). */
+/* Starts tokenizing src[0..len) (need not be NUL-terminated). A UTF-8 BOM is
+ * skipped: positions on line 1 are counted after it. `src`, `path` and `diag`
+ * are borrowed for the tokenizer's lifetime (diag may be NULL). Allocates
+ * nothing; the PyTok (about 8 KB) is the whole state. */
 void pytok_init(PyTok *t, const char *src, uint32_t len, const char *path, Diag *diag);
-/* The next token. After ENDMARKER every call returns ENDMARKER again. Never fails:
- * bad input yields PYTOK_ERRORTOKEN (with a diagnostic at path:line:col) and
- * tokenizing resumes after it. */
+/* The next token: a span of src, positions as in PyToken (CPython 3.12's
+ * tokenize boundaries; lines end at \n, \r\n or a lone \r). A source without
+ * a final line break gets an implied one: NEWLINE (or NL after a comment-only
+ * line) with an empty span at the end, then DEDENTs and ENDMARKER on the next
+ * line, column 0. After ENDMARKER every call returns ENDMARKER again. Never
+ * fails and always makes progress: bad input yields PYTOK_ERRORTOKEN with one
+ * DIAG_ERROR at path:line:col (1-based, code points), and tokenizing resumes
+ * after it. */
 PyToken pytok_next(PyTok *t);
 /* Names for the token tables of tests and the `tokens` debug dump. */
 const char *pytok_kind_name(PyTokKind k);
