@@ -32,6 +32,8 @@ RULES = {
     "fstring-merged": "f-string tokens merged into one STRING (tokenize < 3.12)",
     "eof-newline-width": "implied NEWLINE at EOF: tokenize's end column is one past ours",
     "name-split": "identifier with non-\\w characters split by tokenize < 3.12",
+    "eof-blank-line": "whitespace-only last line without a line break: no NL in tokenize < 3.12",
+    "errortoken-blank": "tokenize < 3.12 yields an ERRORTOKEN for the blank before a bad character",
     "excluded": "whole file excluded, see the exclude lines",
 }
 
@@ -68,7 +70,7 @@ def stdlib_files():
     return root, out
 
 
-def python_tokens(path):
+def python_tokens(path, used):
     """tokenize's tokens as (type, start, end), the error if it stopped early,
     and the source lines when the file is not UTF-8 (for column conversion)."""
     with open(path, "rb") as f:
@@ -76,6 +78,9 @@ def python_tokens(path):
     toks, error = [], None
     try:
         for t in tokenize.tokenize(io.BytesIO(data).readline):
+            if t.type == tokenize.ERRORTOKEN and t.string.isspace() and MERGE_FSTRINGS:
+                used["errortoken-blank"] += 1
+                continue
             toks.append((tokenize.tok_name[t.type], t.start, t.end))
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError) as e:
         error = f"{type(e).__name__}: {e}"
@@ -128,11 +133,20 @@ def merge_fstrings(toks, used):
 
 def normalise_ours(toks, used):
     toks = merge_fstrings(toks, used) if MERGE_FSTRINGS else list(toks)
-    out = []
-    for n, s, e in toks:
+    out, eof_line = [], None
+    for i, (n, s, e) in enumerate(toks):
         if n == "NEWLINE" and s == e:
             e = (e[0], e[1] + 1)
             used["eof-newline-width"] += 1
+        elif (n == "NL" and s == e and MERGE_FSTRINGS and i > 0 and toks[i - 1][0] != "COMMENT"
+              and all(k[0] in ("DEDENT", "ENDMARKER") for k in toks[i + 1:])):
+            # the implied NL of a blank last line: tokenize < 3.12 has none, and
+            # puts the DEDENTs and ENDMARKER at column 0 of that line
+            used["eof-blank-line"] += 1
+            eof_line = s[0]
+            continue
+        if eof_line is not None:
+            s = e = (eof_line, 0)
         out.append((n, s, e))
     return out
 
@@ -181,7 +195,7 @@ def merge_split_name(ours_tok, theirs, i, used):
 
 def compare_file(path, ours, used):
     """Returns (tokens compared, mismatch or None, python error or None)."""
-    theirs, error, (enc, lines) = python_tokens(path)
+    theirs, error, (enc, lines) = python_tokens(path, used)
     if lines is not None:
         theirs = fix_columns(theirs, enc, lines)
     ours = normalise_ours(ours, used)
