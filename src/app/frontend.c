@@ -107,7 +107,7 @@ const char *app_module_name(Arena *a, const char *path, Lang lang)
     size_t root = start; /* module path begins at path[root] */
     while (root > 0) {
         size_t dir_end = root - 1; /* the '/' before */
-        if (!has_init(path, dir_end))
+        if (dir_end == 0 || !has_init(path, dir_end)) /* `/x.py`: the root is no package */
             break;
         size_t s = dir_end;
         while (s > 0 && path[s - 1] != '/')

@@ -6,9 +6,14 @@
 #include <string.h>
 
 #include "../base/xalloc.h"
+#include "c_context.h"
 #include "params.h"
 
 extern const CheckEngine chk_blocking_call_engine;
+extern const CheckEngine chk_c_null_callback_engine;
+extern const CheckEngine chk_c_stack_escape_engine;
+extern const CheckEngine chk_c_thread_leak_engine;
+extern const CheckEngine chk_c_signal_unsafe_engine;
 extern const CheckEngine chk_dangling_task_engine;
 extern const CheckEngine chk_task_set_engine;
 extern const CheckEngine chk_cancellation_engine;
@@ -21,6 +26,10 @@ extern const CheckEngine chk_unbounded_gather_engine;
 
 static const CheckEngine *const ENGINES[] = {
     &chk_blocking_call_engine,
+    &chk_c_null_callback_engine,
+    &chk_c_stack_escape_engine,
+    &chk_c_thread_leak_engine,
+    &chk_c_signal_unsafe_engine,
     &chk_dangling_task_engine,
     &chk_task_set_engine,
     &chk_cancellation_engine,
@@ -119,6 +128,8 @@ ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok)
     }
     for (int l = 0; l < 2; l++)
         chk_idx_build(&env->calls[l], &rs->arena);
+    env->cctx = chk_cctx_load(rs, &rs->arena, d);
+    ok &= env->cctx != NULL;
     *all_ok = ok;
     return env;
 }
@@ -225,6 +236,8 @@ void chk_run_unit(const ChkEnv *env, const Unit *u, FindingSink *sink, ProjectFi
 {
     if (pf)
         chk_summarise(env, u, pf);
+    if (pf && u->lang == LANG_C)
+        chk_cctx_fill(env->cctx, u, pf);
     call_pass(env, u, sink, pf);
     const RuleSet *rs = env->rs;
     for (uint32_t i = 0; i < rs->nrules; i++) {

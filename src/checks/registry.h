@@ -24,6 +24,7 @@
 typedef struct ChkEnv ChkEnv;
 struct ChkEnv {
     RuleSet *rs;
+    struct CctxTable *cctx;  /* C: the registrars of every C pack (c_context.h) */
     CallIndex calls[2];      /* per Lang: `calls:` patterns of every enabled rule */
     CallIndex offloads[2];   /* per Lang: pack-level `offloads` */
     CallIndex limiters[2];   /* per Lang: pack-level `limiters` (semaphore types) */

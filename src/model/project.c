@@ -79,6 +79,9 @@ static void add_function(ProjectFile *pf, const Unit *u, const Function *fn)
         f.flags |= PF_ASYNC;
     if (fn->is_generator)
         f.flags |= PF_GENERATOR;
+    for (uint32_t k = 0; u->lang == LANG_C && k < fn->ndecorators; k++)
+        if (str_eq_c(fn->decorators[k], "static"))
+            f.flags |= PF_STATIC;
     if (fn->cls >= 0) {
         f.flags |= PF_METHOD;
         f.cls = qualify(pf, u->funcs[fn->cls].qualname);
@@ -205,10 +208,11 @@ const ProjectFunc *project_func(const Project *p, ProjectRef r)
 }
 
 static const ProjectFunc *lookup_depth(const Project *p, const char *name, ProjectRef *ref,
-                                       int depth);
+                                       int depth, int *budget);
 
 /* `Cls.m` not defined on Cls: look in Cls's bases (in base order). */
-static const ProjectFunc *inherited(const Project *p, const char *name, ProjectRef *ref, int depth)
+static const ProjectFunc *inherited(const Project *p, const char *name, ProjectRef *ref, int depth,
+                                    int *budget)
 {
     const char *dot = strrchr(name, '.');
     if (!dot)
@@ -219,13 +223,13 @@ static const ProjectFunc *inherited(const Project *p, const char *name, ProjectR
         return NULL;
     memcpy(cls, name, n);
     cls[n] = '\0';
-    const ProjectFunc *c = lookup_depth(p, cls, NULL, depth + 1);
+    const ProjectFunc *c = lookup_depth(p, cls, NULL, depth + 1, budget);
     if (!c || !(c->flags & PF_CLASS))
         return NULL;
     for (uint32_t b = 0; b < c->nbases; b++) {
         char full[640];
         snprintf(full, sizeof full, "%s%s", c->bases[b], dot);
-        const ProjectFunc *f = lookup_depth(p, full, ref, depth + 1);
+        const ProjectFunc *f = lookup_depth(p, full, ref, depth + 1, budget);
         if (f)
             return f;
     }
@@ -234,7 +238,7 @@ static const ProjectFunc *inherited(const Project *p, const char *name, ProjectR
 
 /* Resolves `a.b.c` where a prefix is an alias: `pkg.save` -> `pkg.repo.save`. */
 static const ProjectFunc *through_alias(const Project *p, const char *name, ProjectRef *ref,
-                                        int depth)
+                                        int depth, int *budget)
 {
     char buf[640];
     size_t n = strlen(name);
@@ -252,27 +256,30 @@ static const ProjectFunc *through_alias(const Project *p, const char *name, Proj
             continue;
         char full[640];
         snprintf(full, sizeof full, "%s%s", target, name + cut);
-        return lookup_depth(p, full, ref, depth + 1);
+        return lookup_depth(p, full, ref, depth + 1, budget);
     }
     return NULL;
 }
 
+/* `budget` bounds the whole search: class hierarchies share ancestors, and
+ * without it a deep diamond-shaped hierarchy is explored exponentially. */
 static const ProjectFunc *lookup_depth(const Project *p, const char *name, ProjectRef *ref,
-                                       int depth)
+                                       int depth, int *budget)
 {
-    if (depth > 8)
+    if (depth > 8 || --*budget < 0)
         return NULL;
     const ProjectFunc *f = exact(p, name, ref);
     if (!f)
-        f = through_alias(p, name, ref, depth);
+        f = through_alias(p, name, ref, depth, budget);
     if (!f)
-        f = inherited(p, name, ref, depth);
+        f = inherited(p, name, ref, depth, budget);
     return f;
 }
 
 const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref)
 {
-    return qualname ? lookup_depth(p, qualname, ref, 0) : NULL;
+    int budget = 256;
+    return qualname ? lookup_depth(p, qualname, ref, 0, &budget) : NULL;
 }
 
 const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)

@@ -31,9 +31,21 @@ void rep_sarif_pick_rules(SarifState *s, const Finding *items, uint32_t n)
     uint32_t cap = (rs ? rs->nrules : 0) + n;
     s->rules = ARENA_ARRAY(&s->arena, const Rule *, cap ? cap : 1);
     s->nrules = 0;
-    for (uint32_t i = 0; rs && i < rs->nrules; i++)
-        if (rs->rules[i]->enabled || rule_named(items, n, rs->rules[i]))
-            s->rules[s->nrules++] = rs->rules[i];
+    for (uint32_t i = 0; rs && i < rs->nrules; i++) {
+        const Rule *r = rs->rules[i];
+        bool named = rule_named(items, n, r);
+        if (!r->enabled && !named)
+            continue;
+        /* One descriptor per id: an id has a Python and a C variant (rules are
+         * sorted by id, then language); describe the one the findings use. */
+        const Rule *prev = s->nrules ? s->rules[s->nrules - 1] : NULL;
+        if (prev && prev->id && r->id && strcmp(prev->id, r->id) == 0) {
+            if (named && !rule_named(items, n, prev))
+                s->rules[s->nrules - 1] = r;
+            continue;
+        }
+        s->rules[s->nrules++] = r;
+    }
     uint32_t extra = s->nrules;
     for (uint32_t i = 0; i < n; i++)
         if (items[i].rule && rep_sarif_rule_index(s, items[i].rule) < 0)

@@ -33,7 +33,7 @@ static const struct {
 } FLAG_NAMES[] = {
     {SITE_F_ROOT_LOCAL, "local"},   {SITE_F_IN_FINALLY, "finally"},  {SITE_F_IN_EXCEPT, "in-except"},
     {SITE_F_BOUNDED, "bounded"},    {SITE_F_SLEEP_ONLY, "sleep-only"}, {SITE_F_RERAISES, "reraises"},
-    {SITE_F_BARE, "bare"},          {SITE_F_STAR, "star"},           {SITE_F_CTOR_CALL, "ctor"},
+    {SITE_F_BARE, "bare"},          {SITE_F_STAR, "star"},           
     {SITE_F_TRUE_COND, "true"},     {SITE_F_INPUT_BOUND, "input"},   {SITE_F_RESOLVED, "resolved"},
     {SITE_F_SELF, "self"},
 };
@@ -1297,7 +1297,7 @@ static void test_pyparse_unit_deep_not_diagnosed(void **state)
     repeated(f, "x = ", "not ", 100000, "1\nok()\n");
     Unit *u = parse(f, f->src);
     assert_string_equal(printed(f),
-                        "t.py:1:1597: error: expression nested too deeply (limit 400)\n");
+                        "t.py:1:3997: error: expression nested too deeply (limit 1000)\n");
     assert_int_equal(u->parse_errors, 1);
     assert_int_equal(u->nsites, 1);
     assert_true(str_eq_c(u->sites[0].text, "ok"));
@@ -1314,7 +1314,7 @@ static void test_pyparse_unit_deep_expressions_diagnosed(void **state)
         diag_init(&f->diag);
         Unit *u = parse(f, repeated(f, "x = ", reps[i], 100000, "1\nok()\n"));
         const char *d = printed(f);
-        if (!strstr(d, "error: expression nested too deeply (limit 400)\n") ||
+        if (!strstr(d, "error: expression nested too deeply (limit 1000)\n") ||
             strncmp(d, "t.py:1:", 7) != 0 || f->diag.errors != 1)
             fail_msg("'%s' * 100000: %s", reps[i], d);
         assert_int_equal(u->parse_errors, 1);

@@ -104,7 +104,12 @@ static void test_rules_load_defaults_catalog(void **state)
         assert_non_null(r->precision);
         assert_true(r->ntags >= 2);
         assert_non_null(ynode_get(r->node, "calls"));
-        assert_int_equal(r->index, i);
+        /* each id has a Python and a C variant, in that order */
+        const Rule *c = rules_find_lang(f->rs, ids[i], LANG_C);
+        assert_non_null(c);
+        assert_string_equal(c->name, names[i]);
+        assert_int_equal(c->index, r->index + 1);
+        assert_int_equal(r->index, 2 * i);
     }
 }
 
@@ -369,17 +374,17 @@ static void test_rules_extension_language_mismatch(void **state)
 {
     Fixture *f = *state;
     load_defaults(f);
-    const char *text = "pack: cpack\nlanguage: c\nextends:\n  - extend: AL101\n    calls: [x]\n";
+    const char *text = "pack: cpack\nlanguage: c\nextends:\n  - extend: AL201\n    calls: [x]\n";
     assert_false(rules_load_text(f->rs, "c.yaml", text, strlen(text), false, &f->diag));
     assert_string_equal(
-        printed(f), "c.yaml:4:13: error: extend: rule 'AL101' has no c variant (only python)\n");
+        printed(f), "c.yaml:4:13: error: extend: rule 'AL201' has no c variant (only python)\n");
 }
 
 /* An id may have one rule per language, under the same name in each. */
 static const char C_SLEEP[] = "pack: c-demo\nlanguage: c\nrules:\n"
-                              "  - id: AL101\n    name: blocking-sleep\n    check: blocking-call\n"
+                              "  - id: AL201\n    name: unawaited-coroutine\n    check: blocking-call\n"
                               "    severity: error\n    message: m\n"
-                              "extends:\n  - extend: AL101\n    calls: [usleep]\n";
+                              "extends:\n  - extend: AL201\n    calls: [make_coro]\n";
 
 static void test_rules_same_id_in_two_languages(void **state)
 {
@@ -387,27 +392,27 @@ static void test_rules_same_id_in_two_languages(void **state)
     load_defaults(f);
     assert_true(rules_load_text(f->rs, "c.yaml", C_SLEEP, strlen(C_SLEEP), false, &f->diag));
     assert_int_equal(f->diag.errors, 0);
-    const Rule *py = rules_find_lang(f->rs, "AL101", LANG_PYTHON);
-    const Rule *c = rules_find_lang(f->rs, "AL101", LANG_C);
+    const Rule *py = rules_find_lang(f->rs, "AL201", LANG_PYTHON);
+    const Rule *c = rules_find_lang(f->rs, "AL201", LANG_C);
     assert_non_null(py);
     assert_non_null(c);
     assert_true(py != c);
-    assert_ptr_equal(rules_find(f->rs, "AL101"), py);
+    assert_ptr_equal(rules_find(f->rs, "AL201"), py);
     assert_int_equal(c->index, py->index + 1);
     assert_int_equal(c->nextends, 1);
     assert_int_equal(py->nextends, 0);
-    assert_null(rules_find_lang(f->rs, "AL102", LANG_C));
-    const char *const sel[] = {"blocking-sleep", NULL};
+    assert_null(rules_find_lang(f->rs, "AL202", LANG_C));
+    const char *const sel[] = {"unawaited-coroutine", NULL};
     rules_apply_selection(f->rs, sel, NULL, NULL);
     assert_true(py->enabled);
     assert_true(c->enabled);
     /* The same pack again: now a duplicate within c. */
     const char *again =
         "pack: c-demo2\nlanguage: c\nrules:\n"
-        "  - {id: AL101, name: blocking-sleep, check: x, severity: note, message: m}\n";
+        "  - {id: AL201, name: unawaited-coroutine, check: x, severity: note, message: m}\n";
     assert_false(rules_load_text(f->rs, "c2.yaml", again, strlen(again), false, &f->diag));
     assert_string_equal(printed(f),
-                        "c2.yaml:4:10: error: duplicate rule id 'AL101' (first defined at "
+                        "c2.yaml:4:10: error: duplicate rule id 'AL201' (first defined at "
                         "c.yaml:4:9)\n");
 }
 
@@ -417,20 +422,20 @@ static void test_rules_same_id_keeps_its_name(void **state)
     load_defaults(f);
     const char *text =
         "pack: c-demo\nlanguage: c\nrules:\n"
-        "  - {id: AL101, name: c-sleep, check: x, severity: note, message: m}\n"
-        "  - {id: AL301, name: blocking-sleep, check: x, severity: note, message: m}\n";
+        "  - {id: AL201, name: c-sleep, check: x, severity: note, message: m}\n"
+        "  - {id: AL301, name: unawaited-coroutine, check: x, severity: note, message: m}\n";
     assert_false(rules_load_text(f->rs, "c.yaml", text, strlen(text), false, &f->diag));
-    const Rule *py = rules_find(f->rs, "AL101");
+    const Rule *py = rules_find(f->rs, "AL201");
     const YNode *name = ynode_get(py->node, "name");
     char expected[1024];
     snprintf(expected, sizeof expected,
-             "c.yaml:4:23: error: rule 'AL101' is named 'blocking-sleep' in its python variant "
+             "c.yaml:4:23: error: rule 'AL201' is named 'unawaited-coroutine' in its python variant "
              "(%s:%u:%u); an id keeps one name in every language\n"
-             "c.yaml:5:23: error: rule name 'blocking-sleep' belongs to AL101 in its python "
+             "c.yaml:5:23: error: rule name 'unawaited-coroutine' belongs to AL201 in its python "
              "variant (%s:%u:%u); a name keeps one id in every language\n",
              name->file, name->line, name->col, name->file, name->line, name->col);
     assert_string_equal(printed(f), expected);
-    assert_null(rules_find_lang(f->rs, "AL101", LANG_C));
+    assert_null(rules_find_lang(f->rs, "AL201", LANG_C));
 }
 
 /* ---- selection ------------------------------------------------------------- */

@@ -95,7 +95,8 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
     }
     pp_set_use(ps, elem, USE_ELEMENT, STR_NULL, comp, 0);
     bool first = true, bounded = false;
-    uint32_t clauses = 0;
+    uint32_t clauses = 0, nshadow = 0;
+    PpShadow shadow[PP_MAX_SHADOW];
     bool saved_target = ps->in_target;
     while (at_comp_for(ps)) {
         if (pp_accept_kw(ps, PYKW_ASYNC))
@@ -112,6 +113,7 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
         }
         ps->loop = first ? outer : comp;
         Expr it = pp_disjunction(ps);
+        nshadow = pp_shadow_targets(ps, shadow, nshadow);
         pp_flush_targets(ps);
         pp_set_use(ps, &it, USE_ITERATED, STR_NULL, -1, 0);
         if (first) {
@@ -130,6 +132,7 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
     }
     ps->in_target = saved_target;
     ps->loop = outer;
+    pp_unshadow(ps, shadow, nshadow);
     pp_site(ps, comp)->end = prev_end(ps);
     /* one clause over a constant-size iterable yields at most that many items */
     return (Expr){.kind = E_COMP, .off = off, .end = prev_end(ps), .site = comp, .func = -1,

@@ -20,6 +20,8 @@ Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d);
 
 #define PYPARSE_MAX_ERRORS 5
 /* Expression/statement nesting bound (CPython's parser has a similar cap). */
-#define PYPARSE_MAX_DEPTH 400
+/* Counted in recursion frames (2-3 per bracket), so that the 200 nested brackets
+ * CPython accepts always fit; the worker threads' 8 MiB stacks hold it easily. */
+#define PYPARSE_MAX_DEPTH 1000
 
 #endif

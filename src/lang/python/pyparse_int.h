@@ -164,6 +164,19 @@ void pp_bind(Parser *ps, Str name, const Expr *value);
 /* Binds (untyped) every name collected from the last target; call once the
  * value that the target receives has been parsed. */
 void pp_flush_targets(Parser *ps);
+
+/* A comprehension's variables live in their own scope (PEP 572 aside): what the
+ * enclosing function knew of those names is saved before the comprehension binds
+ * them and restored after it. */
+typedef struct PpShadow {
+    Str name;
+    VarInfo info;
+    bool present;
+} PpShadow;
+enum { PP_MAX_SHADOW = 16 };
+/* Saves the current binding of each pending target name into out[n..]; returns the new n. */
+uint32_t pp_shadow_targets(Parser *ps, PpShadow *out, uint32_t n);
+void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n);
 /* Records that a name is bound in the file (for the "unbound root" rule). */
 void pp_note_bound(Parser *ps, Str name);
 VarInfo *pp_var(Parser *ps, Str name);

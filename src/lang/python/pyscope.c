@@ -134,6 +134,36 @@ void pp_flush_targets(Parser *ps)
     vec_clear(&ps->targets);
 }
 
+uint32_t pp_shadow_targets(Parser *ps, PpShadow *out, uint32_t n)
+{
+    for (uint32_t i = 0; i < ps->targets.size && n < PP_MAX_SHADOW; i++) {
+        Str name = ps->targets.contents[i];
+        VarInfo *v = table_find(ps->vars, ps->vars_cap, ps->func, name);
+        out[n].name = name;
+        out[n].present = v != NULL;
+        if (v)
+            out[n].info = *v;
+        n++;
+    }
+    return n;
+}
+
+void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n)
+{
+    for (uint32_t i = n; i > 0; i--) { /* reverse: the first save of a name wins */
+        const PpShadow *s = &saved[i - 1];
+        VarInfo *v = table_find(ps->vars, ps->vars_cap, ps->func, s->name);
+        if (!v)
+            continue;
+        if (s->present) {
+            *v = s->info;
+        } else { /* unknown before: as if unbound (no type, no USE sites) */
+            v->type = STR_NULL;
+            v->from_import = v->bounded = v->tracked = false;
+        }
+    }
+}
+
 void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
 {
     Import im = {local, qualified, ps->func, level};
