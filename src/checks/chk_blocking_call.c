@@ -176,14 +176,15 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
                   site at all; one called in the offload's arguments runs here */
     if (u->lang == LANG_PYTHON) {
         if (unit_is_async_context(u, s->func)) {
-            if (p->contexts & CTX_ASYNC)
+            if ((p->contexts & CTX_ASYNC) && r->enabled)
                 report(r, u, s, name, sink);
         } else if (p->transitive) {
             record_fact(r, u, s, name, pf);
         }
         return;
     }
-    record_fact(r, u, s, name, pf); /* C: contexts are known after linking */
+    if (r->enabled || p->transitive)
+        record_fact(r, u, s, name, pf); /* C: contexts are known after linking */
 }
 
 /* C: the facts recorded in functions that the linked Project says run in one
@@ -218,5 +219,6 @@ const CheckEngine chk_blocking_call_engine = {
     .bind = bind,
     .index = index_rule,
     .on_call = on_call,
+    .on_call_when_disabled = true, /* its facts feed blocking-via-helper */
     .run_project = run_project,
 };

@@ -170,7 +170,8 @@ static bool collect_owner(void *ctx, const CallPattern *p)
 {
     Matches *m = ctx;
     const Rule *r = p->owner;
-    if (!r || !r->enabled || !r->engine)
+    const CheckEngine *e = r ? r->engine : NULL;
+    if (!e || (!r->enabled && !e->on_call_when_disabled))
         return true;
     if (p->exclude) {
         if (m->nveto < MAX_OWNERS)

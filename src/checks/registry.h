@@ -45,6 +45,10 @@ typedef struct CheckEngine {
      * exclude), during the shared call pass of chk_run_unit; may be NULL. */
     void (*on_call)(const Rule *rule, const ChkEnv *env, const Unit *u, const Site *site,
                     Str name, FindingSink *sink, ProjectFile *pf);
+    /* on_call also runs for rules that are not enabled (they may still record
+     * facts other rules need: `--select AL109` still follows time.sleep); such
+     * calls must not report. */
+    bool on_call_when_disabled;
     /* Per-file pass; may be NULL. */
     void (*run_unit)(const Rule *rule, const ChkEnv *env, const Unit *u, FindingSink *sink);
     /* Per-file facts for the Project; may be NULL. Called after run_unit, before
