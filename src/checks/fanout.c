@@ -8,6 +8,11 @@ const Site *chk_fanout_input_loop(const Unit *u, const Site *s)
     if (s->loop < 0)
         return NULL;
     const Site *l = &u->sites[s->loop];
+    /* C: the frontend tells input-dependent bounds (`i < argc`, `n` from a
+     * parameter); an endless `for (;;)` server loop is left alone, as Python's
+     * `while` loops are. */
+    if (u->lang == LANG_C)
+        return (l->flags & SITE_F_INPUT_BOUND) && !(l->flags & SITE_F_TRUE_COND) ? l : NULL;
     if (l->loop_kind == LOOP_WHILE || (l->flags & SITE_F_BOUNDED))
         return NULL;
     return l;

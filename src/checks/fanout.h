@@ -8,7 +8,8 @@
 
 /* The innermost loop around s in its function if it iterates over input-sized
  * data (a for, async for or comprehension that is not constant-size), else NULL.
- * `while` loops are not counted: their bound is not an iterable's size. */
+ * `while` loops are not counted: their bound is not an iterable's size. In C,
+ * a loop whose bound the frontend marks input-dependent (not an endless one). */
 const Site *chk_fanout_input_loop(const Unit *u, const Site *s);
 /* Whether the call site spawns a task (pack-level `spawners`). */
 bool chk_fanout_is_spawner(const ChkEnv *env, const Unit *u, const Site *s);
