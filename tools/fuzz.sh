@@ -42,12 +42,13 @@ fi
 
 # ---- build ----------------------------------------------------------------------
 echo "fuzz.sh: building the harnesses in $build"
+mkdir -p "$build"
 if ! { CC=$cc cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-         -DASYNCLINT_FUZZ=ON -DASYNCLINT_TESTS=OFF >"$build.configure.log" 2>&1 &&
+         -DASYNCLINT_FUZZ=ON -DASYNCLINT_TESTS=OFF >"$build/fuzz-configure.log" 2>&1 &&
        cmake --build "$build" -j"$(nproc)" --target "${harnesses[@]/#/fuzz_}" \
-         >"$build.build.log" 2>&1; }; then
-  tail -n 30 "$build.configure.log" "$build.build.log" 2>/dev/null >&2
-  echo "fuzz.sh: the instrumented build failed (logs: $build.*.log)" >&2
+         >"$build/fuzz-build.log" 2>&1; }; then
+  tail -n 30 "$build/fuzz-configure.log" "$build/fuzz-build.log" 2>/dev/null >&2
+  echo "fuzz.sh: the instrumented build failed (logs: $build/fuzz-*.log)" >&2
   exit 2
 fi
 
