@@ -172,6 +172,8 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
                     FindingSink *sink, ProjectFile *pf)
 {
     const BlockingParams *p = r->bound;
+    if (!r->enabled && !r->default_enabled)
+        return; /* an opt-in rule (python-strict) feeds nothing unless selected */
     (void)env; /* a blocking function handed to an offload by reference is no call
                   site at all; one called in the offload's arguments runs here */
     if (u->lang == LANG_PYTHON) {
