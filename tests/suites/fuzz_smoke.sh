@@ -27,7 +27,7 @@ fi
 
 secs=30
 [ "${ASYNCLINT_QUICK:-0}" = 1 ] && secs=12
-"$src/tools/fuzz.sh" -t "$secs" -b "$build/fuzz-smoke"
+bash "$src/tools/fuzz.sh" -t "$secs" -b "$build/fuzz-smoke"
 rc=$?
 case $rc in
   0) echo "fuzz_smoke: pass" ;;
