@@ -29,50 +29,16 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
         return false;
     BlockingParams *p = ARENA_NEW(a, BlockingParams);
     p->transitive = true;
-    bool ok = chk_param_bool(r, "transitive", d, &p->transitive);
-    const YNode **items;
-    uint32_t n;
-    if (!chk_param_items(r, "contexts", a, d, &items, &n))
-        return false;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t bit = items[i]->kind == YNODE_SCALAR ? model_context_parse(items[i]->scalar) : 0;
-        if (!bit)
-            ok = ynode_error(d, items[i], "rule '%s': unknown context (expected async, loop, "
-                             "signal or threadpool)", r->id);
-        p->contexts |= bit;
-    }
-    if (!n)
-        ok = ynode_error(d, r->node, "rule '%s': check 'blocking-call' needs 'contexts'", r->id);
     r->bound = p;
-    return ok;
-}
-
-static bool add_patterns(const Rule *r, ChkEnv *env, const char *key, bool exclude, Diag *d)
-{
-    Arena *a = &env->rs->arena;
-    const YNode **items;
-    uint32_t n;
-    if (!chk_param_items(r, key, a, d, &items, &n))
-        return false;
-    bool ok = true;
-    for (uint32_t i = 0; i < n; i++) {
-        CallPattern p;
-        if (!chk_idx_parse(items[i], a, d, &p)) {
-            ok = false;
-            continue;
-        }
-        p.owner = r;
-        p.exclude = exclude;
-        chk_idx_add(&env->calls[r->language], a, &p);
-    }
-    if (!exclude && !n)
-        ok = ynode_error(d, r->node, "rule '%s': check 'blocking-call' needs 'calls'", r->id);
-    return ok;
+    return chk_param_bool(r, "transitive", d, &p->transitive) &
+           chk_param_contexts(r, a, d, &p->contexts);
 }
 
 static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
 {
-    return add_patterns(r, env, "calls", false, d) & add_patterns(r, env, "exclude", true, d);
+    CallIndex *ix = &env->calls[r->language];
+    return chk_param_patterns(r, "calls", false, true, &env->rs->arena, d, ix) &
+           chk_param_patterns(r, "exclude", true, false, &env->rs->arena, d, ix);
 }
 
 static bool blank(char c)

@@ -22,22 +22,8 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 
 static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
 {
-    Arena *a = &env->rs->arena;
-    const YNode **items;
-    uint32_t n;
-    if (!chk_param_items(r, "coroutines", a, d, &items, &n))
-        return false;
-    bool ok = true;
-    for (uint32_t i = 0; i < n; i++) {
-        CallPattern p;
-        if (!chk_idx_parse(items[i], a, d, &p)) {
-            ok = false;
-            continue;
-        }
-        p.owner = r;
-        chk_idx_add(&env->calls[r->language], a, &p);
-    }
-    return ok;
+    return chk_param_patterns(r, "coroutines", false, false, &env->rs->arena, d,
+                              &env->calls[r->language]);
 }
 
 static bool dropped(const Unit *u, const Site *s)

@@ -24,23 +24,8 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 
 static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
 {
-    Arena *a = &env->rs->arena;
-    const YNode **items;
-    uint32_t n;
-    if (!chk_param_items(r, "gathers", a, d, &items, &n))
-        return false;
-    bool ok = n > 0 || ynode_error(d, r->node, "rule '%s': check '%s' needs 'gathers'", r->id,
-                                   r->check);
-    for (uint32_t i = 0; i < n; i++) {
-        CallPattern p;
-        if (!chk_idx_parse(items[i], a, d, &p)) {
-            ok = false;
-            continue;
-        }
-        p.owner = r;
-        chk_idx_add(&env->calls[r->language], a, &p);
-    }
-    return ok;
+    return chk_param_patterns(r, "gathers", false, true, &env->rs->arena, d,
+                              &env->calls[r->language]);
 }
 
 /* The call that is the element of comprehension `comp`, or NULL. */

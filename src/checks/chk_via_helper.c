@@ -28,20 +28,8 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
     if (!chk_params_validate(r, KEYS, d))
         return false;
     ViaParams *p = ARENA_NEW(a, ViaParams);
-    const YNode **items;
-    uint32_t n;
-    if (!chk_param_items(r, "contexts", a, d, &items, &n))
-        return false;
-    bool ok = n > 0 || ynode_error(d, r->node, "rule '%s': check '%s' needs 'contexts'", r->id,
-                                   r->check);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t bit = items[i]->kind == YNODE_SCALAR ? model_context_parse(items[i]->scalar) : 0;
-        if (!bit)
-            ok = ynode_error(d, items[i], "rule '%s': unknown context", r->id);
-        p->contexts |= bit;
-    }
     r->bound = p;
-    return ok;
+    return chk_param_contexts(r, a, d, &p->contexts);
 }
 
 static bool caller_in_context(const ViaParams *p, const ProjectFile *pf, const ProjectCall *c)

@@ -498,23 +498,8 @@ bool chk_flow_patterns(const Rule *r, const char *key, bool required, Arena *a, 
                        CallIndex *out)
 {
     memset(out, 0, sizeof *out);
-    const YNode **items;
-    uint32_t n;
-    if (!chk_param_items(r, key, a, d, &items, &n))
-        return false;
-    bool ok = true;
-    for (uint32_t i = 0; i < n; i++) {
-        CallPattern p;
-        if (!chk_idx_parse(items[i], a, d, &p)) {
-            ok = false;
-            continue;
-        }
-        p.owner = r;
-        chk_idx_add(out, a, &p);
-    }
+    bool ok = chk_param_patterns(r, key, false, required, a, d, out);
     chk_idx_build(out, a);
-    if (required && !n)
-        ok = ynode_error(d, r->node, "rule '%s': check '%s' needs '%s'", r->id, r->check, key);
     return ok;
 }
 

@@ -120,6 +120,48 @@ bool chk_param_items(const Rule *r, const char *key, Arena *a, Diag *d, const YN
     return true;
 }
 
+bool chk_param_patterns(const Rule *r, const char *key, bool exclude, bool required, Arena *a,
+                        Diag *d, CallIndex *into)
+{
+    const YNode **items;
+    uint32_t n;
+    if (!chk_param_items(r, key, a, d, &items, &n))
+        return false;
+    bool ok = true;
+    for (uint32_t i = 0; i < n; i++) {
+        CallPattern p;
+        if (!chk_idx_parse(items[i], a, d, &p)) {
+            ok = false;
+            continue;
+        }
+        p.owner = r;
+        p.exclude = exclude;
+        chk_idx_add(into, a, &p);
+    }
+    if (required && !n)
+        ok = ynode_error(d, r->node, "rule '%s': check '%s' needs '%s'", r->id, r->check, key);
+    return ok;
+}
+
+bool chk_param_contexts(const Rule *r, Arena *a, Diag *d, uint32_t *bits)
+{
+    const YNode **items;
+    uint32_t n;
+    *bits = 0;
+    if (!chk_param_items(r, "contexts", a, d, &items, &n))
+        return false;
+    bool ok = n > 0 || ynode_error(d, r->node, "rule '%s': check '%s' needs 'contexts'", r->id,
+                                   r->check);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t bit = items[i]->kind == YNODE_SCALAR ? model_context_parse(items[i]->scalar) : 0;
+        if (!bit)
+            ok = ynode_error(d, items[i], "rule '%s': unknown context (expected async, loop, "
+                             "signal or threadpool)", r->id);
+        *bits |= bit;
+    }
+    return ok;
+}
+
 bool chk_param_bool(const Rule *r, const char *key, Diag *d, bool *out)
 {
     const YNode *v = ynode_get(r->node, key);
