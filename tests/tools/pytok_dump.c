@@ -11,6 +11,7 @@
  * golden tables in tests/unit/test_pytok.c. Diagnostics go to stderr. -b reads
  * every file first, then tokenizes them all ROUNDS times and prints MB/s of
  * CPU time (the best round: other processes on the machine do not count). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,26 @@ static size_t seq_len(const unsigned char *s, size_t n)
     return need + 1;
 }
 
-/* Code points in src[from..to). */
-static unsigned cp_count(const char *src, size_t from, size_t to)
+/* Code points from a line start to an offset, resumed from the previous call
+ * on the same line so that long lines stay linear. */
+typedef struct CpCache {
+    size_t ls, off;
+    unsigned n;
+} CpCache;
+
+static unsigned cp_count(CpCache *c, const char *src, size_t ls, size_t to)
 {
+    size_t i = ls;
     unsigned n = 0;
-    for (size_t i = from; i < to; n++)
+    if (c->ls == ls && c->off <= to) {
+        i = c->off;
+        n = c->n;
+    }
+    for (; i < to; n++)
         i += seq_len((const unsigned char *)src + i, to - i);
+    c->ls = ls;
+    c->off = i;
+    c->n = n;
     return n;
 }
 
@@ -79,6 +94,7 @@ static void print_text(FILE *out, const char *s, size_t n)
 static void dump_file(const char *path, const char *src, size_t len, bool golden, Diag *d)
 {
     PyTok t;
+    CpCache starts = {SIZE_MAX, 0, 0}, ends = {SIZE_MAX, 0, 0};
     pytok_init(&t, src, (uint32_t)len, path, d);
     if (!golden)
         printf("#FILE %s\n", path);
@@ -91,7 +107,8 @@ static void dump_file(const char *path, const char *src, size_t len, bool golden
         } else {
             size_t ls = k.start - k.col, els = k.end - k.end_col;
             printf("%s %u,%u %u,%u\n", pytok_kind_name(k.kind), k.line,
-                   cp_count(src, ls, k.start), k.end_line, cp_count(src, els, k.end));
+                   cp_count(&starts, src, ls, k.start), k.end_line,
+                   cp_count(&ends, src, els, k.end));
         }
         if (k.kind == PYTOK_ENDMARKER)
             break;

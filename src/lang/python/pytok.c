@@ -261,11 +261,14 @@ static bool nul_in(PyTok *t, uint32_t start, uint32_t end, uint32_t line, uint32
     while (t->nul_at < end) {
         uint32_t at = t->nul_at;
         if (at >= start && !hit) {
-            /* the NUL may sit on a later line of a multi-line token */
-            uint32_t nls = line_start_of(t, at);
-            uint32_t nline = line;
-            for (uint32_t i = ls; i < nls; i++)
-                nline += t->src[i] == '\n' || (t->src[i] == '\r' && t->src[i + 1] != '\n');
+            /* The NUL may sit on a later line of a multi-line token; find it
+             * only while errors are still reported (the scans cost a line). */
+            uint32_t nls = ls, nline = line;
+            if (t->errors <= PYTOK_MAX_ERRORS) {
+                nls = line_start_of(t, at);
+                for (uint32_t i = ls; i < nls; i++)
+                    nline += t->src[i] == '\n' || (t->src[i] == '\r' && t->src[i + 1] != '\n');
+            }
             report(t, at, nline, nls, "source code cannot contain NUL bytes");
             hit = true;
         }
