@@ -15,6 +15,10 @@
 #include <emmintrin.h>
 #endif
 
+/* Token helpers stay out of line: pytok_next then needs no stack frame and
+ * reaches them by tail calls. */
+#define NOINLINE __attribute__((noinline))
+
 /* ---- character classes ----------------------------------------------------- */
 
 enum {
@@ -28,8 +32,11 @@ enum {
     CC_DIGIT,
     CC_QUOTE,
     CC_DOT,
-    CC_OP,      /* operators and brackets */
+    CC_OP,      /* other operators, '{' and '}' (lex_op) */
     CC_BSLASH,
+    CC_OPEN,    /* '(' '[' (straight to the bracket stack) */
+    CC_CLOSE,   /* ')' ']' */
+    CC_SINGLE,  /* ',' ';' '~': never part of a longer operator */
 };
 
 #define X CC_BAD
@@ -44,15 +51,18 @@ enum {
 #define T CC_DOT
 #define O CC_OP
 #define B CC_BSLASH
+#define L CC_OPEN
+#define R CC_CLOSE
+#define C CC_SINGLE
 static const uint8_t cclass[256] = {
     X, X, X, X, X, X, X, X, X, S, N, X, S, N, X, X,
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    S, O, Q, H, X, O, O, Q, O, O, O, O, O, O, T, O,
-    D, D, D, D, D, D, D, D, D, D, O, O, O, O, O, X,
+    S, O, Q, H, X, O, O, Q, L, R, O, O, C, O, T, O,
+    D, D, D, D, D, D, D, D, D, D, O, C, O, O, O, X,
     O, A, P, A, A, A, P, A, A, A, A, A, A, A, A, A,
-    A, A, P, A, A, P, A, A, A, A, A, O, B, O, O, A,
+    A, A, P, A, A, P, A, A, A, A, A, L, B, R, O, A,
     X, A, P, A, A, A, P, A, A, A, A, A, A, A, A, A,
-    A, A, P, A, A, P, A, A, A, A, A, O, O, O, O, X,
+    A, A, P, A, A, P, A, A, A, A, A, O, O, O, C, X,
     U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
     U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
     U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
@@ -74,6 +84,9 @@ static const uint8_t cclass[256] = {
 #undef T
 #undef O
 #undef B
+#undef L
+#undef R
+#undef C
 
 /* Identifier characters: CC_NAME, CC_PREFIX, CC_HIGH and CC_DIGIT are adjacent. */
 static inline bool is_id_char(uint8_t c)
@@ -104,13 +117,12 @@ static inline uint64_t swar_in_range(uint64_t x, unsigned lo, unsigned hi)
     return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7F - hi)) & HIGHS;
 }
 
-/* 0x80 in each identifier byte of w: letters, digits, '_', bytes >= 0x80. */
-static inline uint64_t swar_id_bytes(uint64_t w)
+/* 0x80 in each ASCII identifier byte of w: letters, digits, '_'. */
+static inline uint64_t swar_ascii_id_bytes(uint64_t w)
 {
     uint64_t x = w & ~HIGHS;
     uint64_t us = ~((x ^ (ONES * '_')) + ONES * 0x7F) & HIGHS;
-    return (w & HIGHS) | swar_in_range(x | (ONES * 0x20), 'a', 'z') |
-           swar_in_range(x, '0', '9') | us;
+    return (swar_in_range(x | (ONES * 0x20), 'a', 'z') | swar_in_range(x, '0', '9') | us) & ~w;
 }
 #endif
 
@@ -204,24 +216,21 @@ static uint32_t line_start_of(const PyTok *t, uint32_t off)
 static inline PyToken make_tok(PyTokKind kind, uint32_t start, uint32_t end, uint32_t line,
                                uint32_t col, uint32_t end_line, uint32_t end_col)
 {
-    PyToken k;
-    k.kind = kind;
-    k.op = PYOP_NONE;
-    k.kw = PYKW_NONE;
-    k.start = start;
-    k.end = end;
-    k.line = line;
-    k.col = col;
-    k.end_line = end_line;
-    k.end_col = end_col;
-    return k;
+    return (PyToken){kind, PYOP_NONE, PYKW_NONE, start, end, line, col, end_line, end_col};
+}
+
+/* A token [start, end) on the current line, with its operator or keyword id. */
+static inline PyToken line_tok_id(const PyTok *t, PyTokKind kind, uint32_t start, uint32_t end,
+                                  uint8_t op, uint8_t kw)
+{
+    uint32_t ls = t->line_start;
+    return (PyToken){kind, op, kw, start, end, t->line, start - ls, t->line, end - ls};
 }
 
 /* A token [start, end) on the current line. */
 static inline PyToken line_tok(const PyTok *t, PyTokKind kind, uint32_t start, uint32_t end)
 {
-    return make_tok(kind, start, end, t->line, start - t->line_start, t->line,
-                    end - t->line_start);
+    return line_tok_id(t, kind, start, end, PYOP_NONE, PYKW_NONE);
 }
 
 /* A token from (line, ls) at start to the current position t->pos. */
@@ -373,47 +382,53 @@ static uint32_t utf8_seq(const uint8_t *s, uint32_t n)
     return need + 1;
 }
 
-/* A NAME from start (identifier characters; non-ASCII ones must be UTF-8). */
-static PyToken lex_name(PyTok *t, uint32_t start)
+/* A NAME with bytes >= 0x80 from start: identifier bytes to the end, then
+ * each non-ASCII character must be valid UTF-8. */
+static NOINLINE PyToken lex_name_utf8(PyTok *t, uint32_t start)
+{
+    const uint8_t *s = (const uint8_t *)t->src;
+    uint32_t p = start;
+    while (p < t->len && is_id_char(s[p]))
+        p++;
+    t->pos = p;
+    for (uint32_t i = start; i < p;) {
+        uint32_t n = utf8_seq(s + i, p - i);
+        if (n == 0) {
+            report(t, i, t->line, t->line_start, "invalid UTF-8 byte 0x%02X in identifier", s[i]);
+            return line_tok(t, PYTOK_ERRORTOKEN, start, p);
+        }
+        i += n;
+    }
+    return line_tok(t, PYTOK_NAME, start, p);
+}
+
+/* A NAME from start: ASCII identifier bytes 8 at a time; a byte >= 0x80
+ * hands over to lex_name_utf8. */
+static NOINLINE PyToken lex_name(PyTok *t, uint32_t start)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t p = start + 1, len = t->len;
-    uint64_t high = s[start] & 0x80;
 #ifdef PYTOK_SWAR
     for (; p + 8 <= len; p += 8) {
         uint64_t w;
         memcpy(&w, s + p, 8);
-        uint64_t non = ~swar_id_bytes(w) & HIGHS;
+        uint64_t non = ~swar_ascii_id_bytes(w) & HIGHS;
         if (non) {
-            unsigned k = (unsigned)__builtin_ctzll(non) / 8;
-            high |= w & HIGHS & ((UINT64_C(1) << (8 * k)) - 1);
-            p += k;
+            p += (uint32_t)__builtin_ctzll(non) / 8;
             goto scanned;
         }
-        high |= w & HIGHS;
     }
 #endif
-    while (p < len && is_id_char(s[p]))
-        high |= s[p++] & 0x80;
+    while (p < len && cclass[s[p]] != CC_HIGH && is_id_char(s[p]))
+        p++;
 #ifdef PYTOK_SWAR
 scanned:
 #endif
+    if (p < len && s[p] >= 0x80)
+        return lex_name_utf8(t, start);
     t->pos = p;
-    if (high) {
-        for (uint32_t i = start; i < p;) {
-            uint32_t n = utf8_seq(s + i, p - i);
-            if (n == 0) {
-                report(t, i, t->line, t->line_start, "invalid UTF-8 byte 0x%02X in identifier",
-                       s[i]);
-                return line_tok(t, PYTOK_ERRORTOKEN, start, p);
-            }
-            i += n;
-        }
-        return line_tok(t, PYTOK_NAME, start, p);
-    }
-    PyToken k = line_tok(t, PYTOK_NAME, start, p);
-    k.kw = classify_keyword(s + start, p - start, len - start);
-    return k;
+    return line_tok_id(t, PYTOK_NAME, start, p, PYOP_NONE,
+                       classify_keyword(s + start, p - start, len - start));
 }
 
 /* ---- strings --------------------------------------------------------------- */
@@ -476,7 +491,7 @@ static void fstring_abandon(PyTok *t)
 
 /* A string literal whose prefix starts at `start` and whose opening quote is at
  * qpos. An unterminated single-quoted string ends at the end of its line. */
-static PyToken lex_string(PyTok *t, uint32_t start, uint32_t qpos)
+static NOINLINE PyToken lex_string(PyTok *t, uint32_t start, uint32_t qpos)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t line = t->line, ls = t->line_start;
@@ -550,7 +565,7 @@ static PyToken lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool r
 
 /* A name that may be a string prefix (b r u f, CPython's combinations, any
  * case): a string or f-string if a quote follows the prefix, else a NAME. */
-static PyToken lex_prefixed(PyTok *t, uint32_t start)
+static NOINLINE PyToken lex_prefixed(PyTok *t, uint32_t start)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     bool b = false, r = false, u = false, f = false;
@@ -864,7 +879,7 @@ static PyToken lex_float_tail(PyTok *t, uint32_t start, uint32_t p, bool frac)
 }
 
 /* A NUMBER starting with a digit at start. */
-static PyToken lex_number(PyTok *t, uint32_t start)
+static NOINLINE PyToken lex_number(PyTok *t, uint32_t start)
 {
     uint32_t p = start;
     if (t->src[start] == '0') {
@@ -952,9 +967,7 @@ static inline PyOp match_op(int c, int c2, int c3, uint32_t *n)
 
 static inline PyToken op_tok(const PyTok *t, PyOp op, uint32_t start)
 {
-    PyToken k = line_tok(t, PYTOK_OP, start, t->pos);
-    k.op = (uint8_t)op;
-    return k;
+    return line_tok_id(t, PYTOK_OP, start, t->pos, (uint8_t)op, PYKW_NONE);
 }
 
 /* An opening bracket at start (t->pos is past it). */
@@ -1020,7 +1033,7 @@ static PyToken close_bracket(PyTok *t, PyOp op, uint32_t start)
 
 /* An operator or bracket at start. Inside an f-string field, a top-level ':'
  * starts the format spec, and '!' is the conversion marker (PEP 701). */
-static PyToken lex_op(PyTok *t, uint32_t start)
+static NOINLINE PyToken lex_op(PyTok *t, uint32_t start)
 {
     int c = (uint8_t)t->src[start];
     PyTokFString *fs = t->fstring_depth ? &t->fstrings[t->fstring_depth - 1] : NULL;
@@ -1048,6 +1061,28 @@ static PyToken lex_op(PyTok *t, uint32_t start)
         return op_tok(t, PYOP_EXCLAMATION, start);
     report(t, start, t->line, t->line_start, "'!' is only allowed in f-string replacement fields");
     return line_tok(t, PYTOK_ERRORTOKEN, start, t->pos);
+}
+
+/* '(' or '[' at start: no longer operator begins with them. */
+static NOINLINE PyToken lex_open(PyTok *t, uint32_t start)
+{
+    t->pos = start + 1;
+    return open_bracket(t, t->src[start] == '(' ? PYOP_LPAR : PYOP_LSQB, start);
+}
+
+/* ')' or ']' at start. */
+static NOINLINE PyToken lex_close(PyTok *t, uint32_t start)
+{
+    t->pos = start + 1;
+    return close_bracket(t, t->src[start] == ')' ? PYOP_RPAR : PYOP_RSQB, start);
+}
+
+/* ',' ';' or '~' at start. */
+static NOINLINE PyToken lex_single(PyTok *t, uint32_t start)
+{
+    char c = t->src[start];
+    t->pos = start + 1;
+    return op_tok(t, c == ',' ? PYOP_COMMA : c == ';' ? PYOP_SEMI : PYOP_TILDE, start);
 }
 
 /* ---- lines, indentation, end of input -------------------------------------- */
@@ -1204,7 +1239,7 @@ static PyToken emit_pending(PyTok *t)
  * NEWLINE after a logical line, NL inside brackets and after blank or
  * comment-only lines. The token covers the break (\n, \r\n or \r; empty when
  * implied). */
-static PyToken lex_newline(PyTok *t, uint32_t start)
+static NOINLINE PyToken lex_newline(PyTok *t, uint32_t start)
 {
     PyTokKind kind = t->blank_line || t->paren_depth ? PYTOK_NL : PYTOK_NEWLINE;
     PyToken k;
@@ -1256,7 +1291,7 @@ static bool lex_eof(PyTok *t, PyToken *out)
 }
 
 /* A comment from '#' to the end of the line (the break is not part of it). */
-static PyToken lex_comment(PyTok *t, uint32_t start)
+static NOINLINE PyToken lex_comment(PyTok *t, uint32_t start)
 {
     uint32_t end = find_eol((const uint8_t *)t->src, start + 1, t->len);
     t->pos = end;
@@ -1265,7 +1300,7 @@ static PyToken lex_comment(PyTok *t, uint32_t start)
 }
 
 /* '.', '...' or a number such as '.5'. */
-static PyToken lex_dot(PyTok *t, uint32_t start)
+static NOINLINE PyToken lex_dot(PyTok *t, uint32_t start)
 {
     int c2 = peek_at(t, start + 1);
     if (is_digit(c2))
@@ -1351,8 +1386,9 @@ static bool slow_path(PyTok *t, PyToken *out)
 }
 
 /* The central dispatch: the slow path if a flag says so, else one helper per
- * token class chosen by the first byte after the blanks. */
-PyToken pytok_next(PyTok *t)
+ * token class chosen by the first byte after the blanks. pytok_next below
+ * takes the common cases itself and leaves the rest to this loop. */
+static NOINLINE PyToken next_general(PyTok *t)
 {
     PyToken k;
     const uint8_t *s = (const uint8_t *)t->src;
@@ -1376,12 +1412,19 @@ PyToken pytok_next(PyTok *t)
         }
         switch (cc) {
         case CC_NAME:
-        case CC_HIGH:
             return lex_name(t, p);
+        case CC_HIGH:
+            return lex_name_utf8(t, p);
         case CC_PREFIX:
             return lex_prefixed(t, p);
         case CC_OP:
             return lex_op(t, p);
+        case CC_OPEN:
+            return lex_open(t, p);
+        case CC_CLOSE:
+            return lex_close(t, p);
+        case CC_SINGLE:
+            return lex_single(t, p);
         case CC_NEWLINE:
             return lex_newline(t, p);
         case CC_HASH:
@@ -1400,6 +1443,63 @@ PyToken pytok_next(PyTok *t)
             return lex_bad(t, p);
         }
     }
+}
+
+/* The common token: at most one blank, then a byte that starts an ordinary
+ * token; the rest (more blanks, a continuation, the end, a bad byte) goes to
+ * next_general. The helpers are called, not inlined, so that this path needs
+ * no stack frame. */
+static inline __attribute__((always_inline)) PyToken next_common(PyTok *t)
+{
+    const uint8_t *s = (const uint8_t *)t->src;
+    uint32_t p = t->pos, len = t->len;
+    if (__builtin_expect(p + 1 >= len, 0))
+        return next_general(t);
+    p += s[p] == ' '; /* branch-free: one blank is the common case */
+    switch (cclass[s[p]]) {
+    case CC_NAME:
+        return lex_name(t, p);
+    case CC_HIGH:
+        return lex_name_utf8(t, p);
+    case CC_OP:
+        return lex_op(t, p);
+    case CC_OPEN:
+        return lex_open(t, p);
+    case CC_CLOSE:
+        return lex_close(t, p);
+    case CC_SINGLE:
+        return lex_single(t, p);
+    case CC_NEWLINE:
+        return lex_newline(t, p);
+    case CC_PREFIX:
+        return lex_prefixed(t, p);
+    case CC_DIGIT:
+        return lex_number(t, p);
+    case CC_QUOTE:
+        return lex_string(t, p, p);
+    case CC_HASH:
+        return lex_comment(t, p);
+    case CC_DOT:
+        return lex_dot(t, p);
+    default:
+        return next_general(t);
+    }
+}
+
+/* A flag is set (start of a line, queued tokens, f-string text, the end). */
+static NOINLINE PyToken next_flagged(PyTok *t)
+{
+    PyToken k;
+    if (slow_path(t, &k))
+        return k;
+    return next_common(t);
+}
+
+PyToken pytok_next(PyTok *t)
+{
+    if (t->slow)
+        return next_flagged(t);
+    return next_common(t);
 }
 
 const char *pytok_kind_name(PyTokKind k)
