@@ -16,12 +16,13 @@
 
 /* ---- rule packs ------------------------------------------------------------------------ */
 
-static RuleSet *load_rules(const AppOptions *opt, CfgCache *cc, Diag *d, bool *all_ok)
+static RuleSet *load_rules(const AppOptions *opt, CfgCache *cc, unsigned langs, Diag *d,
+                           bool *all_ok)
 {
     RuleSet *rs = rules_set_new();
     bool ok = true;
     if (!opt->no_default_rules)
-        ok &= rules_load_defaults(rs, d);
+        ok &= rules_load_defaults_for(rs, langs, d);
     for (size_t i = 0; opt->rules && opt->rules[i]; i++)
         ok &= rules_load_path(rs, opt->rules[i], d);
     const char *const *extra = NULL;
@@ -141,7 +142,10 @@ int app_cmd_check(const AppOptions *opt)
             rc = 2;
     }
     bool packs_ok = true, env_ok = true;
-    rs = load_rules(opt, cc, &d, &packs_ok);
+    unsigned langs = 0;
+    for (uint32_t i = 0; i < disc.count; i++)
+        langs |= 1u << disc.files[i].lang;
+    rs = load_rules(opt, cc, langs, &d, &packs_ok);
     env = chk_env_new_partial(rs, &d, &env_ok);
     if (!packs_ok || !env_ok)
         rc = 2; /* reported; the valid rules still run */
@@ -240,7 +244,7 @@ static RuleSet *rules_for_docs(const AppOptions *opt)
     Diag d;
     diag_init(&d);
     bool ok = true;
-    RuleSet *rs = load_rules(opt, NULL, &d, &ok);
+    RuleSet *rs = load_rules(opt, NULL, (1u << LANG_PYTHON) | (1u << LANG_C), &d, &ok);
     diag_print(&d, stderr);
     diag_free(&d);
     if (!ok) {

@@ -41,6 +41,7 @@ typedef struct Walker {
     DirId *seen;              /* open-addressing set of walked directories */
     uint32_t seen_cap, seen_count;
     Vec(git_repository *) repos; /* opened, freed at the end */
+    bool git;                    /* libgit2 is loaded (and .gitignore wanted) */
     AppDiscovery *out;
 } Walker;
 
@@ -172,6 +173,8 @@ static const char *path_below(const char *dir, const char *abs)
 static GitPos git_locate(Walker *w, const char *dir, bool here_only)
 {
     GitPos pos = {NULL, ""};
+    if (!w->git)
+        return pos; /* libgit2 could not be loaded: no .gitignore (noted once) */
     char *real = realpath(dir, NULL);
     git_repository *repo = NULL;
     unsigned flags = here_only ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0;
@@ -491,8 +494,14 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
     vec_init(&w.stack);
     vec_init(&w.repos);
     uint32_t cfg_errors_before = cfg_cache_errors(opt->configs);
-    git_libgit2_init();
-    trust_repositories();
+    const char *why = NULL;
+    w.git = !opt->no_gitignore && app_git_load(&why);
+    if (w.git) {
+        git_libgit2_init();
+        trust_repositories();
+    } else if (why) {
+        diag_report(d, DIAG_NOTE, NULL, 0, 0, "%s; .gitignore files are not honoured", why);
+    }
     if (npaths == 0) {
         paths = here;
         npaths = 1;
@@ -502,7 +511,8 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
     finish(&w);
     for (uint32_t i = 0; i < w.repos.size; i++)
         git_repository_free(w.repos.contents[i]);
-    git_libgit2_shutdown();
+    if (w.git)
+        git_libgit2_shutdown();
     out->config_errors = cfg_cache_errors(opt->configs) - cfg_errors_before;
     vec_free(&w.files);
     vec_free(&w.stack);

@@ -388,11 +388,27 @@ bool rules_load_path(RuleSet *rs, const char *path, Diag *d)
 
 bool rules_load_defaults(RuleSet *rs, Diag *d)
 {
+    return rules_load_defaults_for(rs, (1u << LANG_PYTHON) | (1u << LANG_C), d);
+}
+
+static unsigned pack_lang_bit(const EmbeddedPack *e)
+{
+    if (e->language && strcmp(e->language, "c") == 0)
+        return 1u << LANG_C;
+    if (e->language && strcmp(e->language, "python") == 0)
+        return 1u << LANG_PYTHON;
+    return ~0u; /* unknown at build time: always load (the loader reports it) */
+}
+
+bool rules_load_defaults_for(RuleSet *rs, unsigned langs, Diag *d)
+{
     RulesPendingVec pending;
     vec_init(&pending);
     bool ok = true;
     for (uint32_t i = 0; i < rules_embedded_count; i++) {
         const EmbeddedPack *e = &rules_embedded[i];
+        if (!(pack_lang_bit(e) & langs))
+            continue;
         char *file = arena_printf(&rs->arena, "<embedded>/%s", e->name);
         ok &= load_file(rs, file, e->text, e->len, true, d, &pending);
     }

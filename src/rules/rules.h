@@ -68,6 +68,9 @@ void rules_set_free(RuleSet *rs);
 /* Loads the packs compiled into the binary. Returns false on error (a bug: the
  * build validates them), reporting through d. */
 bool rules_load_defaults(RuleSet *rs, Diag *d);
+/* Only the embedded packs of the languages in `langs` (bit 1 << LANG_x): a run
+ * over Python files never parses the C packs (start-up time on every save). */
+bool rules_load_defaults_for(RuleSet *rs, unsigned langs, Diag *d);
 /* Loads one pack file, or every *.yaml / *.yml file of a directory (sorted).
  * Returns false on any error, each reported as `file:line:col: error: ...`. */
 bool rules_load_path(RuleSet *rs, const char *path, Diag *d);
@@ -106,6 +109,7 @@ typedef struct EmbeddedPack {
     const char *name; /* file name, `python-asyncio.yaml` */
     const char *text;
     size_t len;
+    const char *language; /* the pack's `language:` (`python`, `c`), read at build time */
 } EmbeddedPack;
 extern const EmbeddedPack rules_embedded[];
 extern const uint32_t rules_embedded_count;
