@@ -101,6 +101,45 @@ void chk_idx_add(CallIndex *ix, Arena *a, const CallPattern *p)
     ix->built = false;
 }
 
+static Str first_part(Str s)
+{
+    int32_t dot = str_find(s, '.');
+    return dot < 0 ? s : str_make(s.ptr, (uint32_t)dot);
+}
+
+static bool has_root(const CallIndex *ix, Str root)
+{
+    for (uint32_t i = str_hash(root) & (ix->nbuckets - 1); ix->roots[i].ptr;
+         i = (i + 1) & (ix->nbuckets - 1))
+        if (str_eq(ix->roots[i], root))
+            return true;
+    return false;
+}
+
+static void index_roots(CallIndex *ix, Arena *a)
+{
+    ix->roots = ARENA_ARRAY(a, Str, ix->nbuckets);
+    ix->max_suffix_parts = 0;
+    for (uint32_t p = 0; p < ix->npats; p++) {
+        const CallPattern *pat = &ix->pats[p];
+        if (pat->kind == PAT_SUFFIX) {
+            uint32_t parts = 1;
+            for (uint32_t k = 0; k < pat->key.len; k++)
+                parts += pat->key.ptr[k] == '.';
+            if (parts > ix->max_suffix_parts)
+                ix->max_suffix_parts = parts;
+            continue;
+        }
+        Str root = first_part(pat->key);
+        if (has_root(ix, root))
+            continue;
+        uint32_t i = str_hash(root) & (ix->nbuckets - 1);
+        while (ix->roots[i].ptr)
+            i = (i + 1) & (ix->nbuckets - 1);
+        ix->roots[i] = root;
+    }
+}
+
 void chk_idx_build(CallIndex *ix, Arena *a)
 {
     uint32_t nb = 16;
@@ -119,6 +158,7 @@ void chk_idx_build(CallIndex *ix, Arena *a)
         ix->next[i - 1] = ix->heads[p->kind][b];
         ix->heads[p->kind][b] = i - 1;
     }
+    index_roots(ix, a);
     ix->built = true;
 }
 
@@ -183,15 +223,19 @@ void chk_idx_match(const CallIndex *ix, Str name, const Unit *u, const Site *sit
     /* A name rooted at a local binding (a parameter `loop`, a local def) is no
      * module: only `*.method` patterns can match it. */
     bool local = site && (site->flags & SITE_F_ROOT_LOCAL);
-    if (!local && !probe(ix, PAT_EXACT, name, u, site, fn, ctx))
+    bool rooted = !local && has_root(ix, first_part(name));
+    if (rooted && !probe(ix, PAT_EXACT, name, u, site, fn, ctx))
         return;
-    for (uint32_t i = 0; !local && i < name.len; i++)
+    for (uint32_t i = 0; rooted && i < name.len; i++)
         if (name.ptr[i] == '.' && !probe(ix, PAT_PREFIX, str_make(name.ptr, i), u, site, fn, ctx))
             return;
-    for (uint32_t i = name.len; i > 0; i--)
-        if (name.ptr[i - 1] == '.' &&
-            !probe(ix, PAT_SUFFIX, str_make(name.ptr + i, name.len - i), u, site, fn, ctx))
-            return;
+    uint32_t parts = 0;
+    for (uint32_t i = name.len; i > 0 && parts < ix->max_suffix_parts; i--)
+        if (name.ptr[i - 1] == '.') {
+            parts++;
+            if (!probe(ix, PAT_SUFFIX, str_make(name.ptr + i, name.len - i), u, site, fn, ctx))
+                return;
+        }
 }
 
 static bool found(void *ctx, const CallPattern *p)

@@ -38,6 +38,11 @@ typedef struct CallIndex {
     uint32_t *heads[3];
     uint32_t *next;
     uint32_t nbuckets;
+    /* Fast rejection, since most calls match nothing (`self.x()`, locals): the
+     * first components of all exact/prefix patterns, and how many trailing
+     * components suffix patterns have at most. */
+    Str *roots;             /* open addressing, nbuckets slots */
+    uint32_t max_suffix_parts;
     bool built;
 } CallIndex;
 

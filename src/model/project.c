@@ -334,19 +334,48 @@ static bool resolve_name(const Project *p, uint32_t file, const char *name, Proj
     return project_lookup(p, name, ref) != NULL;
 }
 
+/* Callee names are interned per file, and a file calls the same few names
+ * over and over: each distinct name is resolved once per file (a memo keyed on
+ * the interned pointer), which matters because a failed lookup tries every
+ * alias prefix and base class. */
+typedef struct ResolveMemo {
+    const char **keys;
+    ProjectRef *refs; /* file == UINT32_MAX: does not resolve */
+    uint32_t cap;
+} ResolveMemo;
+
+static ProjectRef memo_resolve(const Project *p, uint32_t f, ResolveMemo *m, const char *name)
+{
+    uint32_t i = (uint32_t)(((uintptr_t)name >> 4) * 2654435761u) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != name)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i]) {
+        m->keys[i] = name;
+        if (!resolve_name(p, f, name, &m->refs[i]))
+            m->refs[i].file = UINT32_MAX;
+    }
+    return m->refs[i];
+}
+
 static void resolve_calls(Project *p)
 {
     for (uint32_t f = 0; f < p->nfiles; f++) {
         ProjectFile *pf = p->files[f];
+        ResolveMemo m = {0};
+        m.cap = table_cap(pf->calls.size);
+        m.keys = xcalloc(m.cap, sizeof *m.keys);
+        m.refs = xcalloc(m.cap, sizeof *m.refs);
         for (uint32_t i = 0; i < pf->calls.size; i++) {
             ProjectCall *c = &pf->calls.contents[i];
-            ProjectRef r;
             c->target_file = UINT32_MAX;
-            if (c->callee && resolve_name(p, f, c->callee, &r)) {
-                c->target_file = r.file;
-                c->target_func = r.func;
-            }
+            if (!c->callee)
+                continue;
+            ProjectRef r = memo_resolve(p, f, &m, c->callee);
+            c->target_file = r.file;
+            c->target_func = r.func;
         }
+        xfree(m.keys);
+        xfree(m.refs);
     }
 }
 
