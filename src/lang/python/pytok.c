@@ -1385,9 +1385,43 @@ static bool slow_path(PyTok *t, PyToken *out)
     }
 }
 
-/* The central dispatch: the slow path if a flag says so, else one helper per
- * token class chosen by the first byte after the blanks. pytok_next below
- * takes the common cases itself and leaves the rest to this loop. */
+static PyToken next_general(PyTok *t);
+
+/* The central dispatch, for the common token: at most one blank, then a byte
+ * that starts an ordinary token, handed to one helper per token class. The
+ * rest (flags, more blanks, a continuation, the end, a bad byte) goes to
+ * next_general. Helpers are called, not inlined, so that this path needs no
+ * stack frame. */
+static inline __attribute__((always_inline)) PyToken next_common(PyTok *t)
+{
+    const uint8_t *s = (const uint8_t *)t->src;
+    uint32_t p = t->pos, len = t->len;
+    if (__builtin_expect(t->slow || p >= len, 0))
+        return next_general(t);
+    p += s[p] == ' '; /* branch-free: one blank is the common case */
+    if (__builtin_expect(p >= len, 0))
+        return next_general(t);
+    switch (cclass[s[p]]) {
+    case CC_NAME: return lex_name(t, p);
+    case CC_HIGH: return lex_name_utf8(t, p);
+    case CC_OP: return lex_op(t, p);
+    case CC_OPEN: return lex_open(t, p);
+    case CC_CLOSE: return lex_close(t, p);
+    case CC_SINGLE: return lex_single(t, p);
+    case CC_NEWLINE: return lex_newline(t, p);
+    case CC_PREFIX: return lex_prefixed(t, p);
+    case CC_DIGIT: return lex_number(t, p);
+    case CC_QUOTE: return lex_string(t, p, p);
+    case CC_HASH: return lex_comment(t, p);
+    case CC_DOT: return lex_dot(t, p);
+    default: return next_general(t);
+    }
+}
+
+/* Everything next_common leaves: the slow path, runs of blanks, line
+ * continuations, the end of the source and bytes that start no token. It
+ * hands back to next_common at an ordinary token (no flag set, no blank in
+ * front, not at the end: next_common dispatches without coming back). */
 static NOINLINE PyToken next_general(PyTok *t)
 {
     PyToken k;
@@ -1396,13 +1430,9 @@ static NOINLINE PyToken next_general(PyTok *t)
         if (t->slow && slow_path(t, &k))
             return k;
         uint32_t p = t->pos, len = t->len;
-        p += p < len && s[p] == ' ';
-        uint8_t cc = p < len ? cclass[s[p]] : CC_BAD;
-        while (cc == CC_SPACE)
-            cc = ++p < len ? cclass[s[p]] : CC_BAD;
+        while (p < len && cclass[s[p]] == CC_SPACE)
+            p++;
         t->pos = p;
-        if (cc == CC_NAME)
-            return lex_name(t, p);
         if (p >= len) {
             if (t->eof_newline)
                 return lex_newline(t, p);
@@ -1410,95 +1440,19 @@ static NOINLINE PyToken next_general(PyTok *t)
                 return k;
             continue;
         }
-        switch (cc) {
-        case CC_NAME:
-            return lex_name(t, p);
-        case CC_HIGH:
-            return lex_name_utf8(t, p);
-        case CC_PREFIX:
-            return lex_prefixed(t, p);
-        case CC_OP:
-            return lex_op(t, p);
-        case CC_OPEN:
-            return lex_open(t, p);
-        case CC_CLOSE:
-            return lex_close(t, p);
-        case CC_SINGLE:
-            return lex_single(t, p);
-        case CC_NEWLINE:
-            return lex_newline(t, p);
-        case CC_HASH:
-            return lex_comment(t, p);
-        case CC_DIGIT:
-            return lex_number(t, p);
-        case CC_QUOTE:
-            return lex_string(t, p, p);
-        case CC_DOT:
-            return lex_dot(t, p);
-        case CC_BSLASH:
+        if (cclass[s[p]] == CC_BSLASH) {
             if (!continuation(t, &k))
                 return k;
             continue;
-        default:
-            return lex_bad(t, p);
         }
+        if (cclass[s[p]] == CC_BAD)
+            return lex_bad(t, p);
+        return next_common(t);
     }
-}
-
-/* The common token: at most one blank, then a byte that starts an ordinary
- * token; the rest (more blanks, a continuation, the end, a bad byte) goes to
- * next_general. The helpers are called, not inlined, so that this path needs
- * no stack frame. */
-static inline __attribute__((always_inline)) PyToken next_common(PyTok *t)
-{
-    const uint8_t *s = (const uint8_t *)t->src;
-    uint32_t p = t->pos, len = t->len;
-    if (__builtin_expect(p + 1 >= len, 0))
-        return next_general(t);
-    p += s[p] == ' '; /* branch-free: one blank is the common case */
-    switch (cclass[s[p]]) {
-    case CC_NAME:
-        return lex_name(t, p);
-    case CC_HIGH:
-        return lex_name_utf8(t, p);
-    case CC_OP:
-        return lex_op(t, p);
-    case CC_OPEN:
-        return lex_open(t, p);
-    case CC_CLOSE:
-        return lex_close(t, p);
-    case CC_SINGLE:
-        return lex_single(t, p);
-    case CC_NEWLINE:
-        return lex_newline(t, p);
-    case CC_PREFIX:
-        return lex_prefixed(t, p);
-    case CC_DIGIT:
-        return lex_number(t, p);
-    case CC_QUOTE:
-        return lex_string(t, p, p);
-    case CC_HASH:
-        return lex_comment(t, p);
-    case CC_DOT:
-        return lex_dot(t, p);
-    default:
-        return next_general(t);
-    }
-}
-
-/* A flag is set (start of a line, queued tokens, f-string text, the end). */
-static NOINLINE PyToken next_flagged(PyTok *t)
-{
-    PyToken k;
-    if (slow_path(t, &k))
-        return k;
-    return next_common(t);
 }
 
 PyToken pytok_next(PyTok *t)
 {
-    if (t->slow)
-        return next_flagged(t);
     return next_common(t);
 }
 
