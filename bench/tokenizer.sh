@@ -1,7 +1,8 @@
 #!/bin/sh
 # Tokenizer micro-benchmark: MB/s of the Python tokenizer alone (src/lang/python/
 # pytok.c) over every .py file of the Python standard library, files read into
-# memory first, best of 5 rounds, CPU time. Not a test: prints the figure.
+# memory first, best of 10 rounds of CPU time (the least disturbed by other
+# processes on a shared machine). Not a test: prints the figure.
 #
 #   bench/tokenizer.sh [BUILD_DIR]     (default: build; needs the pytok_dump target)
 set -eu
@@ -16,4 +17,4 @@ list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 find "$stdlib" -name '*.py' -type f | sort > "$list"
 echo "corpus: $stdlib ($(wc -l < "$list") files)"
-"$dump" -b 5 -l "$list"
+"$dump" -b 10 -l "$list"

@@ -134,7 +134,7 @@ typedef struct PyTok {
 /* Starts tokenizing src[0..len) (need not be NUL-terminated). A UTF-8 BOM is
  * skipped: positions on line 1 are counted after it. `src`, `path` and `diag`
  * are borrowed for the tokenizer's lifetime (diag may be NULL). Allocates
- * nothing; the PyTok (about 8 KB) is the whole state. */
+ * nothing; the PyTok (about 7 KB) is the whole state. */
 void pytok_init(PyTok *t, const char *src, uint32_t len, const char *path, Diag *diag);
 /* The next token: a span of src, positions as in PyToken (CPython 3.12's
  * tokenize boundaries; lines end at \n, \r\n or a lone \r). A source without
