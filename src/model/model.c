@@ -25,6 +25,7 @@ void unit_free(Unit *u)
         return;
     strpool_free(&u->names);
     arena_free(&u->arena);
+    xfree(u->owned_sites);
     xfree(u);
 }
 

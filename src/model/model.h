@@ -204,6 +204,7 @@ typedef struct Unit {
     uint32_t parse_errors; /* syntax errors recovered from (each also in the Diag) */
     struct UnitUses *uses; /* lazily built index of USE sites by name (unit_name_used) */
     struct UnitFuncs *fnindex; /* lazily built (parent, name) -> function (unit_find_function) */
+    void *owned_sites;  /* heap buffer behind `sites` when a frontend handed it over, or NULL */
 } Unit;
 
 /* Creates an empty unit whose arena owns its model. src is borrowed. */

@@ -357,10 +357,12 @@ static void finish_unit(Parser *ps)
     u->nfuncs = ps->funcs.size;
     u->funcs = ARENA_ARRAY(ps->a, Function, u->nfuncs);
     memcpy(u->funcs, ps->funcs.contents, sizeof(Function) * u->nfuncs);
+    /* The site vector is the biggest array of the model: hand it over instead
+     * of copying it (unit_free releases it). */
     u->nsites = ps->sites.size;
-    u->sites = ARENA_ARRAY(ps->a, Site, u->nsites ? u->nsites : 1);
-    if (u->nsites)
-        memcpy(u->sites, ps->sites.contents, sizeof(Site) * u->nsites);
+    u->sites = ps->sites.contents;
+    u->owned_sites = ps->sites.contents;
+    vec_init(&ps->sites);
     u->nimports = ps->imports.size;
     u->imports = ARENA_ARRAY(ps->a, Import, u->nimports ? u->nimports : 1);
     if (u->nimports)
@@ -384,6 +386,7 @@ Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
     ps.loop = ps.guard = ps.handler = -1;
     ps.cls = -1;
     tokenize_all(&ps);
+    vec_reserve(&ps.sites, ps.ntoks / 6 + 16); /* about one site per six tokens */
     pp_scope_init(&ps);
     ps.func = pp_new_function(&ps, FN_MODULE, STR_LIT("<module>"), 0);
     vec_at(&ps.funcs, 0)->qualname = STR_NULL;
