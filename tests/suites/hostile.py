@@ -44,14 +44,11 @@ SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: 
                        r"SUMMARY: \w+Sanitizer")
 MiB = 1024 * 1024
 
-# Bugs of other modules that some cases still hit (see the report of issue 7).
+# Known problems some cases still hit (see the report of issue 7).
 LSAN_TLS_CRASH = (r"LeakSanitizer has encountered a fatal error",
                   ("sanitizer pass only: GCC 12's LeakSanitizer tracer segfaults scanning "
                    "thread-local storage at exit after libclang ran on -j2 workers (depends on "
                    "the cwd's length; clang's LSan and LSAN_OPTIONS=use_tls=0 are fine)"))
-BUG_TOKENIZER_QUADRATIC = ("pytok.c nul_in(): every NUL token calls line_start_of() (a scan "
-                           "back to its line start) before report() applies the error cap: "
-                           "time grows as NULs x line length")
 
 
 @dataclass
@@ -548,7 +545,7 @@ def cases():
         Case("many findings on one line: linear", one, check=one_chk, timeout=300,
              quiet=True, subject="big.py"),
         Case("bad bytes on one line: linear", nul, check=nul_chk, timeout=300,
-             subject="big.py", max_diags=1 << 30, xfail=BUG_TOKENIZER_QUADRATIC),
+             subject="big.py", max_diags=1 << 30),
         Case("SARIF URIs relative to %SRCROOT%", sarif_tree, fmt="sarif", known_bad=False,
              check=sarif_relative, quiet=True, subject="mod.py"),
         Case("analysed code is never executed", evil_tree, rc=(0, 1), check=nothing_ran,
