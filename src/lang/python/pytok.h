@@ -97,7 +97,7 @@ typedef struct PyTokFString {
 } PyTokFString;
 
 /* Tokenizer state; lives on the caller's stack, no heap allocation. All fields
- * are private to pytok.c. */
+ * are private to the tokenizer (pytok*.c). */
 typedef struct PyTok {
     const char *src;
     uint32_t len;
