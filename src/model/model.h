@@ -216,8 +216,9 @@ void unit_index_sites(Unit *u);
 void unit_pos(const Unit *u, uint32_t off, uint32_t *line, uint32_t *col);
 /* True if `name` (interned in u->names) is bound anywhere in the file. */
 bool unit_binds(const Unit *u, Str name);
-/* True when the function at index f is an async context: an `async def`, or a
- * comprehension... (Python: the body of an async def, not of a nested def/lambda/class). */
+/* True when function f's own body is an async context (SPEC.md): the body of an
+ * `async def`, comprehensions in it included (they are not Functions), but not
+ * the bodies of a def, lambda or class nested inside it. */
 bool unit_is_async_context(const Unit *u, int32_t f);
 const char *model_use_name(Use use);
 /* Whether the local `name` (interned) is read after the call site `s` in s's

@@ -101,7 +101,6 @@ typedef struct ProjectCand {
     const char *message;     /* final message */
     const char *key;
     ProjectLoc loc;
-    uint32_t flags;          /* engine-defined */
 } ProjectCand;
 
 typedef struct ProjectFile {
