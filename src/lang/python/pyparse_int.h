@@ -88,6 +88,10 @@ typedef struct Parser {
     /* name -> VarInfo (open addressing on (func, name pointer)) */
     VarInfo *vars;
     uint32_t vars_cap, vars_count;
+    /* names already in `bound` (interned pointers), so each is recorded once:
+     * assignments rebind the same few names thousands of times */
+    const char **bound_set;
+    uint32_t bound_cap;
     /* (class, attr) -> type, for self.attr assigned anywhere in the class */
     VarInfo *attrs;
     uint32_t attrs_cap, attrs_count;

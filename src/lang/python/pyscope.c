@@ -79,13 +79,40 @@ void pp_scope_free(Parser *ps)
 {
     xfree(ps->vars);
     xfree(ps->attrs);
+    xfree(ps->bound_set);
+    ps->bound_set = NULL;
     ps->vars = ps->attrs = NULL;
 }
 
 /* ---- bindings ----------------------------------------------------------------------- */
 
+static uint32_t ptr_slot(const char *p, uint32_t cap)
+{
+    return (uint32_t)(((uintptr_t)p >> 3) * 2654435761u) & (cap - 1);
+}
+
 void pp_note_bound(Parser *ps, Str name)
 {
+    if ((ps->bound.size + 1) * 2 > ps->bound_cap) {
+        uint32_t cap = ps->bound_cap ? ps->bound_cap * 2 : 256;
+        const char **set = xcalloc(cap, sizeof *set);
+        for (uint32_t i = 0; i < ps->bound.size; i++) {
+            uint32_t j = ptr_slot(ps->bound.contents[i].ptr, cap);
+            while (set[j])
+                j = (j + 1) & (cap - 1);
+            set[j] = ps->bound.contents[i].ptr;
+        }
+        xfree(ps->bound_set);
+        ps->bound_set = set;
+        ps->bound_cap = cap;
+    }
+    uint32_t j = ptr_slot(name.ptr, ps->bound_cap);
+    while (ps->bound_set[j]) {
+        if (ps->bound_set[j] == name.ptr)
+            return;
+        j = (j + 1) & (ps->bound_cap - 1);
+    }
+    ps->bound_set[j] = name.ptr;
     vec_push(&ps->bound, name);
 }
 
