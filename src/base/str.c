@@ -78,9 +78,12 @@ void strpool_init(StrPool *p, Arena *arena)
 void strpool_init_sized(StrPool *p, Arena *arena, uint32_t cap)
 {
     p->arena = arena;
-    p->cap = cap < 8 ? 8 : cap;
+    uint32_t c = 8;
+    while (c < cap && c < (1u << 24))
+        c *= 2; /* a power of two, whatever the caller asked */
+    p->cap = c;
     p->count = 0;
-    p->slots = xcalloc(p->cap, sizeof(Str));
+    p->slots = xcalloc(p->cap, sizeof *p->slots);
 }
 
 void strpool_free(StrPool *p)
@@ -93,12 +96,12 @@ void strpool_free(StrPool *p)
 static void rehash(StrPool *p)
 {
     uint32_t cap = p->cap * 2;
-    Str *slots = xcalloc(cap, sizeof(Str));
+    StrPoolSlot *slots = xcalloc(cap, sizeof *slots);
     for (uint32_t i = 0; i < p->cap; i++) {
-        Str s = p->slots[i];
+        StrPoolSlot s = p->slots[i];
         if (!s.ptr)
             continue;
-        uint32_t j = str_hash(s) & (cap - 1);
+        uint32_t j = s.hash & (cap - 1);
         while (slots[j].ptr)
             j = (j + 1) & (cap - 1);
         slots[j] = s;
@@ -112,14 +115,16 @@ Str strpool_intern(StrPool *p, Str s)
 {
     if (p->count * 2 >= p->cap)
         rehash(p);
-    uint32_t j = str_hash(s) & (p->cap - 1);
+    uint32_t h = str_hash(s);
+    uint32_t j = h & (p->cap - 1);
     while (p->slots[j].ptr) {
-        if (str_eq(p->slots[j], s))
-            return p->slots[j];
+        const StrPoolSlot *e = &p->slots[j];
+        if (e->hash == h && e->len == s.len && (s.len == 0 || memcmp(e->ptr, s.ptr, s.len) == 0))
+            return (Str){e->ptr, e->len};
         j = (j + 1) & (p->cap - 1);
     }
-    Str copy = {arena_strndup(p->arena, s.ptr ? s.ptr : "", s.len), s.len};
-    p->slots[j] = copy;
+    const char *copy = arena_strndup(p->arena, s.ptr ? s.ptr : "", s.len);
+    p->slots[j] = (StrPoolSlot){copy, s.len, h};
     p->count++;
-    return copy;
+    return (Str){copy, s.len};
 }

@@ -58,9 +58,16 @@ char *str_dup(Arena *a, Str s);
 Str str_join(Arena *a, Str x, const char *sep, Str y);
 
 /* Open-addressing intern table; entries and their bytes live in `arena`. */
+typedef struct StrPoolSlot {
+    const char *ptr; /* NULL: empty */
+    uint32_t len;
+    uint32_t hash;   /* kept so that growing never hashes again, and most
+                        mismatches are rejected without touching the bytes */
+} StrPoolSlot;
+
 typedef struct StrPool {
     Arena *arena;
-    Str *slots;
+    StrPoolSlot *slots;
     uint32_t cap, count;
 } StrPool;
 

@@ -10,7 +10,8 @@ Unit *unit_new(const char *path, Lang lang, const char *src, uint32_t len)
 {
     Unit *u = xcalloc(1, sizeof *u);
     arena_init(&u->arena);
-    strpool_init(&u->names, &u->arena);
+    /* about one distinct name per 40 bytes of source: start near the final size */
+    strpool_init_sized(&u->names, &u->arena, len / 20 + 64);
     u->path = arena_strdup(&u->arena, path);
     u->lang = lang;
     u->src = src;
