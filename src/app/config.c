@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/path.h"
 #include "../base/file.h"
 #include "../base/xalloc.h"
 #include "glob.h"
@@ -52,16 +53,9 @@ static void abs_into(char *out, const char *cwd, const char *path)
     const char *parts[2] = {path[0] == '/' ? "" : cwd, path};
     for (int k = 0; k < 2; k++) {
         const char *p = parts[k];
-        while (*p) {
-            while (*p == '/')
-                p++;
-            const char *s = p;
-            while (*p && *p != '/')
-                p++;
-            size_t len = (size_t)(p - s);
-            if (len == 0 || (len == 1 && s[0] == '.'))
-                continue;
-            if (len == 2 && s[0] == '.' && s[1] == '.') {
+        Str seg;
+        while (path_next_segment(&p, &seg)) {
+            if (path_is_parent(seg)) {
                 while (n > 0 && out[n - 1] != '/')
                     n--;
                 if (n > 0)
@@ -69,8 +63,8 @@ static void abs_into(char *out, const char *cwd, const char *path)
                 continue;
             }
             out[n++] = '/';
-            memcpy(out + n, s, len);
-            n += len;
+            memcpy(out + n, seg.ptr, seg.len);
+            n += seg.len;
         }
     }
     if (n == 0)

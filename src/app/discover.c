@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../base/path.h"
 #include "../base/vec.h"
 #include "../base/xalloc.h"
 
@@ -55,19 +56,12 @@ const char *app_discover_normalize(Arena *a, const char *path)
     const char *p = path;
     if (*p == '/')
         out[n++] = '/';
-    while (*p) {
-        while (*p == '/')
-            p++;
-        const char *s = p;
-        while (*p && *p != '/')
-            p++;
-        size_t seg = (size_t)(p - s);
-        if (seg == 0 || (seg == 1 && s[0] == '.'))
-            continue;
+    Str seg;
+    while (path_next_segment(&p, &seg)) { /* `..` is kept: discovery shows paths as given */
         if (n > 0 && out[n - 1] != '/')
             out[n++] = '/';
-        memcpy(out + n, s, seg);
-        n += seg;
+        memcpy(out + n, seg.ptr, seg.len);
+        n += seg.len;
     }
     if (n == 0)
         out[n++] = '.';

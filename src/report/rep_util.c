@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/path.h"
 #include "../base/vec.h"
 #include "../base/xalloc.h"
 
@@ -146,21 +147,12 @@ typedef Vec(Str) StrVec;
 static void push_components(StrVec *parts, const char *path)
 {
     const char *p = path;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        const char *s = p;
-        while (*p && *p != '/')
-            p++;
-        size_t n = (size_t)(p - s);
-        if (n == 0 || (n == 1 && s[0] == '.'))
-            continue;
-        if (n == 2 && s[0] == '.' && s[1] == '.') {
-            if (parts->size)
-                parts->size--;
-            continue;
-        }
-        vec_push(parts, str_make(s, n));
+    Str seg;
+    while (path_next_segment(&p, &seg)) {
+        if (!path_is_parent(seg))
+            vec_push(parts, seg);
+        else if (parts->size)
+            parts->size--;
     }
 }
 
