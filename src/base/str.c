@@ -29,6 +29,30 @@ int32_t str_rfind(Str s, char c)
     return -1;
 }
 
+/* The bytes [i, len) (1 to 7 of them) as a little-endian word with zero high
+ * bytes, as memcpy into a zeroed word would give, without a variable-length
+ * copy: overlapping fixed-size loads. */
+static inline uint64_t tail_word(const char *p, uint32_t i, uint32_t len)
+{
+    uint32_t rem = len - i;
+    uint64_t w;
+    if (len >= 8) { /* the last 8 bytes, shifted down to the tail */
+        memcpy(&w, p + len - 8, 8);
+        return w >> ((8 - rem) * 8);
+    }
+    p += i;
+    if (rem >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + rem - 4, 4);
+        return (uint64_t)a | ((uint64_t)b << ((rem - 4) * 8));
+    }
+    w = (unsigned char)p[0];
+    w |= (uint64_t)(unsigned char)p[rem / 2] << (rem / 2 * 8);
+    w |= (uint64_t)(unsigned char)p[rem - 1] << ((rem - 1) * 8);
+    return w;
+}
+
 /* Multiply-xorshift over 8-byte words: identifiers are short, and this is on
  * the per-token path (interning), where a byte-at-a-time FNV loop showed up. */
 uint32_t str_hash(Str s)
@@ -42,8 +66,7 @@ uint32_t str_hash(Str s)
         h ^= h >> 31;
     }
     if (i < s.len) {
-        uint64_t w = 0;
-        memcpy(&w, s.ptr + i, s.len - i);
+        uint64_t w = tail_word(s.ptr, i, s.len);
         h = (h ^ w) * 0x94D049BB133111EBull;
         h ^= h >> 29;
     }

@@ -34,10 +34,14 @@ static inline bool str_eq(Str a, Str b)
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
+/* Byte loop rather than strlen + memcmp: callers test one name against many
+ * keywords or method names, and nearly every test fails on the first byte. */
 static inline bool str_eq_c(Str a, const char *b)
 {
-    size_t n = strlen(b);
-    return a.len == n && memcmp(a.ptr, b, n) == 0;
+    for (uint32_t i = 0; i < a.len; i++)
+        if (a.ptr[i] != b[i]) /* also stops at b's NUL when b is shorter */
+            return false;
+    return b[a.len] == '\0';
 }
 
 static inline bool str_empty(Str a)

@@ -229,13 +229,17 @@ void chk_idx_match(const CallIndex *ix, Str name, const Unit *u, const Site *sit
     for (uint32_t i = 0; rooted && i < name.len; i++)
         if (name.ptr[i] == '.' && !probe(ix, PAT_PREFIX, str_make(name.ptr, i), u, site, fn, ctx))
             return;
-    uint32_t parts = 0;
-    for (uint32_t i = name.len; i > 0 && parts < ix->max_suffix_parts; i--)
-        if (name.ptr[i - 1] == '.') {
-            parts++;
-            if (!probe(ix, PAT_SUFFIX, str_make(name.ptr + i, name.len - i), u, site, fn, ctx))
-                return;
-        }
+    /* suffixes after each of the last max_suffix_parts dots, nearest first */
+    const char *end = name.ptr + name.len, *lim = name.ptr;
+    for (uint32_t parts = 0; parts < ix->max_suffix_parts; parts++) {
+        const char *dot = memrchr(lim, '.', (size_t)(end - lim));
+        if (!dot)
+            break;
+        Str suffix = str_make(dot + 1, (uint32_t)(name.ptr + name.len - dot - 1));
+        if (!probe(ix, PAT_SUFFIX, suffix, u, site, fn, ctx))
+            return;
+        end = dot;
+    }
 }
 
 static bool found(void *ctx, const CallPattern *p)

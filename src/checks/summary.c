@@ -134,11 +134,16 @@ static void add_call(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Si
     c.written = project_intern(pf, s->text);
     c.loc = chk_site_loc(u, s);
     c.use = s->use;
-    c.key = chk_site_key(pf, u, s);
     if (unit_is_async_context(u, s->func))
         c.flags |= PC_ASYNC_CTX;
     if (s->use == USE_BOUND && !unit_name_used_after(u, s, s->use_name))
         c.flags |= PC_UNUSED_BINDING;
+    /* The baseline key is only read for findings at this call: in an async
+     * context (AL109), a dropped result (AL201), any C call (signal handlers,
+     * callbacks). Most calls are none of these and skip the copy. */
+    if (u->lang != LANG_PYTHON || (c.flags & (PC_ASYNC_CTX | PC_UNUSED_BINDING)) ||
+        s->use == USE_DISCARDED)
+        c.key = chk_site_key(pf, u, s);
     vec_push(&pf->calls, c);
 }
 

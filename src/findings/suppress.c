@@ -29,10 +29,18 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* Whether [p, end) starts with the lower-case ASCII `word`, ignoring case. Called
+ * at every byte of every comment, so no libc call for the common mismatch. */
 static bool has_prefix_ci(const char *p, const char *end, const char *word)
 {
-    size_t n = strlen(word);
-    return (size_t)(end - p) >= n && strncasecmp(p, word, n) == 0;
+    for (; *word; word++, p++) {
+        if (p == end)
+            return false;
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p | 0x20) : *p;
+        if (c != *word)
+            return false;
+    }
+    return true;
 }
 
 static SuppDirective *add_directive(Builder *b, SuppKind kind, const char *at)

@@ -67,7 +67,8 @@ typedef struct ProjectCall {
     ProjectLoc loc;
     Use use;                  /* how the result is used */
     uint32_t flags;           /* PC_* */
-    const char *key;          /* normalised text of the call (baseline key) */
+    const char *key;          /* normalised text of the call (baseline key), only where a
+                                 finding may be made at it (see chk_summarise), else NULL */
     /* computed by project_link: the function it reaches, or file == UINT32_MAX */
     uint32_t target_file, target_func;
 } ProjectCall;
