@@ -66,6 +66,7 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
         chk_run_unit(an->env, u, &r->sink, &r->pf);
         r->supp = supp_file_build(&r->pf.arena, u);
         unit_free(u);
+        project_file_seal(&r->pf);
     }
     xfree(buf);
 }

@@ -118,7 +118,7 @@ void strpool_free(StrPool *p)
 
 static void rehash(StrPool *p)
 {
-    uint32_t cap = p->cap * 2;
+    uint32_t cap = p->cap ? p->cap * 2 : 16; /* 0: the pool was freed, start again */
     StrPoolSlot *slots = xcalloc(cap, sizeof *slots);
     for (uint32_t i = 0; i < p->cap; i++) {
         StrPoolSlot s = p->slots[i];

@@ -34,6 +34,39 @@ const char *project_intern(ProjectFile *pf, Str s)
     return strpool_intern(&pf->names, s).ptr;
 }
 
+const char *project_intern_join(ProjectFile *pf, Str x, const char *sep, Str y)
+{
+    char buf[512];
+    size_t ns = sep ? strlen(sep) : 0, n = (size_t)x.len + ns + y.len;
+    if (n > sizeof buf) /* rare: a long dotted name, joined in the arena */
+        return project_intern(pf, str_join(&pf->arena, x, sep, y));
+    if (x.len)
+        memcpy(buf, x.ptr, x.len);
+    if (ns)
+        memcpy(buf + x.len, sep, ns);
+    if (y.len)
+        memcpy(buf + x.len + ns, y.ptr, y.len);
+    return project_intern(pf, str_make(buf, (uint32_t)n));
+}
+
+#define SHRINK(v)                                                                              \
+    do {                                                                                       \
+        if ((v).capacity > (v).size && (v).size) {                                             \
+            (v).contents = xrealloc((v).contents, sizeof *(v).contents * (v).size);            \
+            (v).capacity = (v).size;                                                           \
+        }                                                                                      \
+    } while (0)
+
+void project_file_seal(ProjectFile *pf)
+{
+    strpool_free(&pf->names);
+    SHRINK(pf->funcs);
+    SHRINK(pf->calls);
+    SHRINK(pf->regs);
+    SHRINK(pf->aliases);
+    SHRINK(pf->cands);
+}
+
 /* `pkg.mod` + `Class.method`, or the function name alone for C / no module. */
 static const char *qualify(ProjectFile *pf, Str qualname)
 {
@@ -42,7 +75,7 @@ static const char *qualify(ProjectFile *pf, Str qualname)
     if (!qualname.len)
         return pf->module;
     Str m = str_from(pf->module);
-    return project_intern(pf, str_join(&pf->arena, m, ".", qualname));
+    return project_intern_join(pf, m, ".", qualname);
 }
 
 const char *project_absolute(ProjectFile *pf, Str rel)
@@ -65,7 +98,7 @@ const char *project_absolute(ProjectFile *pf, Str rel)
         return project_intern(pf, rest);
     if (!rest.len)
         return project_intern(pf, base);
-    return project_intern(pf, str_join(&pf->arena, base, ".", rest));
+    return project_intern_join(pf, base, ".", rest);
 }
 
 static void add_function(ProjectFile *pf, const Unit *u, const Function *fn)
