@@ -42,6 +42,7 @@ static const OptSpec OPTS[] = {
     {"--jobs", OPT_JOBS, F(jobs)},
     {"--force-exclude", OPT_FLAG, F(force_exclude)},
     {"--no-gitignore", OPT_FLAG, F(no_gitignore)},
+    {"--show-files", OPT_FLAG, F(show_files)},
 };
 #undef F
 
@@ -69,6 +70,7 @@ const char *app_cli_usage(void)
            "  --color always|never|auto                 colour in text output\n"
            "  --force-exclude                           apply excludes to files named explicitly\n"
            "  --no-gitignore                            do not honour .gitignore\n"
+           "  --show-files                              list the files that would be checked, and exit\n"
            "\n"
            "exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 internal error\n";
 }

@@ -33,6 +33,7 @@ typedef struct AppOptions {
     const char *write_baseline;
     bool exit_zero;
     bool statistics;
+    bool show_files;   /* print the discovered files, one per line, and exit */
     bool quiet;
     int color;                   /* -1 auto (TTY and no NO_COLOR), 0 never, 1 always */
     unsigned jobs;               /* 0: one per core */

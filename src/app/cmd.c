@@ -141,6 +141,11 @@ int app_cmd_check(const AppOptions *opt)
         if (disc.usage_errors || disc.config_errors)
             rc = 2;
     }
+    if (opt->show_files) { /* ruff's --show-files: what discovery and excludes leave */
+        for (uint32_t i = 0; i < disc.count; i++)
+            printf("%s\n", disc.files[i].path);
+        goto out;
+    }
     bool packs_ok = true, env_ok = true;
     unsigned langs = 0;
     for (uint32_t i = 0; i < disc.count; i++)

@@ -217,15 +217,22 @@ static void add_file(Walker *w, const char *path, Lang lang, bool is_explicit,
     vec_push(&w->files, f);
 }
 
-static int cmp_names(const void *x, const void *y)
+/* A directory entry: its name and the type readdir gave (DT_UNKNOWN when the
+ * file system does not say). */
+typedef struct Entry {
+    const char *name;
+    unsigned char type;
+} Entry;
+
+static int cmp_entries(const void *x, const void *y)
 {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
+    return strcmp(((const Entry *)x)->name, ((const Entry *)y)->name);
 }
 
-/* The names in a directory, sorted by bytes (deterministic output whatever
- * order the file system returns). Heap array of arena strings; NULL and a
- * diagnostic if the directory cannot be read. */
-static const char **list_dir(Walker *w, const char *path, uint32_t *count)
+/* The entries of a directory, sorted by name bytes (deterministic output
+ * whatever order the file system returns). Heap array of arena strings; NULL
+ * and a diagnostic if the directory cannot be read. */
+static Entry *list_dir(Walker *w, const char *path, uint32_t *count)
 {
     DIR *dir = opendir(path);
     if (!dir) {
@@ -233,17 +240,18 @@ static const char **list_dir(Walker *w, const char *path, uint32_t *count)
         w->out->io_errors++;
         return NULL;
     }
-    Vec(const char *) names;
+    Vec(Entry) names;
     vec_init(&names);
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        vec_push(&names, arena_strdup(w->a, e->d_name));
+        Entry en = {arena_strdup(w->a, e->d_name), e->d_type};
+        vec_push(&names, en);
     }
     closedir(dir);
     if (names.size > 1)
-        qsort(names.contents, names.size, sizeof(const char *), cmp_names);
+        qsort(names.contents, names.size, sizeof(Entry), cmp_entries);
     *count = names.size;
     return names.contents;
 }
@@ -299,13 +307,23 @@ static void visit_file(Walker *w, const char *path, const char *name, GitPos git
     add_file(w, path, lang, false, cfg);
 }
 
-static void visit_entry(Walker *w, const char *dir, const char *name, GitPos git,
+static void visit_entry(Walker *w, const char *dir, const Entry *en, GitPos git,
                         const Config *cfg, uint32_t depth)
 {
+    const char *name = en->name;
+    Lang lang;
+    /* A regular file readdir already typed needs no stat: most of a tree is
+     * files we do not read, and the ones we read are opened anyway. */
+    if (en->type == DT_REG) {
+        if (app_discover_lang(name, false, &lang))
+            visit_file(w, join(w->a, dir, name), name, git, cfg);
+        return;
+    }
+    if (en->type != DT_DIR && en->type != DT_LNK && en->type != DT_UNKNOWN)
+        return; /* FIFOs, sockets and devices: skipped silently, reading one could block */
     const char *path = join(w->a, dir, name);
     struct stat st;
     if (stat(path, &st) != 0) {
-        Lang lang;
         /* A dangling symlink (or a file removed meanwhile): worth a note only
          * when it looks like a source file. */
         if (app_discover_lang(name, false, &lang))
@@ -329,13 +347,13 @@ static void walk_dir(Walker *w, const char *path, DirId id, GitPos git, const Co
         return;
     }
     uint32_t n = 0;
-    const char **names = list_dir(w, path, &n);
+    Entry *names = list_dir(w, path, &n);
     if (!names)
         return;
     Ancestor self = {id, path};
     vec_push(&w->stack, self);
     for (uint32_t i = 0; i < n; i++)
-        visit_entry(w, path, names[i], git, cfg, depth);
+        visit_entry(w, path, &names[i], git, cfg, depth);
     (void)vec_pop(&w->stack);
     xfree(names);
 }

@@ -188,10 +188,10 @@ static void test_app_cli_parse_flags(void **state)
 {
     Fx *f = *state;
     assert_true(PARSE(f, "check", "--no-default-rules", "--exit-zero", "--statistics", "--quiet",
-                      "--force-exclude", "--no-gitignore"));
+                      "--force-exclude", "--no-gitignore", "--show-files"));
     const AppOptions *o = &f->opt;
     assert_true(o->no_default_rules && o->exit_zero && o->statistics && o->quiet &&
-                o->force_exclude && o->no_gitignore);
+                o->force_exclude && o->no_gitignore && o->show_files);
     assert_string_equal(joined(f, o->paths), ".");
     assert_true(PARSE(f, "check", "-q"));
     assert_true(f->opt.quiet);
