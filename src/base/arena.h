@@ -25,6 +25,8 @@ void arena_free(Arena *a);
 void *arena_alloc(Arena *a, size_t n);
 /* Like arena_alloc but not zeroed, for buffers the caller fills entirely. */
 void *arena_alloc_raw(Arena *a, size_t n);
+/* n bytes with no alignment and not zeroed: for strings. */
+char *arena_alloc_bytes(Arena *a, size_t n);
 /* Copies n bytes and appends a NUL; the copy lives in the arena. */
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);

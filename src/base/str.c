@@ -83,13 +83,14 @@ Str str_join(Arena *a, Str x, const char *sep, Str y)
 {
     size_t ns = sep ? strlen(sep) : 0;
     size_t n = (size_t)x.len + ns + y.len;
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_alloc_bytes(a, n + 1);
     if (x.len)
         memcpy(p, x.ptr, x.len);
     if (ns)
         memcpy(p + x.len, sep, ns);
     if (y.len)
         memcpy(p + x.len + ns, y.ptr, y.len);
+    p[n] = '\0';
     return (Str){p, (uint32_t)n};
 }
 
