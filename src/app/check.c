@@ -108,6 +108,7 @@ static void analyse(Analysis *an, unsigned jobs)
     for (uint32_t i = 0; i < an->nfiles; i++)
         an->pfs[i] = &an->results[i].pf;
     project_init(&an->project);
+    an->project.jobs = workers;
     project_link(&an->project, an->pfs, an->nfiles);
     chk_sink_init(&an->whole);
     chk_run_project(an->env, &an->project, &an->whole);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/pool.h"
 #include "../base/xalloc.h"
 #include "project_int.h"
 
@@ -390,26 +391,35 @@ static ProjectRef memo_resolve(const Project *p, uint32_t f, ResolveMemo *m, con
     return m->refs[i];
 }
 
+/* One file's calls; files are independent (the indexes are only read), so the
+ * pool runs them in parallel. */
+static void resolve_file_calls(void *ctx, size_t f, unsigned worker)
+{
+    (void)worker;
+    Project *p = ctx;
+    ProjectFile *pf = p->files[f];
+    if (!pf->calls.size)
+        return;
+    ResolveMemo m = {0};
+    m.cap = table_cap(pf->calls.size);
+    m.keys = xcalloc(m.cap, sizeof *m.keys);
+    m.refs = xcalloc(m.cap, sizeof *m.refs);
+    for (uint32_t i = 0; i < pf->calls.size; i++) {
+        ProjectCall *c = &pf->calls.contents[i];
+        c->target_file = UINT32_MAX;
+        if (!c->callee)
+            continue;
+        ProjectRef r = memo_resolve(p, (uint32_t)f, &m, c->callee);
+        c->target_file = r.file;
+        c->target_func = r.func;
+    }
+    xfree(m.keys);
+    xfree(m.refs);
+}
+
 static void resolve_calls(Project *p)
 {
-    for (uint32_t f = 0; f < p->nfiles; f++) {
-        ProjectFile *pf = p->files[f];
-        ResolveMemo m = {0};
-        m.cap = table_cap(pf->calls.size);
-        m.keys = xcalloc(m.cap, sizeof *m.keys);
-        m.refs = xcalloc(m.cap, sizeof *m.refs);
-        for (uint32_t i = 0; i < pf->calls.size; i++) {
-            ProjectCall *c = &pf->calls.contents[i];
-            c->target_file = UINT32_MAX;
-            if (!c->callee)
-                continue;
-            ProjectRef r = memo_resolve(p, f, &m, c->callee);
-            c->target_file = r.file;
-            c->target_func = r.func;
-        }
-        xfree(m.keys);
-        xfree(m.refs);
-    }
+    pool_run(p->nfiles, p->jobs ? p->jobs : 1, resolve_file_calls, p);
 }
 
 static void apply_registrations(Project *p)

@@ -131,6 +131,7 @@ typedef struct Project {
     uint32_t cap;
     struct ProjectAliasSlot { const char *name, *target; } *aslots;
     uint32_t acap;
+    unsigned jobs;           /* threads project_link may use (0: one); set after project_init */
 } Project;
 
 /* An empty summary for `path`; set pf->module (in pf->arena) before
