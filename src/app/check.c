@@ -38,6 +38,8 @@ typedef struct Analysis {
     Project project;
     ProjectFile **pfs;
     FindingSink whole;      /* findings of the whole-run checks */
+    Arena *summaries;       /* per worker: the arenas the files' summaries are carved from */
+    unsigned nworkers;
 } Analysis;
 
 /* ---- per file (worker threads) -------------------------------------------------------- */
@@ -49,7 +51,7 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
     FileResult *r = &an->results[i];
     chk_sink_init(&r->sink);
     diag_init(&r->diag);
-    project_file_init(&r->pf, f->path, f->lang);
+    project_file_init_in(&r->pf, f->path, f->lang, &an->summaries[worker]);
     char *buf = NULL;
     size_t len = an->stdin_len;
     const char *src = an->stdin_src;
@@ -103,6 +105,12 @@ static void analyse(Analysis *an, unsigned jobs)
 {
     an->results = xcalloc(an->nfiles ? an->nfiles : 1, sizeof(FileResult));
     unsigned workers = jobs ? jobs : pool_default_threads();
+    if (workers > an->nfiles)
+        workers = an->nfiles ? an->nfiles : 1; /* as pool_run does */
+    an->summaries = xcalloc(workers, sizeof *an->summaries);
+    an->nworkers = workers;
+    for (unsigned w = 0; w < workers; w++)
+        arena_init_sized(&an->summaries[w], 1024 * 1024);
     pool_run(an->nfiles, workers, analyse_file, an);
     an->pfs = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->pfs);
     for (uint32_t i = 0; i < an->nfiles; i++)
@@ -125,6 +133,9 @@ static void analysis_free(Analysis *an)
     }
     xfree(an->results);
     xfree(an->pfs);
+    for (unsigned w = 0; an->summaries && w < an->nworkers; w++)
+        arena_free(&an->summaries[w]);
+    xfree(an->summaries);
 }
 
 /* ---- merging and filtering ------------------------------------------------------------------ */

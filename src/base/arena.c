@@ -26,10 +26,37 @@ void arena_init_sized(Arena *a, size_t first)
     a->head = NULL;
     a->total = 0;
     a->first = first < 256 ? 256 : first;
+    a->parent = NULL;
+}
+
+void arena_init_child(Arena *a, Arena *parent, size_t first)
+{
+    arena_init_sized(a, first);
+    a->parent = parent;
+}
+
+void arena_trim(Arena *a)
+{
+    ArenaChunk *c = a->head, *pc = a->parent ? a->parent->head : NULL;
+    if (!c || !pc || c->used >= c->cap)
+        return;
+    /* the parent carved sizeof(ArenaChunk) + cap, rounded up to 16, at c */
+    size_t carved = (sizeof(ArenaChunk) + c->cap + 15) & ~(size_t)15;
+    if ((unsigned char *)c + carved != pc->data + pc->used)
+        return; /* something else was carved after this chunk */
+    size_t give = c->cap - c->used;
+    pc->used = (size_t)(c->data + c->used - pc->data);
+    c->cap = c->used;
+    a->total -= give;
 }
 
 void arena_free(Arena *a)
 {
+    if (a->parent) { /* the memory belongs to the parent */
+        a->head = NULL;
+        a->total = 0;
+        return;
+    }
     ArenaChunk *c = a->head;
     while (c) {
         ArenaChunk *next = c->next;
@@ -47,7 +74,8 @@ static ArenaChunk *new_chunk(Arena *a, size_t need)
         cap = ARENA_MAX_CHUNK;
     if (cap < need)
         cap = need;
-    ArenaChunk *c = xmalloc(sizeof(ArenaChunk) + cap);
+    ArenaChunk *c = a->parent ? arena_alloc_raw(a->parent, sizeof(ArenaChunk) + cap)
+                              : xmalloc(sizeof(ArenaChunk) + cap);
     c->used = 0;
     c->cap = cap;
     c->next = a->head;

@@ -13,12 +13,22 @@ typedef struct Arena {
     ArenaChunk *head; /* newest chunk; older ones chained through ->next */
     size_t total;     /* bytes obtained from the system, for statistics */
     size_t first;     /* size of the first chunk (later ones double) */
+    struct Arena *parent; /* chunks come from this arena instead of malloc */
 } Arena;
 
 void arena_init(Arena *a);
 /* An arena whose first chunk is `first` bytes: for the many small, long-lived
  * arenas (one per file summary) that would waste most of a 16 KiB chunk. */
 void arena_init_sized(Arena *a, size_t first);
+/* An arena whose chunks are carved out of `parent` (used by one thread at a
+ * time, like the child): many small arenas that live as long as the parent
+ * (the per-file summaries, one parent per worker) then waste no malloc
+ * overhead, and arena_trim gives the unused tail back. arena_free on the child
+ * releases nothing; freeing the parent releases all. */
+void arena_init_child(Arena *a, Arena *parent, size_t first);
+/* Child arenas: returns the unused end of the newest chunk to the parent when
+ * nothing was carved from the parent since. Other arenas: no effect. */
+void arena_trim(Arena *a);
 /* Releases every chunk; the arena can be reused after arena_init. */
 void arena_free(Arena *a);
 /* Zeroed memory aligned to 16 bytes, valid until arena_free. Never NULL. */

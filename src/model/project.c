@@ -10,8 +10,16 @@
 
 void project_file_init(ProjectFile *pf, const char *path, Lang lang)
 {
+    project_file_init_in(pf, path, lang, NULL);
+}
+
+void project_file_init_in(ProjectFile *pf, const char *path, Lang lang, Arena *parent)
+{
     memset(pf, 0, sizeof *pf);
-    arena_init_sized(&pf->arena, 1024);
+    if (parent)
+        arena_init_child(&pf->arena, parent, 1024);
+    else
+        arena_init_sized(&pf->arena, 1024);
     strpool_init_sized(&pf->names, &pf->arena, 16);
     pf->path = arena_strdup(&pf->arena, path);
     pf->lang = lang;
@@ -61,6 +69,7 @@ const char *project_intern_join(ProjectFile *pf, Str x, const char *sep, Str y)
 void project_file_seal(ProjectFile *pf)
 {
     strpool_free(&pf->names);
+    arena_trim(&pf->arena);
     SHRINK(pf->funcs);
     SHRINK(pf->calls);
     SHRINK(pf->regs);

@@ -43,17 +43,18 @@ enum {
 };
 
 typedef struct ProjectFunc {
+    /* (pointers first, then 32-bit fields: no padding in the ~250,000 a big run keeps) */
     const char *qualname;    /* module-qualified: `pkg.mod.Repo.save`, C: `name` */
     const char *name;        /* last component */
     const char *cls;         /* qualified name of the class for methods, else NULL */
+    const char **bases;      /* PF_CLASS: resolved base names (module-qualified if local) */
+    Vec(ProjectFact) facts;
     uint32_t flags;          /* PF_* */
     uint32_t line, col;      /* of the name */
-    const char **bases;      /* PF_CLASS: resolved base names (module-qualified if local) */
     uint32_t nbases;
-    Vec(ProjectFact) facts;
     /* computed by project_link */
-    uint32_t context;        /* C: CTX_* bits from callback registrations */
     const char *context_via; /* C: the registrar that gave the first context */
+    uint32_t context;        /* C: CTX_* bits from callback registrations */
     int32_t block_fact;      /* blocks directly: index into facts, else -1 */
     int32_t block_call;      /* blocks through a call: index into the file's calls, else -1 */
     uint32_t block_depth;    /* length of the chain to the blocking call */
@@ -61,16 +62,17 @@ typedef struct ProjectFunc {
 
 /* A call that may reach another function of the run. */
 typedef struct ProjectCall {
-    uint32_t caller;          /* index into ProjectFile.funcs */
+    /* (laid out without padding: a big run keeps ~750,000 of these) */
     const char *callee;       /* candidate qualified name (`pkg.mod.f`, `pkg.mod.Repo.save`) */
     const char *written;      /* the callee as written (`self.save`), for messages */
-    ProjectLoc loc;
-    Use use;                  /* how the result is used */
-    uint32_t flags;           /* PC_* */
     const char *key;          /* normalised text of the call (baseline key), only where a
                                  finding may be made at it (see chk_summarise), else NULL */
+    ProjectLoc loc;
+    uint32_t caller;          /* index into ProjectFile.funcs */
     /* computed by project_link: the function it reaches, or file == UINT32_MAX */
     uint32_t target_file, target_func;
+    uint8_t use;              /* Use: how the result is used */
+    uint8_t flags;            /* PC_* */
 } ProjectCall;
 
 enum {
@@ -137,6 +139,10 @@ typedef struct Project {
 /* An empty summary for `path`; set pf->module (in pf->arena) before
  * project_file_from_unit if the file has a module name. */
 void project_file_init(ProjectFile *pf, const char *path, Lang lang);
+/* The same, with pf->arena carved out of `parent` (arena_init_child): a run
+ * keeps thousands of summaries, and one parent arena per worker holds them
+ * without a half-empty chunk each. The parent must outlive pf. */
+void project_file_init_in(ProjectFile *pf, const char *path, Lang lang, Arena *parent);
 void project_file_free(ProjectFile *pf);
 /* One ProjectFunc per Function of u, in the same order (index i summarises
  * u->funcs[i]), with module-qualified names, and the module's re-export
