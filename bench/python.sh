@@ -49,6 +49,7 @@ for _ in $(seq "$runs"); do
     cat_cpu+=("$ccpu"); cat_wall+=("$cwall")
 done
 floor=$(printf '%s\n' "${cat_wall[@]}" | median)
+floor_cpu=$(printf '%s\n' "${cat_cpu[@]}" | median)
 
 declare -A cpu wall rss
 for j in 1 2; do
@@ -118,11 +119,11 @@ EOF
 
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 awk -v mb="$mb" -v n="$nfiles" -v c1="${cpu[1]}" -v w1="${wall[1]}" -v c2="${cpu[2]}" \
-    -v w2="${wall[2]}" -v floor="$floor" -v r1="${rss[1]}" -v r2="${rss[2]}" \
+    -v w2="${wall[2]}" -v floor="$floor" -v fcpu="$floor_cpu" -v r1="${rss[1]}" -v r2="${rss[2]}" \
     -v tok="$tok_cpu" -v als="$al_sample" -v one="$one_ms" -v runs="$runs" 'BEGIN {
     per_core = mb / c1
     printf "corpus: %d files, %.1f MB (Python %s stdlib), median of %d runs\n", n, mb, "3.11", runs
-    printf "cat floor:            %.3f s wall\n", floor
+    printf "cat floor:            %.3f s wall, %.3f s CPU (reading alone: %.0f MB/s per core)\n", floor, fcpu, mb / (fcpu > 0 ? fcpu : 0.001)
     printf "asynclint -j1:        %.3f s wall, %.3f s CPU -> %.0f MB/s per core\n", w1, c1, per_core
     printf "asynclint -j2:        %.3f s wall, %.3f s CPU; scaling -j1/-j2 wall = %.2fx\n", w2, c2, w1 / w2
     printf "ratio to cat (-j2):   %.2fx the floor\n", w2 / floor
