@@ -131,8 +131,9 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
     return a;
 }
 
-Expr pp_call(Parser *ps, const Expr *callee)
+void pp_call(Parser *ps, Expr *e)
 {
+    const Expr *callee = e; /* read until the call replaces it, at the end */
     const PyToken *open = pp_cur(ps);
     int32_t site = pp_new_site(ps, SITE_CALL, callee->off);
     {
@@ -174,9 +175,8 @@ Expr pp_call(Parser *ps, const Expr *callee)
         memcpy(s->args, ps->argbuf.contents + base, sizeof(Arg) * s->nargs);
     ps->argbuf.size = base;
     s->end = prev_end(ps);
-    Expr r = {.kind = E_CALL, .off = callee->off, .end = s->end, .site = site, .func = -1,
-              .resolved = callee->resolved, .from_import = callee->from_import,
-              .from_self = callee->from_self};
-    r.bounded = call_bounded(callee, &facts);
-    return r;
+    bool bounded = call_bounded(callee, &facts);
+    *e = (Expr){.kind = E_CALL, .off = callee->off, .end = s->end, .site = site, .func = -1,
+                .resolved = callee->resolved, .from_import = callee->from_import,
+                .from_self = callee->from_self, .bounded = bounded};
 }

@@ -346,56 +346,64 @@ static bool all_caps(Str s)
     return letter;
 }
 
-static Expr name_atom(Parser *ps, const PyToken *t)
+/* The parse functions of the main chain (pp_expr -> disjunction -> unary ->
+ * primary -> atom) fill an Expr the caller owns instead of returning one: a
+ * 64-byte struct built field by field and then returned was copied with
+ * 16-byte loads that stalled on the narrower stores (store forwarding), at
+ * every level, for every operand. */
+static void name_atom(Parser *ps, const PyToken *t, Expr *e)
 {
     Str name = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
     pp_advance(ps);
-    Expr e = {.kind = E_NAME, .off = t->start, .end = t->end, .site = -1, .func = -1,
-              .text = name};
+    *e = (Expr){.kind = E_NAME, .off = t->start, .end = t->end, .site = -1, .func = -1,
+                .text = name};
     const PyToken *n = pp_cur(ps);
     bool trailer = n->kind == PYTOK_OP &&
                    (n->op == PYOP_DOT || n->op == PYOP_LPAR || n->op == PYOP_LSQB);
     if (ps->in_target && !trailer) {
         vec_push(&ps->targets, name); /* a store, bound once the value is parsed */
-        return e;
+        return;
     }
     /* Module-level constants by convention (`MAX_WORKERS`) bound iterables too. */
-    e.is_const = all_caps(name);
-    pp_resolve_name(ps, &e);
+    e->is_const = all_caps(name);
+    pp_resolve_name(ps, e);
     VarInfo *v = pp_var(ps, name);
     if (v && v->tracked) {
-        e.site = pp_new_site(ps, SITE_USE, t->start);
-        Site *s = pp_site(ps, e.site);
+        e->site = pp_new_site(ps, SITE_USE, t->start);
+        Site *s = pp_site(ps, e->site);
         s->end = t->end;
         s->text = name;
     }
-    return e;
 }
 
-static Expr atom(Parser *ps)
+static void atom(Parser *ps, Expr *e)
 {
     const PyToken *t = pp_cur(ps);
-    Expr lit = {.kind = E_LITERAL, .off = t->start, .end = t->end, .site = -1, .func = -1,
+    *e = (Expr){.kind = E_LITERAL, .off = t->start, .end = t->end, .site = -1, .func = -1,
                 .is_const = true};
     switch (t->kind) {
     case PYTOK_NAME:
         if (t->kw == PYKW_TRUE || t->kw == PYKW_FALSE) {
             pp_advance(ps);
-            return lit;
+            return;
         }
         if (t->kw == PYKW_NONE_) {
             pp_advance(ps);
-            lit.kind = E_NULL;
-            return lit;
+            e->kind = E_NULL;
+            return;
         }
-        if (t->kw == PYKW_LAMBDA)
-            return lambda_expr(ps);
-        if (is_ident(t))
-            return name_atom(ps, t);
+        if (t->kw == PYKW_LAMBDA) {
+            *e = lambda_expr(ps);
+            return;
+        }
+        if (is_ident(t)) {
+            name_atom(ps, t, e);
+            return;
+        }
         break;
     case PYTOK_NUMBER:
         pp_advance(ps);
-        return lit;
+        return;
     case PYTOK_STRING:
     case PYTOK_FSTRING_START:
         /* implicit concatenation of adjacent literals */
@@ -405,18 +413,24 @@ static Expr atom(Parser *ps)
             else
                 fstring(ps);
         }
-        lit.end = prev_end(ps);
-        return lit;
+        e->end = prev_end(ps);
+        return;
     case PYTOK_OP:
-        if (t->op == PYOP_LPAR)
-            return display(ps, PYOP_RPAR);
-        if (t->op == PYOP_LSQB)
-            return display(ps, PYOP_RSQB);
-        if (t->op == PYOP_LBRACE)
-            return display(ps, PYOP_RBRACE);
+        if (t->op == PYOP_LPAR) {
+            *e = display(ps, PYOP_RPAR);
+            return;
+        }
+        if (t->op == PYOP_LSQB) {
+            *e = display(ps, PYOP_RSQB);
+            return;
+        }
+        if (t->op == PYOP_LBRACE) {
+            *e = display(ps, PYOP_RBRACE);
+            return;
+        }
         if (t->op == PYOP_ELLIPSIS) {
             pp_advance(ps);
-            return lit;
+            return;
         }
         break;
     default:
@@ -428,11 +442,13 @@ static Expr atom(Parser *ps)
         t->kind != PYTOK_NEWLINE && t->kind != PYTOK_ENDMARKER && t->kind != PYTOK_INDENT &&
         t->kind != PYTOK_DEDENT)
         pp_advance(ps);
-    return none_expr(ps);
+    *e = none_expr(ps);
 }
 
-static Expr subscript(Parser *ps, const Expr *base)
+/* `base[...]`, in place of base. */
+static void subscript(Parser *ps, Expr *e)
 {
+    uint32_t off = e->off;
     pp_advance(ps); /* [ */
     bool st = ps->in_target;
     ps->in_target = false;
@@ -451,98 +467,103 @@ static Expr subscript(Parser *ps, const Expr *base)
     }
     pp_expect_op(ps, PYOP_RSQB, "']'");
     ps->in_target = st;
-    return (Expr){.kind = E_SUBSCRIPT, .off = base->off, .end = prev_end(ps), .site = -1,
-                  .func = -1, .bounded = slice};
+    *e = (Expr){.kind = E_SUBSCRIPT, .off = off, .end = prev_end(ps), .site = -1, .func = -1,
+                .bounded = slice};
 }
 
-static Expr attribute(Parser *ps, const Expr *base)
+/* `base.attr`, in place of base. */
+static void attribute(Parser *ps, Expr *e)
 {
     pp_advance(ps); /* . */
     const PyToken *t = pp_cur(ps);
     Str attr = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
     pp_advance(ps);
-    if (base->site >= 0 && (base->kind == E_NAME || base->kind == E_CALL))
-        pp_set_use(ps, base, USE_RECEIVER, attr, -1, 0);
-    Expr e = *base;
-    e.kind = (base->kind == E_NAME || base->kind == E_DOTTED) ? E_DOTTED : E_ATTR;
-    e.site = -1;
-    e.end = t->end;
-    e.bounded = e.is_const = e.starred = false;
-    if (base->text.len + attr.len >= PP_MAX_DOTTED ||
-        base->resolved.len + attr.len >= PP_MAX_DOTTED) {
-        e.kind = E_ATTR; /* too long to be a name (see PP_MAX_DOTTED) */
-        e.text = e.resolved = STR_NULL;
-        e.from_import = e.from_self = false;
-        return e;
+    if (e->site >= 0 && (e->kind == E_NAME || e->kind == E_CALL))
+        pp_set_use(ps, e, USE_RECEIVER, attr, -1, 0);
+    /* what pp_resolve_attr reads of the base, before e becomes the attribute */
+    const Expr base = {.kind = e->kind, .resolved = e->resolved, .from_import = e->from_import,
+                       .from_self = e->from_self};
+    Str base_text = e->text;
+    e->kind = (base.kind == E_NAME || base.kind == E_DOTTED) ? E_DOTTED : E_ATTR;
+    e->site = -1;
+    e->end = t->end;
+    e->bounded = e->is_const = e->starred = false;
+    if (base_text.len + attr.len >= PP_MAX_DOTTED ||
+        base.resolved.len + attr.len >= PP_MAX_DOTTED) {
+        e->kind = E_ATTR; /* too long to be a name (see PP_MAX_DOTTED) */
+        e->text = e->resolved = STR_NULL;
+        e->from_import = e->from_self = false;
+        return;
     }
-    e.text = e.kind == E_DOTTED ? str_join(ps->a, base->text, ".", attr) : STR_NULL;
-    pp_resolve_attr(ps, &e, base, attr);
-    return e;
+    e->text = e->kind == E_DOTTED ? str_join(ps->a, base_text, ".", attr) : STR_NULL;
+    pp_resolve_attr(ps, e, &base, attr);
 }
 
-static Expr primary(Parser *ps)
+static void primary(Parser *ps, Expr *e)
 {
-    Expr e = atom(ps);
+    atom(ps, e);
     for (;;) {
         const PyToken *t = pp_cur(ps);
         if (t->kind != PYTOK_OP)
-            return e;
+            return;
         if (t->op == PYOP_DOT && pp_peek(ps, 1)->kind == PYTOK_NAME)
-            e = attribute(ps, &e);
+            attribute(ps, e);
         else if (t->op == PYOP_LPAR)
-            e = pp_call(ps, &e);
+            pp_call(ps, e);
         else if (t->op == PYOP_LSQB)
-            e = subscript(ps, &e);
+            subscript(ps, e);
         else
-            return e;
+            return;
     }
 }
 
 /* ---- operators ----------------------------------------------------------------------- */
 
-static Expr other(const Expr *from, uint32_t end)
+/* e becomes an opaque value spanning [off, end). */
+static void make_other(Expr *e, uint32_t off, uint32_t end)
 {
-    return (Expr){.kind = E_OTHER, .off = from->off, .end = end, .site = -1, .func = -1};
+    *e = (Expr){.kind = E_OTHER, .off = off, .end = end, .site = -1, .func = -1};
 }
 
-static Expr unary(Parser *ps)
+static void unary(Parser *ps, Expr *e)
 {
-    if (!enter(ps))
-        return none_expr(ps);
+    if (!enter(ps)) {
+        *e = none_expr(ps);
+        return;
+    }
     const PyToken *t = pp_cur(ps);
-    Expr e;
     if (t->kind == PYTOK_NAME && t->kw == PYKW_NOT) {
         pp_advance(ps);
-        Expr in = unary(ps);
-        e = other(&in, in.end);
-        e.off = t->start;
+        unary(ps, e);
+        make_other(e, t->start, e->end);
     } else if (t->kind == PYTOK_OP &&
                (t->op == PYOP_MINUS || t->op == PYOP_PLUS || t->op == PYOP_TILDE)) {
         pp_advance(ps);
-        Expr in = unary(ps);
-        e = other(&in, in.end);
-        e.off = t->start;
-        e.is_const = in.is_const;
+        unary(ps, e);
+        bool c = e->is_const;
+        make_other(e, t->start, e->end);
+        e->is_const = c;
     } else if (t->kind == PYTOK_NAME && t->kw == PYKW_AWAIT) {
         pp_advance(ps);
-        Expr in = primary(ps);
-        pp_set_use(ps, &in, USE_AWAITED, STR_NULL, -1, 0);
-        e = other(&in, in.end);
-        e.off = t->start;
-        e.resolved = in.resolved; /* `x = await f()`: x holds what f produces */
-        e.from_import = in.from_import;
+        primary(ps, e);
+        pp_set_use(ps, e, USE_AWAITED, STR_NULL, -1, 0);
+        Str resolved = e->resolved; /* `x = await f()`: x holds what f produces */
+        bool from_import = e->from_import;
+        make_other(e, t->start, e->end);
+        e->resolved = resolved;
+        e->from_import = from_import;
     } else {
-        e = primary(ps);
+        primary(ps, e);
     }
     if (pp_is_op(ps, PYOP_DOUBLESTAR)) {
         pp_advance(ps);
-        Expr rhs = unary(ps);
-        bool c = e.is_const && rhs.is_const;
-        e = other(&e, rhs.end);
-        e.is_const = c;
+        Expr rhs;
+        unary(ps, &rhs);
+        bool c = e->is_const && rhs.is_const;
+        make_other(e, e->off, rhs.end);
+        e->is_const = c;
     }
     leave(ps);
-    return e;
 }
 
 static bool binary_op(const Parser *ps, uint32_t *ntoks)
@@ -578,55 +599,70 @@ static bool binary_op(const Parser *ps, uint32_t *ntoks)
     }
 }
 
-Expr pp_disjunction(Parser *ps)
+static void disjunction(Parser *ps, Expr *e)
 {
-    Expr e = unary(ps);
+    unary(ps, e);
     uint32_t n;
     while (binary_op(ps, &n)) {
         for (uint32_t i = 0; i < n; i++)
             pp_advance(ps);
-        Expr rhs = unary(ps);
-        bool c = e.is_const && rhs.is_const;
-        e = other(&e, rhs.end);
-        e.is_const = c;
+        Expr rhs;
+        unary(ps, &rhs);
+        bool c = e->is_const && rhs.is_const;
+        make_other(e, e->off, rhs.end);
+        e->is_const = c;
         if (ps->bail)
             break;
     }
+}
+
+Expr pp_disjunction(Parser *ps)
+{
+    Expr e;
+    disjunction(ps, &e);
     return e;
 }
 
-Expr pp_expr(Parser *ps)
+static void expr(Parser *ps, Expr *e)
 {
-    if (!enter(ps))
-        return none_expr(ps);
+    if (!enter(ps)) {
+        *e = none_expr(ps);
+        return;
+    }
     const PyToken *t = pp_cur(ps);
-    Expr e;
     if (t->kind == PYTOK_NAME && t->kw == PYKW_LAMBDA) {
-        e = lambda_expr(ps);
+        *e = lambda_expr(ps);
     } else if (is_ident(t) && pp_peek(ps, 1)->kind == PYTOK_OP &&
                pp_peek(ps, 1)->op == PYOP_COLONEQUAL) {
         Str name = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
         pp_advance(ps);
         pp_advance(ps);
-        Expr v = pp_expr(ps);
-        pp_bind(ps, name, &v);
-        pp_set_use(ps, &v, USE_BOUND, name, -1, 0);
-        e = other(&v, v.end);
-        e.off = t->start;
+        expr(ps, e);
+        pp_bind(ps, name, e);
+        pp_set_use(ps, e, USE_BOUND, name, -1, 0);
+        make_other(e, t->start, e->end);
     } else {
-        e = pp_disjunction(ps);
+        disjunction(ps, e);
         if (pp_is_kw(ps, PYKW_IF) && !ps->bail) {
             pp_advance(ps);
-            pp_disjunction(ps);
+            Expr cond;
+            disjunction(ps, &cond);
             if (pp_accept_kw(ps, PYKW_ELSE)) {
-                Expr alt = pp_expr(ps);
-                e = other(&e, alt.end);
+                Expr alt;
+                expr(ps, &alt);
+                make_other(e, e->off, alt.end);
             } else {
                 pp_error(ps, pp_cur(ps), "invalid syntax: expected 'else'");
             }
         }
     }
     leave(ps);
+}
+
+Expr pp_expr(Parser *ps)
+{
+    Expr e;
+    expr(ps, &e);
     return e;
 }
 

@@ -142,7 +142,7 @@ bool pp_control_statement(Parser *ps);
 
 /* --- pycall.c --- */
 /* Parses `(args)` after callee: a CALL site with its arguments. */
-Expr pp_call(Parser *ps, const Expr *callee);
+void pp_call(Parser *ps, Expr *callee);
 
 /* --- pyexpr.c --- */
 /* Parses one expression (ternary/lambda level, with walrus); no bare tuples. */
