@@ -9,7 +9,7 @@ static uint32_t prev_end(const Parser *ps)
     return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
 }
 
-static bool is_ident(const PyToken *t)
+static bool is_ident(const PpToken *t)
 {
     return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
 }
@@ -105,7 +105,7 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
         flags = ARG_DSTARRED;
     else if (is_ident(pp_cur(ps)) && pp_peek(ps, 1)->kind == PYTOK_OP &&
              pp_peek(ps, 1)->op == PYOP_EQUAL) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         keyword = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
         pp_advance(ps);
         pp_advance(ps);
@@ -134,7 +134,7 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
 void pp_call(Parser *ps, Expr *e)
 {
     const Expr *callee = e; /* read until the call replaces it, at the end */
-    const PyToken *open = pp_cur(ps);
+    const PpToken *open = pp_cur(ps);
     int32_t site = pp_new_site(ps, SITE_CALL, callee->off);
     {
         Site *s = pp_site(ps, site);

@@ -7,7 +7,7 @@
 
 static Expr none_expr(const Parser *ps)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     return (Expr){.kind = E_NONE, .off = t->start, .end = t->start, .site = -1, .func = -1};
 }
 
@@ -16,7 +16,7 @@ static uint32_t prev_end(const Parser *ps)
     return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
 }
 
-static bool is_ident(const PyToken *t)
+static bool is_ident(const PpToken *t)
 {
     return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
 }
@@ -54,7 +54,7 @@ void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2)
 {
     int depth = 0;
     for (;;) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_INDENT ||
             t->kind == PYTOK_DEDENT)
             return;
@@ -74,7 +74,7 @@ void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2)
 
 static bool at_comp_for(const Parser *ps)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (t->kind != PYTOK_NAME)
         return false;
     return t->kw == PYKW_FOR || (t->kw == PYKW_ASYNC && pp_peek(ps, 1)->kw == PYKW_FOR);
@@ -183,7 +183,7 @@ static void fstring_field(Parser *ps);
 static void fstring_spec(Parser *ps)
 {
     for (;;) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind == PYTOK_FSTRING_MIDDLE) {
             pp_advance(ps);
         } else if (t->kind == PYTOK_OP && t->op == PYOP_LBRACE) {
@@ -221,7 +221,7 @@ static void fstring(Parser *ps)
 {
     pp_advance(ps); /* FSTRING_START */
     for (;;) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind == PYTOK_FSTRING_END) {
             pp_advance(ps);
             return;
@@ -259,7 +259,7 @@ static Expr star_or_expr(Parser *ps)
 
 static bool closes(const Parser *ps, PyOp close)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     return (t->kind == PYTOK_OP && t->op == close) || t->kind == PYTOK_NEWLINE ||
            t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_INDENT || t->kind == PYTOK_DEDENT;
 }
@@ -267,7 +267,7 @@ static bool closes(const Parser *ps, PyOp close)
 /* [..], (..), {..}: displays, comprehensions, parenthesised expressions. */
 static Expr display(Parser *ps, PyOp close)
 {
-    const PyToken *open = pp_cur(ps);
+    const PpToken *open = pp_cur(ps);
     uint32_t off = open->start;
     pp_advance(ps);
     Expr lit = {.kind = E_LITERAL, .off = off, .site = -1, .func = -1, .bounded = true};
@@ -351,13 +351,13 @@ static bool all_caps(Str s)
  * 64-byte struct built field by field and then returned was copied with
  * 16-byte loads that stalled on the narrower stores (store forwarding), at
  * every level, for every operand. */
-static void name_atom(Parser *ps, const PyToken *t, Expr *e)
+static void name_atom(Parser *ps, const PpToken *t, Expr *e)
 {
     Str name = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
     pp_advance(ps);
     *e = (Expr){.kind = E_NAME, .off = t->start, .end = t->end, .site = -1, .func = -1,
                 .text = name};
-    const PyToken *n = pp_cur(ps);
+    const PpToken *n = pp_cur(ps);
     bool trailer = n->kind == PYTOK_OP &&
                    (n->op == PYOP_DOT || n->op == PYOP_LPAR || n->op == PYOP_LSQB);
     if (ps->in_target && !trailer) {
@@ -378,7 +378,7 @@ static void name_atom(Parser *ps, const PyToken *t, Expr *e)
 
 static void atom(Parser *ps, Expr *e)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     *e = (Expr){.kind = E_LITERAL, .off = t->start, .end = t->end, .site = -1, .func = -1,
                 .is_const = true};
     switch (t->kind) {
@@ -475,7 +475,7 @@ static void subscript(Parser *ps, Expr *e)
 static void attribute(Parser *ps, Expr *e)
 {
     pp_advance(ps); /* . */
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     Str attr = pp_intern(ps, ps->u->src + t->start, t->end - t->start);
     pp_advance(ps);
     if (e->site >= 0 && (e->kind == E_NAME || e->kind == E_CALL))
@@ -503,7 +503,7 @@ static void primary(Parser *ps, Expr *e)
 {
     atom(ps, e);
     for (;;) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind != PYTOK_OP)
             return;
         if (t->op == PYOP_DOT && pp_peek(ps, 1)->kind == PYTOK_NAME)
@@ -531,7 +531,7 @@ static void unary(Parser *ps, Expr *e)
         *e = none_expr(ps);
         return;
     }
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (t->kind == PYTOK_NAME && t->kw == PYKW_NOT) {
         pp_advance(ps);
         unary(ps, e);
@@ -568,7 +568,7 @@ static void unary(Parser *ps, Expr *e)
 
 static bool binary_op(const Parser *ps, uint32_t *ntoks)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     *ntoks = 1;
     if (t->kind == PYTOK_OP) {
         switch (t->op) {
@@ -629,7 +629,7 @@ static void expr(Parser *ps, Expr *e)
         *e = none_expr(ps);
         return;
     }
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (t->kind == PYTOK_NAME && t->kw == PYKW_LAMBDA) {
         *e = lambda_expr(ps);
     } else if (is_ident(t) && pp_peek(ps, 1)->kind == PYTOK_OP &&
@@ -668,7 +668,7 @@ Expr pp_expr(Parser *ps)
 
 static bool ends_exprlist(const Parser *ps)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER || t->kind == PYTOK_INDENT ||
         t->kind == PYTOK_DEDENT || t->kind == PYTOK_FSTRING_MIDDLE || t->kind == PYTOK_FSTRING_END)
         return true;

@@ -8,7 +8,7 @@ static uint32_t prev_end(const Parser *ps)
     return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
 }
 
-static bool is_ident(const PyToken *t)
+static bool is_ident(const PpToken *t)
 {
     return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
 }
@@ -34,7 +34,7 @@ static void if_stmt(Parser *ps)
 /* The body of `while` is exactly one `await call(...)` statement: return that call. */
 static int32_t sole_awaited_call(Parser *ps, uint32_t first_site, uint32_t body_tok)
 {
-    const PyToken *t = &ps->toks[body_tok];
+    const PpToken *t = &ps->toks[body_tok];
     if (t->kind == PYTOK_NEWLINE)
         t++;
     if (t->kind == PYTOK_INDENT)
@@ -45,7 +45,7 @@ static int32_t sole_awaited_call(Parser *ps, uint32_t first_site, uint32_t body_
      * `;` on its line (`await sleep(1); work()`), nor on the lines below */
     uint32_t i = (uint32_t)(t - ps->toks);
     while (i < ps->ntoks && ps->toks[i].kind != PYTOK_NEWLINE && ps->toks[i].kind != PYTOK_ENDMARKER) {
-        const PyToken *k = &ps->toks[i];
+        const PpToken *k = &ps->toks[i];
         if (k->kind == PYTOK_OP && k->op == PYOP_SEMI && i + 1 < ps->ntoks &&
             ps->toks[i + 1].kind != PYTOK_NEWLINE)
             return -1;
@@ -64,13 +64,13 @@ static int32_t sole_awaited_call(Parser *ps, uint32_t first_site, uint32_t body_
 
 static void while_stmt(Parser *ps)
 {
-    const PyToken *kw = pp_cur(ps);
+    const PpToken *kw = pp_cur(ps);
     pp_advance(ps);
     int32_t outer = ps->loop;
     int32_t loop = pp_new_site(ps, SITE_LOOP, kw->start);
     pp_site(ps, loop)->loop_kind = LOOP_WHILE;
     ps->loop = loop;
-    const PyToken *c = pp_cur(ps);
+    const PpToken *c = pp_cur(ps);
     Expr cond = pp_expr(ps);
     bool true_cond = (c->kind == PYTOK_NAME && c->kw == PYKW_TRUE) ||
                      (c->kind == PYTOK_NUMBER && c->end - c->start == 1 &&
@@ -124,7 +124,7 @@ static void for_stmt(Parser *ps, bool is_async, uint32_t off)
 /* except [*] [types [as name]] : block */
 static void except_clause(Parser *ps)
 {
-    const PyToken *kw = pp_cur(ps);
+    const PpToken *kw = pp_cur(ps);
     pp_advance(ps);
     int32_t h = pp_new_site(ps, SITE_EXCEPT, kw->start);
     if (pp_accept_op(ps, PYOP_STAR))
@@ -221,7 +221,7 @@ static bool paren_items(const Parser *ps)
         return false;
     int depth = 0;
     for (uint32_t i = ps->p; i < ps->ntoks; i++) {
-        const PyToken *t = &ps->toks[i];
+        const PpToken *t = &ps->toks[i];
         if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER)
             return false;
         if (t->kind != PYTOK_OP)
@@ -230,7 +230,7 @@ static bool paren_items(const Parser *ps)
             depth++;
         else if (t->op == PYOP_RPAR || t->op == PYOP_RSQB || t->op == PYOP_RBRACE) {
             if (--depth == 0) {
-                const PyToken *n = &ps->toks[i + 1 < ps->ntoks ? i + 1 : i];
+                const PpToken *n = &ps->toks[i + 1 < ps->ntoks ? i + 1 : i];
                 return n->kind == PYTOK_OP && n->op == PYOP_COLON;
             }
         }
@@ -260,24 +260,24 @@ static void with_stmt(Parser *ps, bool is_async)
  * line ends with ':' (an expression statement never does). */
 static bool is_match_stmt(const Parser *ps)
 {
-    const PyToken *n = pp_peek(ps, 1);
+    const PpToken *n = pp_peek(ps, 1);
     if (n->kind == PYTOK_NEWLINE || (n->kind == PYTOK_OP && n->op != PYOP_LPAR &&
                                      n->op != PYOP_LSQB && n->op != PYOP_LBRACE &&
                                      n->op != PYOP_MINUS && n->op != PYOP_STAR &&
                                      n->op != PYOP_TILDE && n->op != PYOP_PLUS &&
                                      n->op != PYOP_ELLIPSIS))
         return false;
-    const PyToken *last = &ps->toks[pp_line_last(ps)];
+    const PpToken *last = &ps->toks[pp_line_last(ps)];
     return last->kind == PYTOK_OP && last->op == PYOP_COLON;
 }
 
 /* A capture pattern binds its name; a class (`Point(`), a keyword (`x=`), a
  * dotted value (`Color.RED`) and the wildcard `_` do not (PEP 634). */
-static bool is_capture(const Parser *ps, const PyToken *t)
+static bool is_capture(const Parser *ps, const PpToken *t)
 {
     if (!is_ident(t) || t->kw == PYKW_UNDERSCORE)
         return false;
-    const PyToken *n = t + 1 < ps->toks + ps->ntoks ? t + 1 : t;
+    const PpToken *n = t + 1 < ps->toks + ps->ntoks ? t + 1 : t;
     if (n->kind == PYTOK_OP && (n->op == PYOP_LPAR || n->op == PYOP_DOT || n->op == PYOP_EQUAL))
         return false;
     return !(t > ps->toks && t[-1].kind == PYTOK_OP && t[-1].op == PYOP_DOT);
@@ -289,7 +289,7 @@ static void case_clause(Parser *ps)
     /* Patterns look like calls (`Point(x=0)`) but call nothing: skip them. */
     int depth = 0;
     for (;;) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER)
             break;
         if (t->kind == PYTOK_OP) {
@@ -340,7 +340,7 @@ static void match_stmt(Parser *ps)
 
 bool pp_control_statement(Parser *ps)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     switch ((PyKw)t->kw) {
     case PYKW_IF:
         if_stmt(ps);
@@ -358,7 +358,7 @@ bool pp_control_statement(Parser *ps)
         with_stmt(ps, false);
         return true;
     case PYKW_ASYNC: {
-        const PyToken *n = pp_peek(ps, 1);
+        const PpToken *n = pp_peek(ps, 1);
         if (n->kind != PYTOK_NAME)
             return false;
         if (n->kw == PYKW_WITH) {

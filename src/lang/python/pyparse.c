@@ -56,9 +56,9 @@ static void tokenize_all(Parser *ps)
     Diag tokd;
     diag_init(&tokd);
     pytok_init(&t, u->src, u->len, ps->path, &tokd);
-    Vec(PyToken) toks;
+    Vec(PpToken) toks;
     vec_init(&toks);
-    vec_reserve(&toks, u->len / 8 + 16);
+    vec_reserve(&toks, u->len / 6 + 16);
     for (;;) {
         PyToken tk = pytok_next(&t);
         if (tk.kind == PYTOK_COMMENT) {
@@ -68,7 +68,10 @@ static void tokenize_all(Parser *ps)
         }
         if (tk.kind == PYTOK_NL || tk.kind == PYTOK_ERRORTOKEN)
             continue;
-        vec_push(&toks, tk);
+        /* field by field: narrow loads of the token just built (a whole-struct
+         * copy stalled on store forwarding) */
+        PpToken pt = {(uint8_t)tk.kind, tk.op, tk.kw, tk.start, tk.end};
+        vec_push(&toks, pt);
         if (tk.kind == PYTOK_ENDMARKER)
             break;
     }
@@ -77,13 +80,13 @@ static void tokenize_all(Parser *ps)
     move_token_errors(ps, &tokd);
 }
 
-const PyToken *pp_peek(const Parser *ps, uint32_t k)
+const PpToken *pp_peek(const Parser *ps, uint32_t k)
 {
     uint32_t i = ps->p + k;
     return &ps->toks[i < ps->ntoks ? i : ps->ntoks - 1];
 }
 
-const PyToken *pp_cur(const Parser *ps)
+const PpToken *pp_cur(const Parser *ps)
 {
     return &ps->toks[ps->p];
 }
@@ -96,13 +99,13 @@ void pp_advance(Parser *ps)
 
 bool pp_is_op(const Parser *ps, PyOp op)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     return t->kind == PYTOK_OP && t->op == op;
 }
 
 bool pp_is_kw(const Parser *ps, PyKw kw)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     return t->kind == PYTOK_NAME && t->kw == kw;
 }
 
@@ -122,7 +125,7 @@ bool pp_accept_kw(Parser *ps, PyKw kw)
     return true;
 }
 
-const char *pp_tok_desc(const Parser *ps, const PyToken *t, char *buf, size_t n)
+const char *pp_tok_desc(const Parser *ps, const PpToken *t, char *buf, size_t n)
 {
     switch (t->kind) {
     case PYTOK_NEWLINE:
@@ -148,7 +151,7 @@ const char *pp_tok_desc(const Parser *ps, const PyToken *t, char *buf, size_t n)
     return buf;
 }
 
-void pp_error(Parser *ps, const PyToken *t, const char *fmt, ...)
+void pp_error(Parser *ps, const PpToken *t, const char *fmt, ...)
 {
     if (ps->bail)
         return; /* already reported: unwinding to the end of the statement */
@@ -179,7 +182,7 @@ bool pp_expect_op(Parser *ps, PyOp op, const char *what)
     return false;
 }
 
-Str pp_tok_str(const Parser *ps, const PyToken *t)
+Str pp_tok_str(const Parser *ps, const PpToken *t)
 {
     return str_make(ps->u->src + t->start, t->end - t->start);
 }
@@ -244,7 +247,7 @@ int32_t pp_new_function(Parser *ps, FunctionKind kind, Str name, uint32_t off)
 static void skip_to_newline(Parser *ps)
 {
     for (;;) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind == PYTOK_ENDMARKER)
             return;
         if (t->kind == PYTOK_NEWLINE) {
@@ -263,7 +266,7 @@ static void end_simple_statement(Parser *ps)
 {
     ps->bail = false;
     pp_flush_targets(ps); /* a statement that broke off before its value */
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (t->kind == PYTOK_NEWLINE) {
         pp_advance(ps);
         return;

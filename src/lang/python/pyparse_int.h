@@ -33,6 +33,17 @@ typedef enum {
 } ExprKind;
 
 /* What an expression is, as far as the model cares. */
+/* The parser's copy of a significant token: what parsing reads (positions of
+ * sites and errors come from the Unit's line table), 12 bytes where PyToken
+ * has 32 (line and column pairs). */
+typedef struct PpToken {
+    uint8_t kind;      /* PyTokKind */
+    uint8_t op;        /* PyOp, for PYTOK_OP */
+    uint8_t kw;        /* PyKw, for PYTOK_NAME */
+    uint32_t start;    /* byte offsets of the token */
+    uint32_t end;
+} PpToken;
+
 typedef struct Expr {
     ExprKind kind;
     uint32_t off, end;  /* bytes */
@@ -64,7 +75,7 @@ typedef struct Parser {
     Arena *a;            /* u->arena */
     Diag *d;
     const char *path;
-    PyToken *toks;       /* all significant tokens (no COMMENT/NL), ENDMARKER-terminated */
+    PpToken *toks;       /* all significant tokens (no COMMENT/NL), ENDMARKER-terminated */
     uint32_t ntoks;
     uint32_t p;          /* current token index */
     Vec(Function) funcs;
@@ -100,8 +111,8 @@ typedef struct Parser {
 } Parser;
 
 /* --- pyparse.c --- */
-const PyToken *pp_peek(const Parser *ps, uint32_t k);
-const PyToken *pp_cur(const Parser *ps);
+const PpToken *pp_peek(const Parser *ps, uint32_t k);
+const PpToken *pp_cur(const Parser *ps);
 void pp_advance(Parser *ps);
 bool pp_is_op(const Parser *ps, PyOp op);
 bool pp_is_kw(const Parser *ps, PyKw kw);
@@ -110,9 +121,9 @@ bool pp_accept_kw(Parser *ps, PyKw kw);
 bool pp_expect_op(Parser *ps, PyOp op, const char *what);
 /* A token for a message: `end of line`, `indent`, or its quoted text (shortened
  * to one line), written into buf. */
-const char *pp_tok_desc(const Parser *ps, const PyToken *t, char *buf, size_t n);
-void pp_error(Parser *ps, const PyToken *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-Str pp_tok_str(const Parser *ps, const PyToken *t);
+const char *pp_tok_desc(const Parser *ps, const PpToken *t, char *buf, size_t n);
+void pp_error(Parser *ps, const PpToken *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+Str pp_tok_str(const Parser *ps, const PpToken *t);
 Str pp_intern(Parser *ps, const char *p, uint32_t n);
 int32_t pp_new_site(Parser *ps, SiteKind kind, uint32_t off);
 Site *pp_site(Parser *ps, int32_t i);

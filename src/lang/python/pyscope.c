@@ -291,7 +291,7 @@ static uint32_t token_at(const Parser *ps, uint32_t off)
 static Str scan_annotation(Parser *ps, const Expr *e)
 {
     for (uint32_t i = token_at(ps, e->off); i < ps->ntoks && ps->toks[i].start < e->end; i++) {
-        const PyToken *t = &ps->toks[i];
+        const PpToken *t = &ps->toks[i];
         if (t->kind != PYTOK_NAME || t->kw != PYKW_NONE)
             continue;
         if (i > 0 && ps->toks[i - 1].kind == PYTOK_OP && ps->toks[i - 1].op == PYOP_DOT)

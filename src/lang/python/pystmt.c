@@ -14,18 +14,18 @@ static uint32_t prev_end(const Parser *ps)
     return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
 }
 
-static bool is_name(const PyToken *t)
+static bool is_name(const PpToken *t)
 {
     return t->kind == PYTOK_NAME;
 }
 
 /* A NAME token usable as an identifier (soft keywords included). */
-static bool is_ident(const PyToken *t)
+static bool is_ident(const PpToken *t)
 {
     return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
 }
 
-static bool is_augassign(const PyToken *t)
+static bool is_augassign(const PpToken *t)
 {
     if (t->kind != PYTOK_OP)
         return false;
@@ -40,7 +40,7 @@ static bool is_augassign(const PyToken *t)
     }
 }
 
-static int bracket_delta(const PyToken *t)
+static int bracket_delta(const PpToken *t)
 {
     if (t->kind != PYTOK_OP)
         return 0;
@@ -69,7 +69,7 @@ static uint32_t count_assign_eq(const Parser *ps, bool *annotated)
     uint32_t n = 0;
     *annotated = false;
     for (uint32_t i = ps->p; i < ps->ntoks; i++) {
-        const PyToken *t = &ps->toks[i];
+        const PpToken *t = &ps->toks[i];
         if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER)
             break;
         depth += bracket_delta(t);
@@ -211,7 +211,7 @@ static void expr_statement(Parser *ps)
 /* dotted_name: NAME ('.' NAME)* ; returns it interned. */
 static Str dotted_name(Parser *ps)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (!is_name(t)) {
         pp_error(ps, t, "invalid syntax: expected a module name");
         return STR_NULL;
@@ -258,7 +258,7 @@ static void from_import_names(Parser *ps, Str base)
 {
     bool paren = pp_accept_op(ps, PYOP_LPAR);
     for (uint32_t n = 0;; n++) {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind == PYTOK_OP && t->op == PYOP_STAR && n == 0) {
             pp_advance(ps);
             break;
@@ -338,7 +338,7 @@ static void names_list(Parser *ps)
 
 static void simple_statement(Parser *ps)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (t->kind == PYTOK_NAME) {
         switch ((PyKw)t->kw) {
         case PYKW_RETURN: {
@@ -454,7 +454,7 @@ static void skip_brackets(Parser *ps)
 {
     int depth = 0;
     do {
-        const PyToken *t = pp_cur(ps);
+        const PpToken *t = pp_cur(ps);
         if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER)
             return;
         depth += bracket_delta(t);
@@ -517,7 +517,7 @@ static bool has_decorator(const Str *decs, uint32_t n, const char *name)
 static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, bool is_async)
 {
     pp_advance(ps); /* def */
-    const PyToken *nt = pp_cur(ps);
+    const PpToken *nt = pp_cur(ps);
     if (!is_ident(nt)) {
         pp_error(ps, nt, "invalid syntax: expected a function name");
         pp_skip_line(ps);
@@ -565,7 +565,7 @@ static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, b
 static void classdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off)
 {
     pp_advance(ps); /* class */
-    const PyToken *nt = pp_cur(ps);
+    const PpToken *nt = pp_cur(ps);
     if (!is_ident(nt)) {
         pp_error(ps, nt, "invalid syntax: expected a class name");
         pp_skip_line(ps);
@@ -647,7 +647,7 @@ static void decorated(Parser *ps)
 
 void pp_compound_or_simple(Parser *ps)
 {
-    const PyToken *t = pp_cur(ps);
+    const PpToken *t = pp_cur(ps);
     if (t->kind == PYTOK_NEWLINE) { /* stray empty statement */
         pp_advance(ps);
         return;
