@@ -179,11 +179,6 @@ void project_free(Project *p)
     memset(p, 0, sizeof *p);
 }
 
-static uint32_t name_hash(const char *s)
-{
-    return str_hash(str_from(s));
-}
-
 static uint32_t table_cap(uint32_t n)
 {
     uint32_t cap = 64;
@@ -192,50 +187,59 @@ static uint32_t table_cap(uint32_t n)
     return cap;
 }
 
+/* Slots keep each name's hash and length: a probe compares those and touches
+ * the name's bytes only on a real match (lookups are most of the link, and
+ * most probes are misses). */
+static bool slot_is(const char *slot_name, uint32_t slot_len, uint32_t slot_hash, Str name,
+                    uint32_t h)
+{
+    return slot_hash == h && slot_len == name.len && memcmp(slot_name, name.ptr, name.len) == 0;
+}
+
 static void index_insert(Project *p, const char *name, ProjectRef ref)
 {
-    uint32_t i = name_hash(name) & (p->cap - 1);
+    Str n = str_from(name);
+    uint32_t h = str_hash(n), i = h & (p->cap - 1);
     while (p->slots[i].name) {
-        if (strcmp(p->slots[i].name, name) == 0)
+        if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, n, h))
             return; /* first definition wins (deterministic: files are sorted) */
         i = (i + 1) & (p->cap - 1);
     }
-    p->slots[i].name = name;
-    p->slots[i].ref = ref;
+    p->slots[i] = (struct ProjectSlot){name, n.len, h, ref};
 }
 
 static void alias_insert(Project *p, const char *name, const char *target)
 {
-    uint32_t i = name_hash(name) & (p->acap - 1);
+    Str n = str_from(name);
+    uint32_t h = str_hash(n), i = h & (p->acap - 1);
     while (p->aslots[i].name) {
-        if (strcmp(p->aslots[i].name, name) == 0)
+        if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash, n, h))
             return;
         i = (i + 1) & (p->acap - 1);
     }
-    p->aslots[i].name = name;
-    p->aslots[i].target = target;
+    p->aslots[i] = (struct ProjectAliasSlot){name, n.len, h, target};
 }
 
-static const char *alias_of(const Project *p, const char *name)
+static const char *alias_of(const Project *p, Str name)
 {
     if (!p->acap)
         return NULL;
-    uint32_t i = name_hash(name) & (p->acap - 1);
+    uint32_t h = str_hash(name), i = h & (p->acap - 1);
     while (p->aslots[i].name) {
-        if (strcmp(p->aslots[i].name, name) == 0)
+        if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash, name, h))
             return p->aslots[i].target;
         i = (i + 1) & (p->acap - 1);
     }
     return NULL;
 }
 
-static const ProjectFunc *exact(const Project *p, const char *name, ProjectRef *ref)
+static const ProjectFunc *exact(const Project *p, Str name, ProjectRef *ref)
 {
     if (!p->cap)
         return NULL;
-    uint32_t i = name_hash(name) & (p->cap - 1);
+    uint32_t h = str_hash(name), i = h & (p->cap - 1);
     while (p->slots[i].name) {
-        if (strcmp(p->slots[i].name, name) == 0) {
+        if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, name, h)) {
             if (ref)
                 *ref = p->slots[i].ref;
             return project_func(p, p->slots[i].ref);
@@ -250,64 +254,71 @@ const ProjectFunc *project_func(const Project *p, ProjectRef r)
     return &p->files[r.file]->funcs.contents[r.func];
 }
 
-static const ProjectFunc *lookup_depth(const Project *p, const char *name, ProjectRef *ref,
-                                       int depth, int *budget);
+static const ProjectFunc *lookup_depth(const Project *p, Str name, ProjectRef *ref, int depth,
+                                       int *budget);
+
+/* `x` + `y` into buf as a Str, or false if it does not fit. */
+static bool join_into(char *buf, size_t cap, Str x, Str y, Str *out)
+{
+    if ((size_t)x.len + y.len >= cap)
+        return false;
+    memcpy(buf, x.ptr, x.len);
+    memcpy(buf + x.len, y.ptr, y.len);
+    buf[x.len + y.len] = '\0';
+    *out = str_make(buf, x.len + y.len);
+    return true;
+}
 
 /* `Cls.m` not defined on Cls: look in Cls's bases (in base order). */
-static const ProjectFunc *inherited(const Project *p, const char *name, ProjectRef *ref, int depth,
+static const ProjectFunc *inherited(const Project *p, Str name, ProjectRef *ref, int depth,
                                     int *budget)
 {
-    const char *dot = strrchr(name, '.');
-    if (!dot)
+    int32_t dot = str_rfind(name, '.');
+    if (dot < 0 || dot >= 512)
         return NULL;
-    char cls[512];
-    size_t n = (size_t)(dot - name);
-    if (n >= sizeof cls)
-        return NULL;
-    memcpy(cls, name, n);
-    cls[n] = '\0';
-    const ProjectFunc *c = lookup_depth(p, cls, NULL, depth + 1, budget);
+    const ProjectFunc *c = lookup_depth(p, str_make(name.ptr, (uint32_t)dot), NULL, depth + 1,
+                                        budget);
     if (!c || !(c->flags & PF_CLASS))
         return NULL;
+    Str method = str_make(name.ptr + dot, name.len - (uint32_t)dot); /* `.m` */
     for (uint32_t b = 0; b < c->nbases; b++) {
         char full[640];
-        snprintf(full, sizeof full, "%s%s", c->bases[b], dot);
-        const ProjectFunc *f = lookup_depth(p, full, ref, depth + 1, budget);
-        if (f)
-            return f;
+        Str f;
+        if (!join_into(full, sizeof full, str_from(c->bases[b]), method, &f))
+            continue;
+        const ProjectFunc *fn = lookup_depth(p, f, ref, depth + 1, budget);
+        if (fn)
+            return fn;
     }
     return NULL;
 }
 
 /* Resolves `a.b.c` where a prefix is an alias: `pkg.save` -> `pkg.repo.save`. */
-static const ProjectFunc *through_alias(const Project *p, const char *name, ProjectRef *ref,
-                                        int depth, int *budget)
+static const ProjectFunc *through_alias(const Project *p, Str name, ProjectRef *ref, int depth,
+                                        int *budget)
 {
-    char buf[640];
-    size_t n = strlen(name);
-    if (n >= sizeof buf)
+    if (name.len >= 640 || !p->acap)
         return NULL;
-    memcpy(buf, name, n + 1);
-    for (size_t cut = n; cut > 0; cut--) {
-        if (cut != n && buf[cut] != '.')
+    for (uint32_t cut = name.len; cut > 0; cut--) {
+        if (cut != name.len && name.ptr[cut] != '.')
             continue;
-        char saved = buf[cut];
-        buf[cut] = '\0';
-        const char *target = alias_of(p, buf);
-        buf[cut] = saved;
+        const char *target = alias_of(p, str_make(name.ptr, cut));
         if (!target)
             continue;
         char full[640];
-        snprintf(full, sizeof full, "%s%s", target, name + cut);
-        return lookup_depth(p, full, ref, depth + 1, budget);
+        Str f;
+        if (!join_into(full, sizeof full, str_from(target),
+                       str_make(name.ptr + cut, name.len - cut), &f))
+            return NULL;
+        return lookup_depth(p, f, ref, depth + 1, budget);
     }
     return NULL;
 }
 
 /* `budget` bounds the whole search: class hierarchies share ancestors, and
  * without it a deep diamond-shaped hierarchy is explored exponentially. */
-static const ProjectFunc *lookup_depth(const Project *p, const char *name, ProjectRef *ref,
-                                       int depth, int *budget)
+static const ProjectFunc *lookup_depth(const Project *p, Str name, ProjectRef *ref, int depth,
+                                       int *budget)
 {
     if (depth > 8 || --*budget < 0)
         return NULL;
@@ -322,7 +333,7 @@ static const ProjectFunc *lookup_depth(const Project *p, const char *name, Proje
 const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref)
 {
     int budget = 256;
-    return qualname ? lookup_depth(p, qualname, ref, 0, &budget) : NULL;
+    return qualname ? lookup_depth(p, str_from(qualname), ref, 0, &budget) : NULL;
 }
 
 const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)

@@ -129,9 +129,9 @@ typedef struct Project {
     ProjectFile **files;     /* in deterministic (sorted path) order */
     uint32_t nfiles;
     /* name index: qualified name -> function (open addressing) */
-    struct ProjectSlot { const char *name; ProjectRef ref; } *slots;
+    struct ProjectSlot { const char *name; uint32_t len, hash; ProjectRef ref; } *slots;
     uint32_t cap;
-    struct ProjectAliasSlot { const char *name, *target; } *aslots;
+    struct ProjectAliasSlot { const char *name; uint32_t len, hash; const char *target; } *aslots;
     uint32_t acap;
     unsigned jobs;           /* threads project_link may use (0: one); set after project_init */
 } Project;
