@@ -53,6 +53,21 @@ static inline uint64_t tail_word(const char *p, uint32_t i, uint32_t len)
     return w;
 }
 
+/* Equality of n bytes, inline: interning confirms a hash match on every
+ * identifier, and the names are short. */
+static inline bool bytes_eq(const char *a, const char *b, uint32_t n)
+{
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return false;
+    }
+    return i == n || tail_word(a, i, n) == tail_word(b, i, n);
+}
+
 /* Multiply-xorshift over 8-byte words: identifiers are short, and this is on
  * the per-token path (interning), where a byte-at-a-time FNV loop showed up. */
 uint32_t str_hash(Str s)
@@ -143,7 +158,7 @@ Str strpool_intern(StrPool *p, Str s)
     uint32_t j = h & (p->cap - 1);
     while (p->slots[j].ptr) {
         const StrPoolSlot *e = &p->slots[j];
-        if (e->hash == h && e->len == s.len && (s.len == 0 || memcmp(e->ptr, s.ptr, s.len) == 0))
+        if (e->hash == h && e->len == s.len && bytes_eq(e->ptr, s.ptr, s.len))
             return (Str){e->ptr, e->len};
         j = (j + 1) & (p->cap - 1);
     }

@@ -204,7 +204,8 @@ typedef struct TaskSetRun {
     const TaskSetParams *p;
     const Unit *u;
     FlowCtx *fc;
-    Pruned pruned;
+    Pruned pruned;       /* collected on first need: most files add no task anywhere */
+    bool pruned_ready;
 } TaskSetRun;
 
 static void check_add(const Rule *r, TaskSetRun *run, uint32_t i, FindingSink *sink)
@@ -233,7 +234,13 @@ static void check_add(const Rule *r, TaskSetRun *run, uint32_t i, FindingSink *s
     } else {
         return;
     }
-    if (!coll.len || !long_lived(run->fc, add->func, coll) || pruned(&run->pruned, coll))
+    if (!coll.len || !long_lived(run->fc, add->func, coll))
+        return;
+    if (!run->pruned_ready) {
+        collect_pruned(p, u, &run->pruned);
+        run->pruned_ready = true;
+    }
+    if (pruned(&run->pruned, coll))
         return;
     Arena *ar = &sink->arena;
     const char *vars[] = {
@@ -246,8 +253,7 @@ static void check_add(const Rule *r, TaskSetRun *run, uint32_t i, FindingSink *s
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
 {
     (void)env;
-    TaskSetRun run = {r->bound, u, chk_flow_new(u), {NULL, 0, 0}};
-    collect_pruned(run.p, u, &run.pruned);
+    TaskSetRun run = {r->bound, u, chk_flow_new(u), {NULL, 0, 0}, false};
     for (uint32_t i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_CALL)
             check_add(r, &run, i, sink);
