@@ -115,6 +115,7 @@ void lines_build(LineTable *t, Arena *a, const char *src, uint32_t len)
     t->src = src;
     t->len = len;
     t->memo_off = t->memo_line = t->memo_col = 0;
+    t->hint = 0;
 #ifdef __SSE2__
     if (build_fast(t, a, src, len))
         return;
@@ -128,6 +129,17 @@ void lines_build(LineTable *t, Arena *a, const char *src, uint32_t len)
 
 uint32_t lines_line(const LineTable *t, uint32_t off)
 {
+    /* Queries come mostly in source order (sites, findings): try the line of
+     * the previous answer and the one after it before searching. */
+    uint32_t h = t->hint;
+    if (h < t->count && t->starts[h] <= off) {
+        if (h + 1 >= t->count || off < t->starts[h + 1])
+            return h + 1;
+        if (h + 2 >= t->count || off < t->starts[h + 2]) {
+            ((LineTable *)t)->hint = h + 1;
+            return h + 2;
+        }
+    }
     uint32_t lo = 0, hi = t->count;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -136,6 +148,7 @@ uint32_t lines_line(const LineTable *t, uint32_t off)
         else
             hi = mid;
     }
+    ((LineTable *)t)->hint = lo;
     return lo + 1;
 }
 

@@ -21,6 +21,7 @@ typedef struct LineTable {
      * from the previous query, not from the line start. A cache only: the
      * table belongs to one thread, like its Unit. */
     uint32_t memo_off, memo_line, memo_col;
+    uint32_t hint;    /* 0-based line of the last lines_line answer (a cache too) */
 } LineTable;
 
 /* Lines end at \n, \r\n or a lone \r (Python's universal newlines). */

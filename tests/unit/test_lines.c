@@ -53,6 +53,16 @@ static void check_all(const char *src, uint32_t len)
             fail_msg("offset %u of a %u-byte buffer: got %u:%u, expected %u:%u", off, len, l1,
                      c1, l2, c2);
     }
+    /* backwards and leaping: the table remembers the last answer as a hint */
+    for (uint32_t k = 0; k <= len; k++) {
+        uint32_t off = k % 2 ? len - k : (k * 7919u) % (len + 1);
+        uint32_t l1, c1, l2, c2;
+        lines_pos(&t, off, &l1, &c1);
+        reference(src, len, off, &l2, &c2);
+        if (l1 != l2 || c1 != c2)
+            fail_msg("offset %u (query %u) of a %u-byte buffer: got %u:%u, expected %u:%u", off,
+                     k, len, l1, c1, l2, c2);
+    }
     arena_free(&a);
 }
 
