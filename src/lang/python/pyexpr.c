@@ -366,8 +366,7 @@ static void name_atom(Parser *ps, const PpToken *t, Expr *e)
     }
     /* Module-level constants by convention (`MAX_WORKERS`) bound iterables too. */
     e->is_const = all_caps(name);
-    pp_resolve_name(ps, e);
-    VarInfo *v = pp_var(ps, name);
+    VarInfo *v = pp_resolve_name(ps, e); /* the binding of name, if any */
     if (v && v->tracked) {
         e->site = pp_new_site(ps, SITE_USE, t->start);
         Site *s = pp_site(ps, e->site);

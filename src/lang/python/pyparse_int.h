@@ -195,8 +195,9 @@ void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n);
 /* Records that a name is bound in the file (for the "unbound root" rule). */
 void pp_note_bound(Parser *ps, Str name);
 VarInfo *pp_var(Parser *ps, Str name);
-/* Resolves a bare name load to an Expr (type, import, self/cls). */
-void pp_resolve_name(Parser *ps, Expr *e);
+/* Resolves a bare name load to an Expr (type, import, self/cls); returns the
+ * name's binding (pp_var), or NULL. */
+VarInfo *pp_resolve_name(Parser *ps, Expr *e);
 /* Resolves `base.attr` into e (a copy of base): the path grows by `.attr`;
  * `self.attr` uses the type recorded for the class attribute when known. */
 void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr);

@@ -231,22 +231,23 @@ void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
 
 /* ---- resolution --------------------------------------------------------------------- */
 
-void pp_resolve_name(Parser *ps, Expr *e)
+VarInfo *pp_resolve_name(Parser *ps, Expr *e)
 {
     if (ps->self_name.len && e->text.ptr == ps->self_name.ptr && ps->cls >= 0) {
         e->resolved = vec_at(&ps->funcs, ps->cls)->qualname;
         e->from_self = true;
-        return;
+        return pp_var(ps, e->text);
     }
     VarInfo *v = pp_var(ps, e->text);
     e->resolved = e->text;
     if (!v)
-        return;
+        return NULL;
     if (v->type.len) {
         e->resolved = v->type;
         e->from_import = v->from_import;
     }
     e->bounded = v->bounded;
+    return v;
 }
 
 void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr)
