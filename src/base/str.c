@@ -68,24 +68,46 @@ static inline bool bytes_eq(const char *a, const char *b, uint32_t n)
     return i == n || tail_word(a, i, n) == tail_word(b, i, n);
 }
 
-/* Multiply-xorshift over 8-byte words: identifiers are short, and this is on
- * the per-token path (interning), where a byte-at-a-time FNV loop showed up. */
+/* Identifiers and dotted names are short, and this is on the per-token path
+ * (interning) and every table probe. Up to 16 bytes: two overlapping loads
+ * that cover every byte, two independent multiplies and a fold (a short
+ * dependency chain); longer: multiply-xorshift over 8-byte words. */
 uint32_t str_hash(Str s)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ s.len;
-    uint32_t i = 0;
-    for (; i + 8 <= s.len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s.ptr + i, 8);
-        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-        h ^= h >> 31;
+    const char *p = s.ptr;
+    uint32_t n = s.len;
+    uint64_t h;
+    if (n <= 16) {
+        uint64_t a = 0, b = 0;
+        if (n >= 8) {
+            memcpy(&a, p, 8);
+            memcpy(&b, p + n - 8, 8);
+        } else if (n >= 4) {
+            uint32_t x, y;
+            memcpy(&x, p, 4);
+            memcpy(&y, p + n - 4, 4);
+            a = x;
+            b = y;
+        } else if (n) {
+            a = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+                (uint64_t)(unsigned char)p[n - 1] << 16;
+        }
+        h = ((a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull) ^ ((b + n) * 0x94D049BB133111EBull);
+    } else {
+        h = 0x9E3779B97F4A7C15ull ^ n;
+        uint32_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+            h ^= h >> 31;
+        }
+        if (i < n) {
+            uint64_t w = tail_word(p, i, n);
+            h = (h ^ w) * 0x94D049BB133111EBull;
+        }
+        h *= 0xBF58476D1CE4E5B9ull;
     }
-    if (i < s.len) {
-        uint64_t w = tail_word(s.ptr, i, s.len);
-        h = (h ^ w) * 0x94D049BB133111EBull;
-        h ^= h >> 29;
-    }
-    h *= 0xBF58476D1CE4E5B9ull;
     return (uint32_t)(h ^ (h >> 32));
 }
 
