@@ -37,6 +37,13 @@
 
 #define vec_free(v) (xfree((v)->contents), vec_init(v))
 
+/* Gives back unused capacity (for vectors kept long after they stop growing). */
+#define vec_shrink(v)                                                                              \
+    ((v)->capacity > (v)->size && (v)->size                                                        \
+         ? ((v)->contents = xrealloc((v)->contents, sizeof(*(v)->contents) * (v)->size),           \
+            (v)->capacity = (v)->size)                                                             \
+         : 0)
+
 static inline void vec__reserve(void **contents, uint32_t *capacity, uint32_t n, size_t elem)
 {
     if (n <= *capacity)

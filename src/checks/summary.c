@@ -64,17 +64,8 @@ static const char *qualified_local(ProjectFile *pf, const Unit *u, int32_t fi, S
 {
     Str q = u->funcs[fi].qualname;
     if (!pf->module || !pf->module[0])
-        return project_intern_join(pf, q, NULL, rest);
-    char buf[512];
-    if (q.len + rest.len <= sizeof buf) { /* `Class.method` + `.attr`, joined on the stack */
-        memcpy(buf, q.ptr, q.len);
-        if (rest.len)
-            memcpy(buf + q.len, rest.ptr, rest.len);
-        q = str_make(buf, q.len + rest.len);
-    } else {
-        q = str_join(&pf->arena, q, NULL, rest);
-    }
-    return project_intern_join(pf, str_from(pf->module), ".", q);
+        return project_intern_join(pf, q, NULL, rest, STR_NULL);
+    return project_intern_join(pf, str_from(pf->module), ".", q, rest);
 }
 
 const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s)

@@ -43,38 +43,35 @@ const char *project_intern(ProjectFile *pf, Str s)
     return strpool_intern(&pf->names, s).ptr;
 }
 
-const char *project_intern_join(ProjectFile *pf, Str x, const char *sep, Str y)
+const char *project_intern_join(ProjectFile *pf, Str x, const char *sep, Str y, Str z)
 {
     char buf[512];
-    size_t ns = sep ? strlen(sep) : 0, n = (size_t)x.len + ns + y.len;
-    if (n > sizeof buf) /* rare: a long dotted name, joined in the arena */
-        return project_intern(pf, str_join(&pf->arena, x, sep, y));
+    size_t ns = sep ? strlen(sep) : 0, n = (size_t)x.len + ns + y.len + z.len;
+    if (n > sizeof buf) { /* rare: a long dotted name, joined in the arena */
+        Str xy = str_join(&pf->arena, x, sep, y);
+        return project_intern(pf, z.len ? str_join(&pf->arena, xy, NULL, z) : xy);
+    }
+    char *p = buf;
     if (x.len)
-        memcpy(buf, x.ptr, x.len);
+        p = (char *)memcpy(p, x.ptr, x.len) + x.len;
     if (ns)
-        memcpy(buf + x.len, sep, ns);
+        p = (char *)memcpy(p, sep, ns) + ns;
     if (y.len)
-        memcpy(buf + x.len + ns, y.ptr, y.len);
+        p = (char *)memcpy(p, y.ptr, y.len) + y.len;
+    if (z.len)
+        memcpy(p, z.ptr, z.len);
     return project_intern(pf, str_make(buf, (uint32_t)n));
 }
-
-#define SHRINK(v)                                                                              \
-    do {                                                                                       \
-        if ((v).capacity > (v).size && (v).size) {                                             \
-            (v).contents = xrealloc((v).contents, sizeof *(v).contents * (v).size);            \
-            (v).capacity = (v).size;                                                           \
-        }                                                                                      \
-    } while (0)
 
 void project_file_seal(ProjectFile *pf)
 {
     strpool_free(&pf->names);
     arena_trim(&pf->arena);
-    SHRINK(pf->funcs);
-    SHRINK(pf->calls);
-    SHRINK(pf->regs);
-    SHRINK(pf->aliases);
-    SHRINK(pf->cands);
+    vec_shrink(&pf->funcs);
+    vec_shrink(&pf->calls);
+    vec_shrink(&pf->regs);
+    vec_shrink(&pf->aliases);
+    vec_shrink(&pf->cands);
 }
 
 /* `pkg.mod` + `Class.method`, or the function name alone for C / no module. */
@@ -85,7 +82,7 @@ static const char *qualify(ProjectFile *pf, Str qualname)
     if (!qualname.len)
         return pf->module;
     Str m = str_from(pf->module);
-    return project_intern_join(pf, m, ".", qualname);
+    return project_intern_join(pf, m, ".", qualname, STR_NULL);
 }
 
 const char *project_absolute(ProjectFile *pf, Str rel)
@@ -108,7 +105,7 @@ const char *project_absolute(ProjectFile *pf, Str rel)
         return project_intern(pf, rest);
     if (!rest.len)
         return project_intern(pf, base);
-    return project_intern_join(pf, base, ".", rest);
+    return project_intern_join(pf, base, ".", rest, STR_NULL);
 }
 
 static void add_function(ProjectFile *pf, const Unit *u, const Function *fn)

@@ -152,8 +152,9 @@ void project_file_from_unit(ProjectFile *pf, const Unit *u);
 const char *project_absolute(ProjectFile *pf, Str relative);
 /* Interns s in pf's arena. */
 const char *project_intern(ProjectFile *pf, Str s);
-/* Interns x + sep + y (sep may be NULL) without keeping the joined temporary. */
-const char *project_intern_join(ProjectFile *pf, Str x, const char *sep, Str y);
+/* Interns x + sep + y + z (sep may be NULL, z empty) without keeping the
+ * joined temporary. */
+const char *project_intern_join(ProjectFile *pf, Str x, const char *sep, Str y, Str z);
 /* Called once the file's summary is complete (before project_link): releases
  * what only building it needed (the intern table) and trims the vectors, so
  * that thousands of summaries held for the whole run stay small. Interning
