@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "testsupport.h"
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
@@ -50,11 +51,8 @@ static int teardown(void **state)
 
 static const char *printed(Fx *f)
 {
-    size_t len = 0;
     free(f->printed);
-    FILE *m = open_memstream(&f->printed, &len);
-    diag_print(&f->diag, m);
-    fclose(m);
+    f->printed = ts_diag_text(&f->diag);
     return f->printed;
 }
 

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "testsupport.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "checks/c_context.h"
@@ -34,9 +35,7 @@ typedef struct Fixture {
 static int setup(void **state)
 {
     Fixture *f = xcalloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/test_cfront.XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
+    ts_make_dir(f->dir, sizeof f->dir, "cfront");
     diag_init(&f->diag);
     CfrontOptions opt = {.no_discovery = true};
     f->sh = cfront_shared_new(&opt, &f->diag);
@@ -53,10 +52,7 @@ static int teardown(void **state)
     cfront_shared_free(f->sh);
     diag_free(&f->diag);
     free(f->printed);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    ts_remove_tree(f->dir);
     xfree(f);
     return 0;
 }
@@ -72,10 +68,7 @@ static bool load_c_packs(RuleSet *rs, Diag *d)
 
 static void write_file(const char *path, const char *text)
 {
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    ts_write_file(NULL, path, text);
 }
 
 /* Writes `text` to dir/name and parses it; the Unit stays in f->u. */
@@ -93,10 +86,7 @@ static Unit *parse(Fixture *f, const char *name, const char *text)
 static const char *printed(Fixture *f)
 {
     free(f->printed);
-    size_t len = 0;
-    FILE *m = open_memstream(&f->printed, &len);
-    diag_print(&f->diag, m);
-    fclose(m);
+    f->printed = ts_diag_text(&f->diag);
     return f->printed;
 }
 

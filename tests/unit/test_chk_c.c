@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "testsupport.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "checks/registry.h"
@@ -48,9 +49,7 @@ static bool load_c_packs(RuleSet *rs, Diag *d)
 static int setup(void **state)
 {
     Fixture *f = xcalloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/test_chk_c.XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
+    ts_make_dir(f->dir, sizeof f->dir, "chk-c");
     diag_init(&f->diag);
     chk_sink_init(&f->sink);
     f->rs = rules_set_new();
@@ -72,10 +71,7 @@ static int teardown(void **state)
     chk_sink_free(&f->sink);
     rules_set_free(f->rs);
     diag_free(&f->diag);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    ts_remove_tree(f->dir);
     xfree(f);
     return 0;
 }
@@ -97,10 +93,7 @@ static void run(Fixture *f, const Rule *r, const char *text)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/t.c", f->dir);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    ts_write_file(NULL, path, text);
     unit_free(f->u);
     f->u = cfront_parse(f->ctx, path, NULL, 0, &f->diag);
     assert_non_null(f->u);
@@ -242,11 +235,7 @@ static void test_chk_c_engines_reject_bad_parameters(void **state)
         Rule *r = rules_find_lang(f->rs, cases[i].id, LANG_C);
         assert_non_null(r);
         assert_false(cases[i].e->bind(r, f->rs, &f->rs->arena, &d));
-        char *out = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&out, &len);
-        diag_print(&d, m);
-        fclose(m);
+        char *out = ts_diag_text(&d);
         assert_non_null(strstr(out, cases[i].want));
         free(out);
         diag_free(&d);

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "testsupport.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "checks/pysrc.h"
@@ -272,11 +273,7 @@ static void test_chk_tasks_engines_reject_bad_parameters(void **state)
         Rule *r = rules_find_lang(f->rs, cases[i].id, LANG_PYTHON);
         assert_non_null(r);
         assert_false(cases[i].e->bind(r, f->rs, &f->rs->arena, &d));
-        char *out = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&out, &len);
-        diag_print(&d, m);
-        fclose(m);
+        char *out = ts_diag_text(&d);
         assert_non_null(strstr(out, cases[i].want));
         assert_non_null(strstr(out, "bad.yaml:"));
         free(out);

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testsupport.h"
 #include "app/discover.h"
 #include "base/xalloc.h"
 
@@ -32,35 +33,16 @@ typedef struct Fixture {
     char diags[4096]; /* diag_print output */
 } Fixture;
 
+/* Writes text at path (relative to the tree, the current directory). */
 static void put(const char *path, const char *text)
 {
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0755);
-            *p = '/';
-        }
-    }
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    chmod(path, 0755);
-    return remove(path);
+    ts_write_file(NULL, path, text);
 }
 
 static int setup(void **state)
 {
     Fixture *f = xcalloc(1, sizeof *f);
-    snprintf(f->root, sizeof f->root, "/tmp/al_discover_XXXXXX");
-    assert_non_null(mkdtemp(f->root));
+    ts_make_dir(f->root, sizeof f->root, "discover");
     assert_non_null(getcwd(f->oldcwd, sizeof f->oldcwd));
     assert_int_equal(chdir(f->root), 0);
     arena_init(&f->arena);
@@ -76,7 +58,7 @@ static int teardown(void **state)
     diag_free(&f->diag);
     arena_free(&f->arena);
     assert_int_equal(chdir(f->oldcwd), 0);
-    nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    ts_remove_tree(f->root);
     xfree(f);
     return 0;
 }

@@ -24,6 +24,7 @@
 #include "lang/python/pyparse.h"
 #include "model/project.h"
 #include "rules/rules.h"
+#include "testsupport.h"
 
 enum { MAX_FILES = 16 };
 
@@ -47,8 +48,7 @@ static int setup(void **state)
     Fx *f = xcalloc(1, sizeof *f);
     arena_init(&f->arena);
     diag_init(&f->diag);
-    strcpy(f->dir, "/tmp/asynclint_projXXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    ts_make_dir(f->dir, sizeof f->dir, "proj");
     f->rs = rules_set_new();
     assert_true(rules_load_defaults(f->rs, &f->diag));
     rules_apply_selection(f->rs, NULL, NULL, NULL);
@@ -69,9 +69,7 @@ static int teardown(void **state)
     chk_sink_free(&f->sink);
     chk_env_free(f->env);
     rules_set_free(f->rs);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    ts_remove_tree(f->dir);
     diag_free(&f->diag);
     arena_free(&f->arena);
     free(f->text);
@@ -88,17 +86,7 @@ static const char *path_of(Fx *f, const char *rel)
 /* Writes `text` to rel, creating its directories. */
 static void write_file(Fx *f, const char *rel, const char *text)
 {
-    char *p = arena_strdup(&f->arena, path_of(f, rel));
-    for (char *s = p + strlen(f->dir) + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            mkdir(p, 0755);
-            *s = '/';
-        }
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    ts_write_file(f->dir, rel, text);
 }
 
 /* The module name of rel, with the tree's directory as the only prefix known. */
@@ -108,46 +96,15 @@ static const char *module_of(Fx *f, const char *rel)
     return m ? m : "(null)";
 }
 
-typedef struct Src {
-    const char *rel, *text;
-} Src;
+typedef TsSrc Src;
 
-/* Writes every file, then analyses them as the check driver does: module names
- * and roots first, then per file parse -> summary -> per-file checks, then
- * project_link. Files must be given in path order. */
+/* Writes every file, then analyses them as the check driver does (files in
+ * path order). */
 static void analyse(Fx *f, const Src *files, uint32_t n)
 {
     assert_true(n <= MAX_FILES);
-    const char *roots[MAX_FILES];
-    const char *modules[MAX_FILES];
-    uint32_t nroots = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        write_file(f, files[i].rel, files[i].text);
-        modules[i] = app_module_name(&f->arena, path_of(f, files[i].rel), LANG_PYTHON);
-        const char *dot = strchr(modules[i], '.');
-        const char *root = dot ? arena_strndup(&f->arena, modules[i], (size_t)(dot - modules[i]))
-                               : modules[i];
-        bool seen = !*root;
-        for (uint32_t r = 0; r < nroots; r++)
-            seen |= strcmp(roots[r], root) == 0;
-        if (!seen)
-            roots[nroots++] = root;
-    }
-    chk_env_set_roots(f->env, roots, nroots);
-    for (uint32_t i = 0; i < n; i++) {
-        ProjectFile *pf = &f->pfs[i];
-        project_file_init(pf, files[i].rel, LANG_PYTHON);
-        f->ptrs[i] = pf;
-        f->nfiles++;
-        pf->module = arena_strdup(&pf->arena, modules[i]);
-        Unit *u = pyparse_unit(files[i].rel, files[i].text, (uint32_t)strlen(files[i].text),
-                               &f->diag);
-        project_file_from_unit(pf, u);
-        chk_run_unit(f->env, u, &f->sink, pf);
-        unit_free(u);
-    }
-    assert_int_equal(f->diag.errors, 0);
-    project_link(&f->project, f->ptrs, n);
+    ts_analyse_python(f->env, &f->arena, &f->diag, f->dir, files, n, f->pfs, f->ptrs, &f->nfiles,
+                      &f->sink, true, &f->project);
     f->linked = true;
 }
 

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "testsupport.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "lang/python/pyparse.h"
@@ -272,11 +273,8 @@ static Unit *parse(Fx *f, const char *src)
 
 static const char *printed(Fx *f)
 {
-    size_t len = 0;
     free(f->diags);
-    FILE *m = open_memstream(&f->diags, &len);
-    diag_print(&f->diag, m);
-    fclose(m);
+    f->diags = ts_diag_text(&f->diag);
     return f->diags;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "testsupport.h"
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
@@ -49,11 +50,8 @@ static YNode *parse(Fixture *f, const char *text)
 /* Everything reported so far, as the user would see it. */
 static const char *printed(Fixture *f)
 {
-    size_t len = 0;
     free(f->printed);
-    FILE *m = open_memstream(&f->printed, &len);
-    diag_print(&f->diag, m);
-    fclose(m);
+    f->printed = ts_diag_text(&f->diag);
     return f->printed;
 }
 

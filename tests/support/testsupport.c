@@ -1,0 +1,102 @@
+/* Helpers the unit tests share (see testsupport.h). */
+#include "testsupport.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/frontend.h"
+#include "lang/python/pyparse.h"
+
+void ts_make_dir(char *buf, size_t n, const char *tag)
+{
+    int w = snprintf(buf, n, "/tmp/asynclint-%s-XXXXXX", tag);
+    assert_true(w > 0 && (size_t)w < n);
+    assert_non_null(mkdtemp(buf));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    chmod(path, 0755); /* a directory a test made unreadable */
+    return remove(path);
+}
+
+void ts_remove_tree(const char *dir)
+{
+    chmod(dir, 0755);
+    assert_int_equal(nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+void ts_write_file(const char *dir, const char *rel, const char *text)
+{
+    char path[1024];
+    int w = dir ? snprintf(path, sizeof path, "%s/%s", dir, rel)
+                : snprintf(path, sizeof path, "%s", rel);
+    assert_true(w > 0 && (size_t)w < sizeof path);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0755);
+            *p = '/';
+        }
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+char *ts_diag_text(const Diag *d)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    assert_non_null(m);
+    diag_print(d, m);
+    fclose(m);
+    return out;
+}
+
+void ts_analyse_python(ChkEnv *env, Arena *a, Diag *diag, const char *dir, const TsSrc *files,
+                       uint32_t n, ProjectFile *pfs, ProjectFile **ptrs, uint32_t *nfiles,
+                       FindingSink *sinks, bool one_sink, Project *project)
+{
+    const char **roots = ARENA_ARRAY(a, const char *, n ? n : 1);
+    const char **modules = ARENA_ARRAY(a, const char *, n ? n : 1);
+    uint32_t nroots = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        ts_write_file(dir, files[i].rel, files[i].text);
+        modules[i] = app_module_name(a, arena_printf(a, "%s/%s", dir, files[i].rel), LANG_PYTHON);
+        assert_non_null(modules[i]);
+        const char *dot = strchr(modules[i], '.');
+        const char *root = dot ? arena_strndup(a, modules[i], (size_t)(dot - modules[i]))
+                               : modules[i];
+        bool seen = !*root;
+        for (uint32_t r = 0; r < nroots; r++)
+            seen |= strcmp(roots[r], root) == 0;
+        if (!seen)
+            roots[nroots++] = root;
+    }
+    chk_env_set_roots(env, roots, nroots);
+    for (uint32_t i = 0; i < n; i++) {
+        ProjectFile *pf = &pfs[i];
+        project_file_init(pf, files[i].rel, LANG_PYTHON);
+        FindingSink *sink = one_sink ? &sinks[0] : &sinks[i];
+        if (!one_sink)
+            chk_sink_init(sink);
+        ptrs[i] = pf;
+        (*nfiles)++;
+        pf->module = arena_strdup(&pf->arena, modules[i]);
+        Unit *u = pyparse_unit(files[i].rel, files[i].text, (uint32_t)strlen(files[i].text), diag);
+        project_file_from_unit(pf, u);
+        chk_run_unit(env, u, sink, pf);
+        unit_free(u);
+    }
+    assert_int_equal(diag->errors, 0);
+    project_link(project, ptrs, n);
+}
