@@ -62,6 +62,38 @@ char *ts_diag_text(const Diag *d)
     return out;
 }
 
+void ts_default_env(RuleSet **rs, ChkEnv **env, Diag *d)
+{
+    *rs = rules_set_new();
+    assert_true(rules_load_defaults(*rs, d));
+    rules_apply_selection(*rs, NULL, NULL, NULL);
+    *env = chk_env_new(*rs, d);
+    assert_non_null(*env);
+}
+
+Rule *ts_bind_rule(RuleSet *rs, const char *id, Lang lang, const CheckEngine *engine, Diag *d)
+{
+    Rule *r = rules_find_lang(rs, id, lang);
+    assert_non_null(r);
+    assert_string_equal(r->check, engine->name);
+    assert_true(engine->bind(r, rs, &rs->arena, d));
+    assert_int_equal(d->errors, 0);
+    r->engine = engine;
+    r->enabled = true;
+    return r;
+}
+
+const char *ts_finding_lines(const FindingSink *sink)
+{
+    static char buf[256];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < sink->items.size && n < sizeof buf - 8; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, i ? " %u" : "%u",
+                              sink->items.contents[i].line);
+    return buf;
+}
+
 void ts_analyse_python(ChkEnv *env, Arena *a, Diag *diag, const char *dir, const TsSrc *files,
                        uint32_t n, ProjectFile *pfs, ProjectFile **ptrs, uint32_t *nfiles,
                        FindingSink *sinks, bool one_sink, Project *project)

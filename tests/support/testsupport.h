@@ -12,6 +12,7 @@
 #include "base/diag.h"
 #include "checks/registry.h"
 #include "model/project.h"
+#include "rules/rules.h"
 
 /* A fresh directory /tmp/asynclint-<tag>-XXXXXX, its path in buf. */
 void ts_make_dir(char *buf, size_t n, const char *tag);
@@ -22,6 +23,14 @@ void ts_write_file(const char *dir, const char *rel, const char *text);
 
 /* What diag_print would print for d, as a heap string (free it). */
 char *ts_diag_text(const Diag *d);
+
+/* The default packs, every rule enabled, and their check environment. */
+void ts_default_env(RuleSet **rs, ChkEnv **env, Diag *d);
+/* Binds rule `id` of `lang` to engine (its pack must name that check) and
+ * enables it; any problem reported fails the test. */
+Rule *ts_bind_rule(RuleSet *rs, const char *id, Lang lang, const CheckEngine *engine, Diag *d);
+/* The lines of the sink's findings, in order, as "L1 L2 ..." (a static buffer). */
+const char *ts_finding_lines(const FindingSink *sink);
 
 typedef struct TsSrc {
     const char *rel, *text;

@@ -76,17 +76,9 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Binds C rule `id` to `engine`; fails the test on any reported problem. */
 static Rule *bind_rule(Fixture *f, const char *id, const CheckEngine *engine)
 {
-    Rule *r = rules_find_lang(f->rs, id, LANG_C);
-    assert_non_null(r);
-    assert_string_equal(r->check, engine->name);
-    assert_true(engine->bind(r, f->rs, &f->rs->arena, &f->diag));
-    assert_int_equal(f->diag.errors, 0);
-    r->engine = engine;
-    r->enabled = true;
-    return r;
+    return ts_bind_rule(f->rs, id, LANG_C, engine, &f->diag);
 }
 
 static void run(Fixture *f, const Rule *r, const char *text)
@@ -104,13 +96,7 @@ static void run(Fixture *f, const Rule *r, const char *text)
 /* The findings' lines, in order, as "L1 L2 ..." */
 static const char *lines(Fixture *f)
 {
-    static char buf[256];
-    size_t n = 0;
-    buf[0] = '\0';
-    for (uint32_t i = 0; i < f->sink.items.size && n < sizeof buf - 8; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, i ? " %u" : "%u",
-                              f->sink.items.contents[i].line);
-    return buf;
+    return ts_finding_lines(&f->sink);
 }
 
 static void test_chk_c_null_callback_work_without_completion(void **state)

@@ -61,14 +61,7 @@ static int teardown(void **state)
 
 static Rule *bind_rule(Fixture *f, const char *id, const CheckEngine *engine)
 {
-    Rule *r = rules_find_lang(f->rs, id, LANG_PYTHON);
-    assert_non_null(r);
-    assert_string_equal(r->check, engine->name);
-    assert_true(engine->bind(r, f->rs, &f->rs->arena, &f->diag));
-    assert_int_equal(f->diag.errors, 0);
-    r->engine = engine;
-    r->enabled = true;
-    return r;
+    return ts_bind_rule(f->rs, id, LANG_PYTHON, engine, &f->diag);
 }
 
 /* Parses `text` (kept alive by the caller: a literal) and runs rule r on it. */
@@ -84,13 +77,7 @@ static void run(Fixture *f, const Rule *r, const char *text)
 /* The findings' lines, in order, as "L1 L2 ..." */
 static const char *lines(Fixture *f)
 {
-    static char buf[256];
-    size_t n = 0;
-    buf[0] = '\0';
-    for (uint32_t i = 0; i < f->sink.items.size && n < sizeof buf - 8; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, i ? " %u" : "%u",
-                              f->sink.items.contents[i].line);
-    return buf;
+    return ts_finding_lines(&f->sink);
 }
 
 static void test_chk_dangling_task_dropped_and_unused(void **state)

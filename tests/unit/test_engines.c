@@ -50,11 +50,7 @@ static int setup(void **state)
     arena_init(&f->arena);
     diag_init(&f->diag);
     ts_make_dir(f->dir, sizeof f->dir, "eng");
-    f->rs = rules_set_new();
-    assert_true(rules_load_defaults(f->rs, &f->diag));
-    rules_apply_selection(f->rs, NULL, NULL, NULL);
-    f->env = chk_env_new(f->rs, &f->diag);
-    assert_non_null(f->env);
+    ts_default_env(&f->rs, &f->env, &f->diag);
     chk_sink_init(&f->whole);
     project_init(&f->project);
     *state = f;
