@@ -34,16 +34,16 @@ static void if_stmt(Parser *ps)
 /* The body of `while` is exactly one `await call(...)` statement: return that call. */
 static int32_t sole_awaited_call(Parser *ps, uint32_t first_site, uint32_t body_tok)
 {
-    const PpToken *t = &ps->toks[body_tok];
-    if (t->kind == PYTOK_NEWLINE)
-        t++;
-    if (t->kind == PYTOK_INDENT)
-        t++;
-    if (t->kind != PYTOK_NAME || t->kw != PYKW_AWAIT)
+    /* body_tok is past the end when the header did not parse (`while x` at EOF) */
+    uint32_t i = body_tok;
+    if (i < ps->ntoks && ps->toks[i].kind == PYTOK_NEWLINE)
+        i++;
+    if (i < ps->ntoks && ps->toks[i].kind == PYTOK_INDENT)
+        i++;
+    if (i >= ps->ntoks || ps->toks[i].kind != PYTOK_NAME || ps->toks[i].kw != PYKW_AWAIT)
         return -1;
     /* the statement after it must end the block: no further statement after a
      * `;` on its line (`await sleep(1); work()`), nor on the lines below */
-    uint32_t i = (uint32_t)(t - ps->toks);
     while (i < ps->ntoks && ps->toks[i].kind != PYTOK_NEWLINE && ps->toks[i].kind != PYTOK_ENDMARKER) {
         const PpToken *k = &ps->toks[i];
         if (k->kind == PYTOK_OP && k->op == PYOP_SEMI && i + 1 < ps->ntoks &&
