@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "app/frontend.h"
+#include "base/xalloc.h"
 #include "lang/python/pyparse.h"
 
 void ts_make_dir(char *buf, size_t n, const char *tag)
@@ -94,41 +95,70 @@ const char *ts_finding_lines(const FindingSink *sink)
     return buf;
 }
 
-void ts_analyse_python(ChkEnv *env, Arena *a, Diag *diag, const char *dir, const TsSrc *files,
-                       uint32_t n, ProjectFile *pfs, ProjectFile **ptrs, uint32_t *nfiles,
-                       FindingSink *sinks, bool one_sink, Project *project)
+TsRun *ts_run_new(const char *tag)
 {
-    const char **roots = ARENA_ARRAY(a, const char *, n ? n : 1);
-    const char **modules = ARENA_ARRAY(a, const char *, n ? n : 1);
+    TsRun *r = xcalloc(1, sizeof *r);
+    arena_init(&r->arena);
+    diag_init(&r->diag);
+    ts_make_dir(r->dir, sizeof r->dir, tag);
+    ts_default_env(&r->rs, &r->env, &r->diag);
+    chk_sink_init(&r->whole);
+    project_init(&r->project);
+    return r;
+}
+
+void ts_run_free(TsRun *r)
+{
+    project_free(&r->project);
+    for (uint32_t i = 0; i < r->nfiles; i++) {
+        project_file_free(&r->pfs[i]);
+        chk_sink_free(&r->sinks[i]);
+    }
+    chk_sink_free(&r->whole);
+    chk_env_free(r->env);
+    rules_set_free(r->rs);
+    ts_remove_tree(r->dir);
+    diag_free(&r->diag);
+    arena_free(&r->arena);
+    free(r->text);
+    xfree(r);
+}
+
+void ts_run_analyse(TsRun *r, const TsSrc *files, uint32_t n, bool whole)
+{
+    assert_true(n <= TS_MAX_FILES);
+    Arena *a = &r->arena;
+    const char *roots[TS_MAX_FILES], *modules[TS_MAX_FILES];
     uint32_t nroots = 0;
     for (uint32_t i = 0; i < n; i++) {
-        ts_write_file(dir, files[i].rel, files[i].text);
-        modules[i] = app_module_name(a, arena_printf(a, "%s/%s", dir, files[i].rel), LANG_PYTHON);
+        ts_write_file(r->dir, files[i].rel, files[i].text);
+        modules[i] = app_module_name(a, arena_printf(a, "%s/%s", r->dir, files[i].rel), LANG_PYTHON);
         assert_non_null(modules[i]);
         const char *dot = strchr(modules[i], '.');
         const char *root = dot ? arena_strndup(a, modules[i], (size_t)(dot - modules[i]))
                                : modules[i];
         bool seen = !*root;
-        for (uint32_t r = 0; r < nroots; r++)
-            seen |= strcmp(roots[r], root) == 0;
+        for (uint32_t k = 0; k < nroots; k++)
+            seen |= strcmp(roots[k], root) == 0;
         if (!seen)
             roots[nroots++] = root;
     }
-    chk_env_set_roots(env, roots, nroots);
+    chk_env_set_roots(r->env, roots, nroots);
     for (uint32_t i = 0; i < n; i++) {
-        ProjectFile *pf = &pfs[i];
+        ProjectFile *pf = &r->pfs[i];
         project_file_init(pf, files[i].rel, LANG_PYTHON);
-        FindingSink *sink = one_sink ? &sinks[0] : &sinks[i];
-        if (!one_sink)
-            chk_sink_init(sink);
-        ptrs[i] = pf;
-        (*nfiles)++;
+        chk_sink_init(&r->sinks[i]);
+        r->ptrs[i] = pf;
+        r->nfiles++;
         pf->module = arena_strdup(&pf->arena, modules[i]);
-        Unit *u = pyparse_unit(files[i].rel, files[i].text, (uint32_t)strlen(files[i].text), diag);
+        Unit *u = pyparse_unit(files[i].rel, files[i].text, (uint32_t)strlen(files[i].text),
+                               &r->diag);
         project_file_from_unit(pf, u);
-        chk_run_unit(env, u, sink, pf);
+        chk_run_unit(r->env, u, &r->sinks[i], pf);
         unit_free(u);
     }
-    assert_int_equal(diag->errors, 0);
-    project_link(project, ptrs, n);
+    assert_int_equal(r->diag.errors, 0);
+    project_link(&r->project, r->ptrs, n);
+    if (whole)
+        chk_run_project(r->env, &r->project, &r->whole);
 }

@@ -36,14 +36,33 @@ typedef struct TsSrc {
     const char *rel, *text;
 } TsSrc;
 
-/* The check driver's steps (src/app/check.c) for Python sources given in path
- * order: writes them under dir, names their modules and sets the run's roots,
- * then per file parse -> summary -> per-file checks, then links the Project.
- * pfs and ptrs hold n entries; file i reports into sinks[i] (initialised
- * here), or every file into sinks[0] when one_sink. *nfiles counts the
- * summaries initialised so far, for the caller's teardown. */
-void ts_analyse_python(ChkEnv *env, Arena *a, Diag *diag, const char *dir, const TsSrc *files,
-                       uint32_t n, ProjectFile *pfs, ProjectFile **ptrs, uint32_t *nfiles,
-                       FindingSink *sinks, bool one_sink, Project *project);
+enum { TS_MAX_FILES = 16 };
+
+/* Python sources in a temporary tree, analysed as `asynclint check` does with
+ * the default packs. Tests use the fields directly. */
+typedef struct TsRun {
+    Arena arena;
+    Diag diag;
+    char dir[64];                       /* the temporary tree */
+    RuleSet *rs;
+    ChkEnv *env;
+    FindingSink sinks[TS_MAX_FILES];    /* per file, as the check driver keeps them */
+    FindingSink whole;                  /* the whole-run checks' findings */
+    ProjectFile pfs[TS_MAX_FILES];
+    ProjectFile *ptrs[TS_MAX_FILES];
+    uint32_t nfiles;
+    Project project;
+    char *text;                         /* a test's rendering, freed with the run */
+} TsRun;
+
+/* A run over a fresh tree /tmp/asynclint-<tag>-XXXXXX. */
+TsRun *ts_run_new(const char *tag);
+/* Frees everything and removes the tree. */
+void ts_run_free(TsRun *r);
+/* The check driver's steps (src/app/check.c) for sources given in path order:
+ * writes them under the tree, names their modules and sets the run's roots,
+ * then per file parse -> summary -> per-file checks, then links the Project;
+ * with whole, the whole-run checks too. */
+void ts_run_analyse(TsRun *r, const TsSrc *files, uint32_t n, bool whole);
 
 #endif

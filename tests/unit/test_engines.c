@@ -27,52 +27,17 @@
 #include "rules/rules.h"
 #include "testsupport.h"
 
-enum { MAX_FILES = 8 };
-
-typedef struct Fx {
-    Arena arena;
-    Diag diag;
-    char dir[64]; /* the temporary tree */
-    RuleSet *rs;
-    ChkEnv *env;
-    FindingSink sinks[MAX_FILES]; /* per file, as the check driver keeps them */
-    FindingSink whole;           /* run_project findings */
-    ProjectFile pfs[MAX_FILES];
-    ProjectFile *ptrs[MAX_FILES];
-    uint32_t nfiles;
-    Project project;
-    char *text;
-} Fx;
+typedef TsRun Fx;
 
 static int setup(void **state)
 {
-    Fx *f = xcalloc(1, sizeof *f);
-    arena_init(&f->arena);
-    diag_init(&f->diag);
-    ts_make_dir(f->dir, sizeof f->dir, "eng");
-    ts_default_env(&f->rs, &f->env, &f->diag);
-    chk_sink_init(&f->whole);
-    project_init(&f->project);
-    *state = f;
+    *state = ts_run_new("eng");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    Fx *f = *state;
-    project_free(&f->project);
-    for (uint32_t i = 0; i < f->nfiles; i++) {
-        project_file_free(&f->pfs[i]);
-        chk_sink_free(&f->sinks[i]);
-    }
-    chk_sink_free(&f->whole);
-    chk_env_free(f->env);
-    rules_set_free(f->rs);
-    ts_remove_tree(f->dir);
-    diag_free(&f->diag);
-    arena_free(&f->arena);
-    free(f->text);
-    xfree(f);
+    ts_run_free(*state);
     return 0;
 }
 
@@ -82,10 +47,7 @@ typedef TsSrc Src;
  * per file summary + per-file checks, link, whole run. */
 static void run(Fx *f, const Src *files, uint32_t n)
 {
-    assert_true(n <= MAX_FILES);
-    ts_analyse_python(f->env, &f->arena, &f->diag, f->dir, files, n, f->pfs, f->ptrs, &f->nfiles,
-                      f->sinks, false, &f->project);
-    chk_run_project(f->env, &f->project, &f->whole);
+    ts_run_analyse(f, files, n, true);
 }
 
 static void render_finding(FILE *m, const Finding *x)

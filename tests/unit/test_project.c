@@ -26,50 +26,17 @@
 #include "rules/rules.h"
 #include "testsupport.h"
 
-enum { MAX_FILES = 16 };
-
-typedef struct Fx {
-    Arena arena;
-    Diag diag;
-    char dir[64];           /* the temporary tree */
-    RuleSet *rs;
-    ChkEnv *env;
-    FindingSink sink;
-    ProjectFile pfs[MAX_FILES];
-    ProjectFile *ptrs[MAX_FILES];
-    uint32_t nfiles;
-    Project project;
-    bool linked;
-    char *text;
-} Fx;
+typedef TsRun Fx;
 
 static int setup(void **state)
 {
-    Fx *f = xcalloc(1, sizeof *f);
-    arena_init(&f->arena);
-    diag_init(&f->diag);
-    ts_make_dir(f->dir, sizeof f->dir, "proj");
-    ts_default_env(&f->rs, &f->env, &f->diag);
-    chk_sink_init(&f->sink);
-    project_init(&f->project);
-    *state = f;
+    *state = ts_run_new("proj");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    Fx *f = *state;
-    project_free(&f->project);
-    for (uint32_t i = 0; i < f->nfiles; i++)
-        project_file_free(&f->pfs[i]);
-    chk_sink_free(&f->sink);
-    chk_env_free(f->env);
-    rules_set_free(f->rs);
-    ts_remove_tree(f->dir);
-    diag_free(&f->diag);
-    arena_free(&f->arena);
-    free(f->text);
-    xfree(f);
+    ts_run_free(*state);
     return 0;
 }
 
@@ -98,10 +65,7 @@ typedef TsSrc Src;
  * path order). */
 static void analyse(Fx *f, const Src *files, uint32_t n)
 {
-    assert_true(n <= MAX_FILES);
-    ts_analyse_python(f->env, &f->arena, &f->diag, f->dir, files, n, f->pfs, f->ptrs, &f->nfiles,
-                      &f->sink, true, &f->project);
-    f->linked = true;
+    ts_run_analyse(f, files, n, false);
 }
 
 static const char *target_name(const Project *p, const ProjectCall *c)
