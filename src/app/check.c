@@ -85,8 +85,10 @@ static void name_modules(Analysis *an, Arena *a)
     an->modules = ARENA_ARRAY(a, const char *, an->nfiles ? an->nfiles : 1);
     const char **roots = ARENA_ARRAY(a, const char *, an->nfiles ? an->nfiles : 1);
     uint32_t nroots = 0;
+    AppPackages pk;
+    app_packages_init(&pk, a);
     for (uint32_t i = 0; i < an->nfiles; i++) {
-        const char *m = app_module_name(a, an->files[i].path, an->files[i].lang);
+        const char *m = app_module_name(a, &pk, an->files[i].path, an->files[i].lang);
         an->modules[i] = m;
         if (!m || !*m)
             continue;

@@ -22,9 +22,22 @@ void app_frontends_free(AppFrontends *fe);
  * NULL when nothing could be analysed. Safe to call from worker `worker` only. */
 Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, const char *src,
                          size_t len, Diag *d);
+/* Which directories hold an __init__.py, remembered: naming a run's modules
+ * asks about every file's ancestors, and sibling files share them (one stat per
+ * directory instead of one per file and level). Lives in its arena. */
+typedef struct AppPkgSlot AppPkgSlot;
+typedef struct AppPackages {
+    Arena *arena;
+    AppPkgSlot *slots;
+    uint32_t cap, count;
+} AppPackages;
+
+void app_packages_init(AppPackages *pk, Arena *a);
+
 /* Dotted module name of a Python file (`pkg/sub/mod.py` -> `pkg.sub.mod`, the
  * package root being the topmost directory that still has an __init__.py, or
- * the file's own directory; a leading `src/` is dropped), in a. NULL for C. */
-const char *app_module_name(Arena *a, const char *path, Lang lang);
+ * the file's own directory; a leading `src/` is dropped), in a. NULL for C.
+ * pk (may be NULL: ask the file system each time) remembers the answers. */
+const char *app_module_name(Arena *a, AppPackages *pk, const char *path, Lang lang);
 
 #endif

@@ -132,7 +132,7 @@ void ts_run_analyse(TsRun *r, const TsSrc *files, uint32_t n, bool whole)
     uint32_t nroots = 0;
     for (uint32_t i = 0; i < n; i++) {
         ts_write_file(r->dir, files[i].rel, files[i].text);
-        modules[i] = app_module_name(a, arena_printf(a, "%s/%s", r->dir, files[i].rel), LANG_PYTHON);
+        modules[i] = app_module_name(a, NULL, arena_printf(a, "%s/%s", r->dir, files[i].rel), LANG_PYTHON);
         assert_non_null(modules[i]);
         const char *dot = strchr(modules[i], '.');
         const char *root = dot ? arena_strndup(a, modules[i], (size_t)(dot - modules[i]))

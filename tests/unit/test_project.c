@@ -55,7 +55,7 @@ static void write_file(Fx *f, const char *rel, const char *text)
 /* The module name of rel, with the tree's directory as the only prefix known. */
 static const char *module_of(Fx *f, const char *rel)
 {
-    const char *m = app_module_name(&f->arena, path_of(f, rel), LANG_PYTHON);
+    const char *m = app_module_name(&f->arena, NULL, path_of(f, rel), LANG_PYTHON);
     return m ? m : "(null)";
 }
 
@@ -130,7 +130,38 @@ static void test_app_module_name_packages(void **state)
     assert_string_equal(module_of(f, "pkg/nopkg/leaf.py"), "leaf");
     assert_string_equal(module_of(f, "scripts/run.py"), "run");
     assert_string_equal(module_of(f, "pkg/stubs.pyi"), "pkg.stubs");
-    assert_null(app_module_name(&f->arena, path_of(f, "x.c"), LANG_C));
+    assert_null(app_module_name(&f->arena, NULL, path_of(f, "x.c"), LANG_C));
+    /* Remembered per directory: the same names, asked twice, in any order,
+     * and a directory's answer does not leak into its parent's or a sibling's. */
+    static const char *const rels[] = {"pkg/nopkg/leaf.py", "pkg/sub/mod.py", "scripts/run.py",
+                                       "pkg/__init__.py", "pkg/sub/__init__.py", "pkg/stubs.pyi"};
+    AppPackages pk;
+    app_packages_init(&pk, &f->arena);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof rels / sizeof *rels; i++)
+            assert_string_equal(app_module_name(&f->arena, &pk, path_of(f, rels[i]), LANG_PYTHON),
+                                module_of(f, rels[i]));
+}
+
+/* The package memo grows past its first table without losing answers. */
+static void test_app_module_name_many_dirs(void **state)
+{
+    Fx *f = *state;
+    AppPackages pk;
+    app_packages_init(&pk, &f->arena);
+    for (int i = 0; i < 600; i++) {
+        if (i % 3 == 0)
+            write_file(f, arena_printf(&f->arena, "d%d/__init__.py", i), "");
+        write_file(f, arena_printf(&f->arena, "d%d/m.py", i), "");
+    }
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 600; i++) {
+            const char *m = app_module_name(&f->arena, &pk,
+                                            path_of(f, arena_printf(&f->arena, "d%d/m.py", i)),
+                                            LANG_PYTHON);
+            assert_string_equal(m, i % 3 == 0 ? arena_printf(&f->arena, "d%d.m", i) : "m");
+        }
+    assert_int_equal(pk.count, 600 + 1); /* each d<i>, and the fixture's own directory */
 }
 
 /* A `src/` layout: the package root is below src, which is no package. */
@@ -146,8 +177,8 @@ static void test_app_module_name_src_layout(void **state)
     char cwd[4096];
     assert_non_null(getcwd(cwd, sizeof cwd));
     assert_int_equal(chdir(f->dir), 0);
-    const char *rel = app_module_name(&f->arena, "src/proj/core.py", LANG_PYTHON);
-    const char *flat = app_module_name(&f->arena, "src/tool.py", LANG_PYTHON);
+    const char *rel = app_module_name(&f->arena, NULL, "src/proj/core.py", LANG_PYTHON);
+    const char *flat = app_module_name(&f->arena, NULL, "src/tool.py", LANG_PYTHON);
     assert_int_equal(chdir(cwd), 0);
     assert_string_equal(rel, "proj.core");
     assert_string_equal(flat, "tool");
@@ -479,6 +510,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_app_module_name_packages),
+        T(test_app_module_name_many_dirs),
         T(test_app_module_name_src_layout),
         T(test_project_absolute_relative_imports),
         T(test_project_file_from_unit_package_files),
