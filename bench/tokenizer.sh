@@ -1,8 +1,9 @@
 #!/bin/sh
-# Tokenizer micro-benchmark: MB/s of the Python tokenizer alone (src/lang/python/
-# pytok.c) over every .py file of the Python standard library, files read into
-# memory first, best of 10 rounds of CPU time (the least disturbed by other
-# processes on a shared machine). Not a test: prints the figure.
+# Frontend micro-benchmark: MB/s of the Python tokenizer alone (src/lang/python/
+# pytok.c), then of tokenizer and parser together (source -> Unit, no checks),
+# over every .py file of the Python standard library, files read into memory
+# first, best of 10 (5) rounds of CPU time (the least disturbed by other
+# processes on a shared machine). Not a test: prints the figures.
 #
 #   bench/tokenizer.sh [BUILD_DIR]     (default: build; needs the pytok_dump target)
 set -eu
@@ -18,3 +19,4 @@ trap 'rm -f "$list"' EXIT
 find "$stdlib" -name '*.py' -type f | sort > "$list"
 echo "corpus: $stdlib ($(wc -l < "$list") files)"
 "$dump" -b 10 -l "$list"
+"$dump" -b 5 -p -l "$list"

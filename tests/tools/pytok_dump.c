@@ -3,6 +3,8 @@
  *
  *   pytok_dump [-t] [-l LIST] [FILE...]   tokens of each file
  *   pytok_dump -b ROUNDS [-l LIST] [FILE...]   tokenizer throughput
+ *   pytok_dump -b ROUNDS -p [-l LIST] [FILE...]   tokenizer and parser throughput
+ *                                                  (the Python frontend: source -> Unit)
  *
  * Default output, per file: `#FILE path`, then one line per token
  * `TYPE startline,startcol endline,endcol` with columns in code points (what
@@ -20,6 +22,7 @@
 #include "base/diag.h"
 #include "base/file.h"
 #include "base/xalloc.h"
+#include "lang/python/pyparse.h"
 #include "lang/python/pytok.h"
 
 /* Length of the UTF-8 sequence at s (at most n bytes), 1 for an invalid byte. */
@@ -150,8 +153,9 @@ static double now_sec(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Tokenizes every source `rounds` times; prints bytes, tokens and MB/s. */
-static void bench(const Source *srcs, size_t n, int rounds)
+/* Tokenizes (or, with `parse`, parses into a Unit and frees it) every source
+ * `rounds` times; prints bytes, tokens and MB/s of the least disturbed round. */
+static void bench(const Source *srcs, size_t n, int rounds, bool parse)
 {
     size_t bytes = 0, tokens = 0;
     double best = 1e30;
@@ -159,6 +163,15 @@ static void bench(const Source *srcs, size_t n, int rounds)
         double t0 = now_sec();
         size_t count = 0;
         for (size_t i = 0; i < n; i++) {
+            if (parse) {
+                Diag d;
+                diag_init(&d);
+                Unit *u = pyparse_unit(srcs[i].path, srcs[i].text, (uint32_t)srcs[i].len, &d);
+                count += u ? u->nsites : 0;
+                unit_free(u);
+                diag_free(&d);
+                continue;
+            }
             PyTok t;
             pytok_init(&t, srcs[i].text, (uint32_t)srcs[i].len, srcs[i].path, NULL);
             while (pytok_next(&t).kind != PYTOK_ENDMARKER)
@@ -170,15 +183,16 @@ static void bench(const Source *srcs, size_t n, int rounds)
     }
     for (size_t i = 0; i < n; i++)
         bytes += srcs[i].len;
-    printf("pytok_bench: %zu files, %zu bytes, %zu tokens, best of %d: %.3f s, %.1f MB/s\n", n,
-           bytes, tokens, rounds, best, (double)bytes / best / 1e6);
+    printf("%s: %zu files, %zu bytes, %zu %s, best of %d: %.3f s, %.1f MB/s\n",
+           parse ? "pyparse_bench" : "pytok_bench", n, bytes, tokens, parse ? "sites" : "tokens",
+           rounds, best, (double)bytes / best / 1e6);
 }
 
 int main(int argc, char **argv)
 {
     char **paths = NULL;
     size_t n = 0, cap = 0;
-    bool golden = false;
+    bool golden = false, parse = false;
     int rounds = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-t") == 0)
@@ -187,6 +201,8 @@ int main(int argc, char **argv)
             read_list(argv[++i], &paths, &n, &cap);
         else if (strcmp(argv[i], "-b") == 0 && i + 1 < argc)
             rounds = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-p") == 0)
+            parse = true;
         else {
             if (n == cap) {
                 cap = cap ? cap * 2 : 256;
@@ -206,7 +222,7 @@ int main(int argc, char **argv)
             loaded++;
     }
     if (rounds > 0)
-        bench(srcs, loaded, rounds);
+        bench(srcs, loaded, rounds, parse);
     else
         for (size_t i = 0; i < loaded; i++)
             dump_file(srcs[i].path, srcs[i].text, srcs[i].len, golden, &d);
