@@ -259,6 +259,13 @@ static Entry *list_dir(Walker *w, const char *path, uint32_t *count)
 static void walk_dir(Walker *w, const char *path, DirId id, GitPos git, const Config *cfg,
                      uint32_t depth);
 
+/* Is name among the n sorted entries? */
+static bool has_entry(const Entry *names, uint32_t n, const char *name)
+{
+    Entry key = {name, 0};
+    return bsearch(&key, names, n, sizeof *names, cmp_entries) != NULL;
+}
+
 /* A directory met while walking: excluded, ignored, a loop, already walked
  * through another symlink, or walked now (with its own config and, if it is a
  * nested repository, its own ignore rules). */
@@ -282,15 +289,6 @@ static void visit_subdir(Walker *w, const char *path, const char *name, const st
     const Config *sub;
     if (!cfg_for_path(w->opt->configs, path, true, w->d, &sub))
         return; /* its .asynclint.yaml is broken: reported once by the cache */
-    if (!w->opt->no_gitignore) {
-        struct stat gst;
-        const char *dotgit = join(w->a, path, ".git");
-        if (lstat(dotgit, &gst) == 0) {
-            GitPos nested = git_locate(w, path, true);
-            if (nested.repo)
-                child = nested;
-        }
-    }
     walk_dir(w, path, id, child, sub, depth + 1);
 }
 
@@ -350,6 +348,14 @@ static void walk_dir(Walker *w, const char *path, DirId id, GitPos git, const Co
     Entry *names = list_dir(w, path, &n);
     if (!names)
         return;
+    /* A nested repository (its own .git, seen in the listing rather than
+     * asked for with a stat per directory) brings its own ignore rules. The
+     * directories named on the command line were located already. */
+    if (depth > 0 && !w->opt->no_gitignore && has_entry(names, n, ".git")) {
+        GitPos nested = git_locate(w, path, true);
+        if (nested.repo)
+            git = nested;
+    }
     Ancestor self = {id, path};
     vec_push(&w->stack, self);
     for (uint32_t i = 0; i < n; i++)
