@@ -272,7 +272,11 @@ static bool has_entry(const Entry *names, uint32_t n, const char *name)
 static void visit_subdir(Walker *w, const char *path, const char *name, const struct stat *st,
                          GitPos git, const Config *cfg, uint32_t depth)
 {
-    if (strcmp(name, ".git") == 0 || cfg_entry_excluded(cfg, path, name))
+    /* .git is VCS metadata and __pycache__ the interpreter's bytecode cache
+     * (PEP 3147: only .pyc files): neither ever holds a source to read, so
+     * neither is walked, whatever `exclude` says. */
+    if (strcmp(name, ".git") == 0 || strcmp(name, "__pycache__") == 0 ||
+        cfg_entry_excluded(cfg, path, name))
         return;
     GitPos child = {git.repo, git.repo ? git_child(w->a, git, name) : ""};
     if (git_ignored(child.repo, child.rel))

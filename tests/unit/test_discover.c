@@ -302,8 +302,11 @@ static void test_discover_exclude_replaces_defaults(void **state)
     put("build/b.py", "");
     put("legacy/l.py", "");
     put(".git/hooks/h.py", "");
+    put("pkg/__pycache__/stray.py", "");
+    put("pkg/m.py", "");
     assert_true(run(f, false, NULL));
-    assert_string_equal(f->files, "build/b.py"); /* .git is never walked */
+    /* .git and __pycache__ are never walked */
+    assert_string_equal(f->files, "build/b.py pkg/m.py");
 }
 
 static void test_discover_subdirectory_config_governs_its_tree(void **state)
