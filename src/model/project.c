@@ -1,6 +1,7 @@
 /* The Project: per-file summaries and their linking (see project.h). */
 #include "project.h"
 
+
 #include <stdio.h>
 #include <string.h>
 
@@ -193,16 +194,15 @@ static bool slot_is(const char *slot_name, uint32_t slot_len, uint32_t slot_hash
     return slot_hash == h && slot_len == name.len && memcmp(slot_name, name.ptr, name.len) == 0;
 }
 
-static void index_insert(Project *p, const char *name, ProjectRef ref)
+static void index_insert(Project *p, Str n, uint32_t h, ProjectRef ref)
 {
-    Str n = str_from(name);
-    uint32_t h = str_hash(n), i = h & (p->cap - 1);
+    uint32_t i = h & (p->cap - 1);
     while (p->slots[i].name) {
         if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, n, h))
             return; /* first definition wins (deterministic: files are sorted) */
         i = (i + 1) & (p->cap - 1);
     }
-    p->slots[i] = (struct ProjectSlot){name, n.len, h, ref};
+    p->slots[i] = (struct ProjectSlot){n.ptr, n.len, h, ref};
 }
 
 static void alias_insert(Project *p, const char *name, const char *target)
@@ -351,14 +351,35 @@ static void build_indexes(Project *p)
     p->slots = xcalloc(p->cap, sizeof *p->slots);
     p->acap = table_cap(aliases);
     p->aslots = xcalloc(p->acap, sizeof *p->aslots);
+    /* The table is far bigger than the caches and each insert lands on a
+     * random slot: names are hashed INDEX_AHEAD functions ahead of their
+     * insert and their slot prefetched, so the misses overlap. */
+    enum { INDEX_AHEAD = 16 };
+    struct { Str name; uint32_t hash; ProjectRef ref; } ring[INDEX_AHEAD];
+    uint32_t queued = 0;
     for (uint32_t f = 0; f < p->nfiles; f++) {
         ProjectFile *pf = p->files[f];
-        for (uint32_t i = 0; i < pf->funcs.size; i++)
-            if (!(pf->funcs.contents[i].flags & PF_STATIC))
-                index_insert(p, pf->funcs.contents[i].qualname, (ProjectRef){f, i});
+        for (uint32_t i = 0; i < pf->funcs.size; i++) {
+            if (pf->funcs.contents[i].flags & PF_STATIC)
+                continue;
+            uint32_t k = queued++ % INDEX_AHEAD;
+            if (queued > INDEX_AHEAD)
+                index_insert(p, ring[k].name, ring[k].hash, ring[k].ref);
+            Str n = str_from(pf->funcs.contents[i].qualname);
+            uint32_t h = str_hash(n);
+            __builtin_prefetch(&p->slots[h & (p->cap - 1)], 1);
+            ring[k].name = n;
+            ring[k].hash = h;
+            ring[k].ref = (ProjectRef){f, i};
+        }
         for (uint32_t i = 0; i < pf->aliases.size; i++)
             alias_insert(p, pf->aliases.contents[i].name, pf->aliases.contents[i].target);
     }
+    /* the last ones, in the order they were queued (the first definition wins) */
+    uint32_t left = queued < INDEX_AHEAD ? queued : INDEX_AHEAD;
+    for (uint32_t j = queued - left; j < queued; j++)
+        index_insert(p, ring[j % INDEX_AHEAD].name, ring[j % INDEX_AHEAD].hash,
+                     ring[j % INDEX_AHEAD].ref);
 }
 
 /* C: a static function is only visible in its own file. */
