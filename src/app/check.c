@@ -95,6 +95,7 @@ static void name_modules(Analysis *an, Arena *a)
         const char *dot = strchr(m, '.');
         roots[nroots++] = dot ? arena_strndup(a, m, (size_t)(dot - m)) : m;
     }
+    app_packages_free(&pk);
     qsort(roots, nroots, sizeof *roots, cmp_cstr);
     uint32_t k = 0;
     for (uint32_t i = 0; i < nroots; i++)

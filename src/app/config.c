@@ -551,64 +551,6 @@ bool cfg_fails(const Config *c, Severity s)
 
 /* ---- the cache -------------------------------------------------------------- */
 
-/* String -> pointer map, open addressing; keys live in the cache's arena. */
-typedef struct StrMap {
-    const char **keys;
-    void **vals;
-    uint32_t cap, count;
-} StrMap;
-
-static uint32_t map_slot(const StrMap *m, const char *key)
-{
-    uint32_t i = str_hash(str_from(key)) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static void **map_get(const StrMap *m, const char *key)
-{
-    if (m->cap == 0)
-        return NULL;
-    uint32_t i = map_slot(m, key);
-    return m->keys[i] ? &m->vals[i] : NULL;
-}
-
-static void map_put(StrMap *m, const char *key, void *val);
-
-static void map_grow(StrMap *m)
-{
-    StrMap old = *m;
-    m->cap = old.cap ? old.cap * 2 : 64;
-    m->keys = xcalloc(m->cap, sizeof *m->keys);
-    m->vals = xcalloc(m->cap, sizeof *m->vals);
-    m->count = 0;
-    for (uint32_t i = 0; i < old.cap; i++)
-        if (old.keys[i])
-            map_put(m, old.keys[i], old.vals[i]);
-    xfree(old.keys);
-    xfree(old.vals);
-}
-
-/* key must outlive the map (arena). */
-static void map_put(StrMap *m, const char *key, void *val)
-{
-    if ((m->count + 1) * 4 >= m->cap * 3)
-        map_grow(m);
-    uint32_t i = map_slot(m, key);
-    if (!m->keys[i]) {
-        m->keys[i] = key;
-        m->count++;
-    }
-    m->vals[i] = val;
-}
-
-static void map_free(StrMap *m)
-{
-    xfree(m->keys);
-    xfree(m->vals);
-}
-
 /* A config file met by the cache: loaded, or broken (reported once). */
 typedef struct Loaded {
     Config *cfg; /* NULL when broken */
@@ -644,8 +586,8 @@ void cfg_cache_free(CfgCache *cc)
 {
     if (!cc)
         return;
-    map_free(&cc->dirs);
-    map_free(&cc->files);
+    strmap_free(&cc->dirs);
+    strmap_free(&cc->files);
     vec_free(&cc->configs);
     vec_free(&cc->packs);
     xfree(cc->sorted);
@@ -679,7 +621,7 @@ static const char *find_abs(CfgCache *cc, const char *dir)
     vec_init(&pending);
     const char *cur = arena_strdup(&cc->arena, dir), *found = NULL;
     for (;;) {
-        void **hit = map_get(&cc->dirs, cur);
+        void **hit = strmap_get(&cc->dirs, cur);
         if (hit) {
             found = *hit == &no_config ? NULL : *hit;
             break;
@@ -696,7 +638,7 @@ static const char *find_abs(CfgCache *cc, const char *dir)
         cur = parent_of(&cc->arena, cur);
     }
     for (uint32_t i = 0; i < pending.size; i++)
-        map_put(&cc->dirs, pending.contents[i], found ? (void *)found : &no_config);
+        strmap_put(&cc->dirs, pending.contents[i], found ? (void *)found : &no_config);
     vec_free(&pending);
     return found;
 }
@@ -713,7 +655,7 @@ const char *cfg_find(CfgCache *cc, const char *dir)
 
 static Loaded *load_once(CfgCache *cc, const char *abs, Diag *d)
 {
-    void **hit = map_get(&cc->files, abs);
+    void **hit = strmap_get(&cc->files, abs);
     if (hit)
         return *hit;
     Loaded *l = ARENA_NEW(&cc->arena, Loaded);
@@ -722,7 +664,7 @@ static Loaded *load_once(CfgCache *cc, const char *abs, Diag *d)
         vec_push(&cc->configs, l->cfg);
     else
         cc->errors++;
-    map_put(&cc->files, abs, l);
+    strmap_put(&cc->files, abs, l);
     return l;
 }
 
@@ -775,13 +717,13 @@ uint32_t cfg_cache_rule_paths(CfgCache *cc, const char *const **out)
             char *real = realpath(p, NULL);
             const char *key = arena_strdup(&cc->arena, real ? real : p);
             free(real); /* realpath's buffer comes from malloc */
-            if (map_get(&seen, key))
+            if (strmap_get(&seen, key))
                 continue;
-            map_put(&seen, key, (void *)p);
+            strmap_put(&seen, key, (void *)p);
             vec_push(&cc->packs, p);
         }
     }
-    map_free(&seen);
+    strmap_free(&seen);
     *out = cc->packs.contents;
     return cc->packs.size;
 }

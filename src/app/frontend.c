@@ -5,7 +5,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../base/str.h"
 #include "../base/xalloc.h"
 #include "../lang/c/cfront.h"
 #include "../lang/c/cfront_load.h"
@@ -80,62 +79,35 @@ Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, co
     return ctx ? cfront_parse(ctx, f->path, src, len, d) : NULL;
 }
 
-static bool has_init(const char *dir, size_t n)
+void app_packages_init(AppPackages *pk, Arena *a)
+{
+    *pk = (AppPackages){.arena = a};
+}
+
+void app_packages_free(AppPackages *pk)
+{
+    strmap_free(&pk->dirs);
+}
+
+/* Does the directory dir[0..n) hold an __init__.py? Asked of the file system
+ * once per directory when pk remembers the answers. */
+static bool is_package(AppPackages *pk, const char *dir, size_t n)
 {
     char buf[4096];
     if (n + 13 >= sizeof buf)
         return false;
     memcpy(buf, dir, n);
+    buf[n] = '\0';
+    static char yes, no; /* the values remembered */
+    void **known = pk ? strmap_get(&pk->dirs, buf) : NULL;
+    if (known)
+        return *known == &yes;
     memcpy(buf + n, n ? "/__init__.py" : "__init__.py", n ? 13 : 12);
     struct stat st;
-    return stat(buf, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-struct AppPkgSlot {
-    const char *dir; /* NULL: empty */
-    uint32_t len, hash;
-    bool package;
-};
-
-void app_packages_init(AppPackages *pk, Arena *a)
-{
-    *pk = (AppPackages){.arena = a, .cap = 256};
-    pk->slots = ARENA_ARRAY(a, AppPkgSlot, pk->cap);
-}
-
-static AppPkgSlot *pkg_slot(AppPkgSlot *slots, uint32_t cap, Str dir, uint32_t h)
-{
-    uint32_t i = h & (cap - 1);
-    while (slots[i].dir && !(slots[i].hash == h && slots[i].len == dir.len &&
-                             memcmp(slots[i].dir, dir.ptr, dir.len) == 0))
-        i = (i + 1) & (cap - 1);
-    return &slots[i];
-}
-
-/* Does the directory dir[0..n) hold an __init__.py? Asked once per directory. */
-static bool is_package(AppPackages *pk, const char *dir, size_t n)
-{
-    if (!pk || n > UINT32_MAX)
-        return has_init(dir, n);
-    Str key = str_make(dir, n);
-    uint32_t h = str_hash(key);
-    AppPkgSlot *e = pkg_slot(pk->slots, pk->cap, key, h);
-    if (e->dir)
-        return e->package;
-    if (2 * (pk->count + 1) > pk->cap) { /* the old table stays in the arena */
-        uint32_t cap = pk->cap * 2;
-        AppPkgSlot *slots = ARENA_ARRAY(pk->arena, AppPkgSlot, cap);
-        for (uint32_t i = 0; i < pk->cap; i++)
-            if (pk->slots[i].dir)
-                *pkg_slot(slots, cap, str_make(pk->slots[i].dir, pk->slots[i].len),
-                          pk->slots[i].hash) = pk->slots[i];
-        pk->slots = slots;
-        pk->cap = cap;
-        e = pkg_slot(slots, cap, key, h);
-    }
-    *e = (AppPkgSlot){arena_strndup(pk->arena, dir, n), (uint32_t)n, h, has_init(dir, n)};
-    pk->count++;
-    return e->package;
+    bool package = stat(buf, &st) == 0 && S_ISREG(st.st_mode);
+    if (pk)
+        strmap_put(&pk->dirs, arena_strndup(pk->arena, dir, n), package ? &yes : &no);
+    return package;
 }
 
 const char *app_module_name(Arena *a, AppPackages *pk, const char *path, Lang lang)

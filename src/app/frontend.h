@@ -9,6 +9,7 @@
 
 #include "../base/arena.h"
 #include "../base/diag.h"
+#include "../base/str.h"
 #include "../model/model.h"
 #include "cli.h"
 #include "discover.h"
@@ -24,15 +25,14 @@ Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, co
                          size_t len, Diag *d);
 /* Which directories hold an __init__.py, remembered: naming a run's modules
  * asks about every file's ancestors, and sibling files share them (one stat per
- * directory instead of one per file and level). Lives in its arena. */
-typedef struct AppPkgSlot AppPkgSlot;
+ * directory instead of one per file and level). */
 typedef struct AppPackages {
-    Arena *arena;
-    AppPkgSlot *slots;
-    uint32_t cap, count;
+    Arena *arena; /* the directory names */
+    StrMap dirs;
 } AppPackages;
 
 void app_packages_init(AppPackages *pk, Arena *a);
+void app_packages_free(AppPackages *pk);
 
 /* Dotted module name of a Python file (`pkg/sub/mod.py` -> `pkg.sub.mod`, the
  * package root being the topmost directory that still has an __init__.py, or

@@ -189,3 +189,53 @@ Str strpool_intern(StrPool *p, Str s)
     p->count++;
     return (Str){copy, s.len};
 }
+
+/* ---- StrMap ---------------------------------------------------------------- */
+
+static uint32_t strmap_slot(const StrMap *m, const char *key)
+{
+    uint32_t i = str_hash(str_from(key)) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+void **strmap_get(const StrMap *m, const char *key)
+{
+    if (m->cap == 0)
+        return NULL;
+    uint32_t i = strmap_slot(m, key);
+    return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+static void strmap_grow(StrMap *m)
+{
+    StrMap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->keys = xcalloc(m->cap, sizeof *m->keys);
+    m->vals = xcalloc(m->cap, sizeof *m->vals);
+    m->count = 0;
+    for (uint32_t i = 0; i < old.cap; i++)
+        if (old.keys[i])
+            strmap_put(m, old.keys[i], old.vals[i]);
+    xfree(old.keys);
+    xfree(old.vals);
+}
+
+void strmap_put(StrMap *m, const char *key, void *val)
+{
+    if ((m->count + 1) * 4 >= m->cap * 3)
+        strmap_grow(m);
+    uint32_t i = strmap_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = key;
+        m->count++;
+    }
+    m->vals[i] = val;
+}
+
+void strmap_free(StrMap *m)
+{
+    xfree(m->keys);
+    xfree(m->vals);
+}

@@ -82,4 +82,18 @@ void strpool_free(StrPool *p);
 /* The unique copy of s in the pool (NUL-terminated). */
 Str strpool_intern(StrPool *p, Str s);
 
+/* NUL-terminated string -> pointer map, open addressing. Keys are borrowed and
+ * must outlive the map (arena strings); a zeroed StrMap is empty. */
+typedef struct StrMap {
+    const char **keys;
+    void **vals;
+    uint32_t cap, count;
+} StrMap;
+
+/* The value slot of key, or NULL if key is absent. */
+void **strmap_get(const StrMap *m, const char *key);
+/* Sets key's value (adding key if absent). */
+void strmap_put(StrMap *m, const char *key, void *val);
+void strmap_free(StrMap *m);
+
 #endif

@@ -1,7 +1,6 @@
 /* The Project: per-file summaries and their linking (see project.h). */
 #include "project.h"
 
-
 #include <stdio.h>
 #include <string.h>
 
@@ -376,10 +375,10 @@ static void build_indexes(Project *p)
             alias_insert(p, pf->aliases.contents[i].name, pf->aliases.contents[i].target);
     }
     /* the last ones, in the order they were queued (the first definition wins) */
-    uint32_t left = queued < INDEX_AHEAD ? queued : INDEX_AHEAD;
-    for (uint32_t j = queued - left; j < queued; j++)
-        index_insert(p, ring[j % INDEX_AHEAD].name, ring[j % INDEX_AHEAD].hash,
-                     ring[j % INDEX_AHEAD].ref);
+    for (uint32_t j = queued > INDEX_AHEAD ? queued - INDEX_AHEAD : 0; j < queued; j++) {
+        uint32_t k = j % INDEX_AHEAD;
+        index_insert(p, ring[k].name, ring[k].hash, ring[k].ref);
+    }
 }
 
 /* C: a static function is only visible in its own file. */

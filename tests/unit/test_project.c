@@ -141,9 +141,10 @@ static void test_app_module_name_packages(void **state)
         for (size_t i = 0; i < sizeof rels / sizeof *rels; i++)
             assert_string_equal(app_module_name(&f->arena, &pk, path_of(f, rels[i]), LANG_PYTHON),
                                 module_of(f, rels[i]));
+    app_packages_free(&pk);
 }
 
-/* The package memo grows past its first table without losing answers. */
+/* The package memo grows past its first tables without losing answers. */
 static void test_app_module_name_many_dirs(void **state)
 {
     Fx *f = *state;
@@ -161,7 +162,8 @@ static void test_app_module_name_many_dirs(void **state)
                                             LANG_PYTHON);
             assert_string_equal(m, i % 3 == 0 ? arena_printf(&f->arena, "d%d.m", i) : "m");
         }
-    assert_int_equal(pk.count, 600 + 1); /* each d<i>, and the fixture's own directory */
+    assert_int_equal(pk.dirs.count, 600 + 1); /* each d<i>, and the fixture's own directory */
+    app_packages_free(&pk);
 }
 
 /* A `src/` layout: the package root is below src, which is no package. */
