@@ -6,11 +6,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../base/path.h"
 #include "../base/vec.h"
@@ -229,35 +231,70 @@ static int cmp_entries(const void *x, const void *y)
     return strcmp(((const Entry *)x)->name, ((const Entry *)y)->name);
 }
 
-/* The entries of a directory, sorted by name bytes (deterministic output
- * whatever order the file system returns). Heap array of arena strings; NULL
- * and a diagnostic if the directory cannot be read. */
-static Entry *list_dir(Walker *w, const char *path, uint32_t *count)
+/* Opens a directory for listing; its identity (device, inode) comes from the
+ * descriptor, so a walk needs no stat per directory. -1 and a diagnostic if it
+ * cannot be opened (none if it is gone and missing_ok: removed while walking). */
+static int open_dir(Walker *w, const char *path, bool missing_ok, DirId *id)
 {
-    DIR *dir = opendir(path);
-    if (!dir) {
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0 && missing_ok && errno == ENOENT)
+        return -1;
+    if (fd < 0) {
         diag_report(w->d, DIAG_ERROR, path, 0, 0, "cannot read directory: %s", strerror(errno));
         w->out->io_errors++;
-        return NULL;
+        return -1;
     }
+    *id = (DirId){st.st_dev, st.st_ino};
+    return fd;
+}
+
+/* The entries of the open directory fd (closed here), sorted by name bytes
+ * (deterministic output whatever order the file system returns). Heap array
+ * of arena strings; NULL and a diagnostic if the directory cannot be read.
+ * getdents64 straight into a buffer: opendir would add an fstat per directory. */
+static Entry *list_dir(Walker *w, const char *path, int fd, uint32_t *count)
+{
     Vec(Entry) names;
     vec_init(&names);
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+    char buf[32768];
+    for (;;) {
+        ssize_t got = getdents64(fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
             continue;
-        Entry en = {arena_strdup(w->a, e->d_name), e->d_type};
-        vec_push(&names, en);
+        if (got < 0) {
+            diag_report(w->d, DIAG_ERROR, path, 0, 0, "cannot read directory: %s",
+                        strerror(errno));
+            w->out->io_errors++;
+            close(fd);
+            vec_free(&names);
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        for (ssize_t off = 0; off < got;) {
+            const struct dirent64 *e = (const struct dirent64 *)(buf + off);
+            off += e->d_reclen;
+            if (e->d_name[0] == '.' &&
+                (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
+                continue;
+            Entry en = {arena_strdup(w->a, e->d_name), e->d_type};
+            vec_push(&names, en);
+        }
     }
-    closedir(dir);
+    close(fd);
     if (names.size > 1)
         qsort(names.contents, names.size, sizeof(Entry), cmp_entries);
     *count = names.size;
     return names.contents;
 }
 
-static void walk_dir(Walker *w, const char *path, DirId id, GitPos git, const Config *cfg,
-                     uint32_t depth);
+static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
+                     const Config *cfg, uint32_t depth);
 
 /* Is name among the n sorted entries? */
 static bool has_entry(const Entry *names, uint32_t n, const char *name)
@@ -269,31 +306,40 @@ static bool has_entry(const Entry *names, uint32_t n, const char *name)
 /* A directory met while walking: excluded, ignored, a loop, already walked
  * through another symlink, or walked now (with its own config and, if it is a
  * nested repository, its own ignore rules). */
-static void visit_subdir(Walker *w, const char *path, const char *name, const struct stat *st,
-                         GitPos git, const Config *cfg, uint32_t depth)
+static void visit_subdir(Walker *w, const char *path, const char *name, GitPos git,
+                         const Config *cfg, uint32_t depth)
 {
-    /* .git is VCS metadata and __pycache__ the interpreter's bytecode cache
-     * (PEP 3147: only .pyc files): neither ever holds a source to read, so
-     * neither is walked, whatever `exclude` says. */
-    if (strcmp(name, ".git") == 0 || strcmp(name, "__pycache__") == 0 ||
-        cfg_entry_excluded(cfg, path, name))
-        return;
     GitPos child = {git.repo, git.repo ? git_child(w->a, git, name) : ""};
     if (git_ignored(child.repo, child.rel))
         return;
-    DirId id = {st->st_dev, st->st_ino};
+    DirId id;
+    int fd = open_dir(w, path, true, &id);
+    if (fd < 0)
+        return;
     const Ancestor *loop = find_ancestor(w, id);
     if (loop) {
         diag_report(w->d, DIAG_NOTE, path, 0, 0,
                     "symbolic link loop: this is '%s' again; not followed", loop->path);
+        close(fd);
         return;
     }
-    if (!seen_add(w, id))
-        return; /* walked already through another path */
     const Config *sub;
-    if (!cfg_for_path(w->opt->configs, path, true, w->d, &sub))
-        return; /* its .asynclint.yaml is broken: reported once by the cache */
-    walk_dir(w, path, id, child, sub, depth + 1);
+    if (!seen_add(w, id) || /* walked already through another path */
+        !cfg_for_path(w->opt->configs, path, true, w->d, &sub)) { /* broken .asynclint.yaml:
+                                                                    reported once by the cache */
+        close(fd);
+        return;
+    }
+    walk_dir(w, path, fd, id, child, sub, depth + 1);
+}
+
+/* .git is VCS metadata and __pycache__ the interpreter's bytecode cache (PEP
+ * 3147: only .pyc files): neither ever holds a source to read, so neither is
+ * walked, whatever `exclude` says. Decided by name, before any system call. */
+static bool skipped_dir(const char *path, const char *name, const Config *cfg)
+{
+    return strcmp(name, ".git") == 0 || strcmp(name, "__pycache__") == 0 ||
+           cfg_entry_excluded(cfg, path, name);
 }
 
 /* A regular file met while walking: kept if its extension is one we read and
@@ -324,6 +370,11 @@ static void visit_entry(Walker *w, const char *dir, const Entry *en, GitPos git,
     if (en->type != DT_DIR && en->type != DT_LNK && en->type != DT_UNKNOWN)
         return; /* FIFOs, sockets and devices: skipped silently, reading one could block */
     const char *path = join(w->a, dir, name);
+    if (en->type == DT_DIR) { /* opened, not stat'ed: open_dir gives its identity */
+        if (!skipped_dir(path, name, cfg))
+            visit_subdir(w, path, name, git, cfg, depth);
+        return;
+    }
     struct stat st;
     if (stat(path, &st) != 0) {
         /* A dangling symlink (or a file removed meanwhile): worth a note only
@@ -332,24 +383,28 @@ static void visit_entry(Walker *w, const char *dir, const Entry *en, GitPos git,
             diag_report(w->d, DIAG_NOTE, path, 0, 0, "skipped: %s", strerror(errno));
         return;
     }
-    if (S_ISDIR(st.st_mode))
-        visit_subdir(w, path, name, &st, git, cfg, depth);
-    else if (S_ISREG(st.st_mode))
+    if (S_ISDIR(st.st_mode)) {
+        if (!skipped_dir(path, name, cfg))
+            visit_subdir(w, path, name, git, cfg, depth);
+    } else if (S_ISREG(st.st_mode)) {
         visit_file(w, path, name, git, cfg);
+    }
     /* FIFOs, sockets and devices are skipped silently: reading one could block. */
 }
 
-static void walk_dir(Walker *w, const char *path, DirId id, GitPos git, const Config *cfg,
-                     uint32_t depth)
+/* Walks the directory open on fd (closed here). */
+static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
+                     const Config *cfg, uint32_t depth)
 {
     if (depth >= APP_DISCOVER_MAX_DEPTH) {
         diag_report(w->d, DIAG_NOTE, path, 0, 0,
                     "directories nested deeper than %d levels are not walked",
                     APP_DISCOVER_MAX_DEPTH);
+        close(fd);
         return;
     }
     uint32_t n = 0;
-    Entry *names = list_dir(w, path, &n);
+    Entry *names = list_dir(w, path, fd, &n);
     if (!names)
         return;
     /* A nested repository (its own .git, seen in the listing rather than
@@ -387,7 +442,7 @@ static void usage_error(Walker *w, const char *path, const char *msg)
     w->out->usage_errors++;
 }
 
-static void explicit_dir(Walker *w, const char *path, const struct stat *st)
+static void explicit_dir(Walker *w, const char *path)
 {
     const Config *cfg;
     if (!cfg_for_path(w->opt->configs, path, true, w->d, &cfg))
@@ -404,9 +459,12 @@ static void explicit_dir(Walker *w, const char *path, const struct stat *st)
     }
     if (w->opt->force_exclude && strcmp(path, ".") != 0 && cfg_path_excluded(cfg, path))
         return;
-    DirId id = {st->st_dev, st->st_ino};
-    seen_add(w, id);
-    walk_dir(w, path, id, git, cfg, 0);
+    DirId id;
+    int fd = open_dir(w, path, false, &id);
+    if (fd < 0)
+        return;
+    seen_add(w, id); /* named on the command line: walked even if seen already */
+    walk_dir(w, path, fd, id, git, cfg, 0);
 }
 
 static void explicit_file(Walker *w, const char *path)
@@ -458,7 +516,7 @@ static void explicit_path(Walker *w, const char *arg)
         return;
     }
     if (S_ISDIR(st.st_mode))
-        explicit_dir(w, path, &st);
+        explicit_dir(w, path);
     else if (S_ISREG(st.st_mode))
         explicit_file(w, path);
     else
