@@ -73,11 +73,6 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
     xfree(buf);
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Module names of every Python file, and the run's top-level module names: the
  * Project keeps only calls that may reach one of them. */
 static void name_modules(Analysis *an, Arena *a)
@@ -96,12 +91,7 @@ static void name_modules(Analysis *an, Arena *a)
         roots[nroots++] = dot ? arena_strndup(a, m, (size_t)(dot - m)) : m;
     }
     app_packages_free(&pk);
-    qsort(roots, nroots, sizeof *roots, cmp_cstr);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < nroots; i++)
-        if (!k || strcmp(roots[k - 1], roots[i]) != 0)
-            roots[k++] = roots[i];
-    chk_env_set_roots((ChkEnv *)an->env, roots, k);
+    chk_env_set_roots((ChkEnv *)an->env, roots, nroots); /* a set: repeats are fine */
 }
 
 static void analyse(Analysis *an, unsigned jobs)

@@ -190,6 +190,19 @@ Str strpool_intern(StrPool *p, Str s)
     return (Str){copy, s.len};
 }
 
+Str strpool_find(const StrPool *p, Str s)
+{
+    if (!p->cap)
+        return STR_NULL;
+    uint32_t h = str_hash(s);
+    for (uint32_t j = h & (p->cap - 1); p->slots[j].ptr; j = (j + 1) & (p->cap - 1)) {
+        const StrPoolSlot *e = &p->slots[j];
+        if (e->hash == h && e->len == s.len && bytes_eq(e->ptr, s.ptr, s.len))
+            return (Str){e->ptr, e->len};
+    }
+    return STR_NULL;
+}
+
 /* ---- StrMap ---------------------------------------------------------------- */
 
 static uint32_t strmap_slot(const StrMap *m, const char *key)

@@ -147,6 +147,7 @@ ChkEnv *chk_env_new(RuleSet *rs, Diag *d)
 
 void chk_env_free(ChkEnv *env)
 {
+    strpool_free(&env->roots);
     xfree(env); /* indexes live in the RuleSet's arena */
 }
 

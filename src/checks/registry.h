@@ -29,8 +29,7 @@ struct ChkEnv {
     CallIndex offloads[2];   /* per Lang: pack-level `offloads` */
     CallIndex limiters[2];   /* per Lang: pack-level `limiters` (semaphore types) */
     CallIndex spawners[2];   /* per Lang: pack-level `spawners` (create_task & co.) */
-    const char **roots;      /* top-level module names of the run, sorted (strcmp) */
-    uint32_t nroots;
+    StrPool roots;           /* top-level module names of the run (a set: strpool_find) */
 };
 
 typedef struct CheckEngine {
@@ -69,8 +68,8 @@ ChkEnv *chk_env_new(RuleSet *rs, Diag *d);
 ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok);
 void chk_env_free(ChkEnv *env);
 /* Tells the env the run's top-level Python module names (the first component of
- * every file's module), so summaries keep only calls that may reach the run.
- * Copies into the RuleSet arena. Call before the per-file pass. */
+ * every file's module; repeats allowed), so summaries keep only calls that may
+ * reach the run. Copies into the RuleSet arena. Call before the per-file pass. */
 void chk_env_set_roots(ChkEnv *env, const char *const *roots, uint32_t n);
 /* The qualified name a call may reach in the run (`pkg.mod.f`), or NULL. */
 const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s);

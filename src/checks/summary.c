@@ -35,21 +35,7 @@ bool chk_is_guarded(const ChkEnv *env, const Unit *u, const Site *site)
 
 static bool is_root(const ChkEnv *env, Str first)
 {
-    uint32_t lo = 0, hi = env->nroots;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        const char *r = env->roots[mid];
-        int c = strncmp(r, first.ptr, first.len);
-        if (c == 0 && r[first.len] != '\0')
-            c = 1;
-        if (c == 0)
-            return true;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    return strpool_find(&env->roots, first).ptr != NULL;
 }
 
 /* The in-file function named `root` visible from function f: one defined in f
@@ -181,19 +167,12 @@ void chk_summarise(const ChkEnv *env, const Unit *u, ProjectFile *pf)
     }
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 void chk_env_set_roots(ChkEnv *env, const char *const *roots, uint32_t n)
 {
-    Arena *a = &env->rs->arena;
-    env->roots = ARENA_ARRAY(a, const char *, n ? n : 1);
+    strpool_free(&env->roots);
+    strpool_init_sized(&env->roots, &env->rs->arena, 2 * n + 16);
     for (uint32_t i = 0; i < n; i++)
-        env->roots[i] = arena_strdup(a, roots[i]);
-    qsort(env->roots, n, sizeof *env->roots, cmp_str);
-    env->nroots = n;
+        strpool_intern(&env->roots, str_from(roots[i]));
 }
 
 Finding *chk_sink_add_loc(FindingSink *s, const Rule *r, const char *path, ProjectLoc loc,

@@ -1,5 +1,6 @@
 /* Unit tests for the string map (src/base/str.c, StrMap): lookups by content
- * not by pointer, overwriting, and growth well past the first table. */
+ * not by pointer, overwriting, and growth well past the first table; and for
+ * strpool_find, the read-only lookup in an intern pool. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,11 +56,39 @@ static void test_strmap_grows(void **state)
     arena_free(&a);
 }
 
+static void test_strpool_find(void **state)
+{
+    (void)state;
+    Arena a;
+    arena_init(&a);
+    StrPool p = {0};
+    assert_null(strpool_find(&p, str_from("x")).ptr); /* a zeroed pool is empty */
+    strpool_init_sized(&p, &a, 8);
+    char buf[16];
+    for (int i = 0; i < 100; i++) { /* past several rehashes */
+        snprintf(buf, sizeof buf, "mod%d", i);
+        strpool_intern(&p, str_from(buf));
+    }
+    Str in = strpool_intern(&p, str_from("mod7"));
+    Str found = strpool_find(&p, str_make("mod7.sub", 4)); /* a prefix, not NUL-ended */
+    assert_ptr_equal(found.ptr, in.ptr);
+    assert_int_equal(found.len, 4);
+    assert_null(strpool_find(&p, str_from("mod100")).ptr);
+    assert_null(strpool_find(&p, str_make("mod7", 3)).ptr); /* `mod`: never interned */
+    assert_null(strpool_find(&p, STR_NULL).ptr);
+    uint32_t count = p.count;
+    strpool_find(&p, str_from("other"));
+    assert_int_equal(p.count, count); /* finding adds nothing */
+    strpool_free(&p);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strmap_empty_and_overwrite),
         cmocka_unit_test(test_strmap_grows),
+        cmocka_unit_test(test_strpool_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
