@@ -110,8 +110,31 @@ static Str first_part(Str s)
     return str_make(s.ptr, i);
 }
 
+/* The filter class of a non-empty key (see CallIndex.root_filter). */
+static uint32_t filter_bit(Str s)
+{
+    uint32_t h = (uint32_t)(unsigned char)s.ptr[0] * 0x9E37u ^
+                 (uint32_t)(unsigned char)s.ptr[s.len - 1] * 0x85EBu ^ s.len * 0xC2B3u;
+    return (h ^ h >> 12) & (CHK_IDX_FILTER_BITS - 1);
+}
+
+static void filter_add(uint64_t *filter, Str s)
+{
+    uint32_t b = s.len ? filter_bit(s) : 0;
+    filter[b / 64] |= 1ull << (b % 64);
+}
+
+/* False only if no key of s's class was added (an empty s is class 0). */
+static bool filter_may(const uint64_t *filter, Str s)
+{
+    uint32_t b = s.len ? filter_bit(s) : 0;
+    return filter[b / 64] >> (b % 64) & 1;
+}
+
 static bool has_root(const CallIndex *ix, Str root)
 {
+    if (!filter_may(ix->root_filter, root))
+        return false;
     for (uint32_t i = str_hash(root) & (ix->nbuckets - 1); ix->roots[i].ptr;
          i = (i + 1) & (ix->nbuckets - 1))
         if (str_eq(ix->roots[i], root))
@@ -123,9 +146,12 @@ static void index_roots(CallIndex *ix, Arena *a)
 {
     ix->roots = ARENA_ARRAY(a, Str, ix->nbuckets);
     ix->max_suffix_parts = 0;
+    memset(ix->root_filter, 0, sizeof ix->root_filter);
+    memset(ix->suffix_filter, 0, sizeof ix->suffix_filter);
     for (uint32_t p = 0; p < ix->npats; p++) {
         const CallPattern *pat = &ix->pats[p];
         if (pat->kind == PAT_SUFFIX) {
+            filter_add(ix->suffix_filter, pat->key);
             uint32_t parts = 1;
             for (uint32_t k = 0; k < pat->key.len; k++)
                 parts += pat->key.ptr[k] == '.';
@@ -134,6 +160,7 @@ static void index_roots(CallIndex *ix, Arena *a)
             continue;
         }
         Str root = first_part(pat->key);
+        filter_add(ix->root_filter, root);
         if (has_root(ix, root))
             continue;
         uint32_t i = str_hash(root) & (ix->nbuckets - 1);
@@ -239,7 +266,8 @@ void chk_idx_match(const CallIndex *ix, Str name, const Unit *u, const Site *sit
         if (!dot)
             break;
         Str suffix = str_make(dot + 1, (uint32_t)(name.ptr + name.len - dot - 1));
-        if (!probe(ix, PAT_SUFFIX, suffix, u, site, fn, ctx))
+        if (filter_may(ix->suffix_filter, suffix) &&
+            !probe(ix, PAT_SUFFIX, suffix, u, site, fn, ctx))
             return;
         end = dot;
     }

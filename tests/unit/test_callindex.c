@@ -348,6 +348,40 @@ static void test_chk_idx_match_many_patterns(void **state)
     assert_string_equal(match(f, "mod0.call1", NULL), "");
 }
 
+/* The byte-class filters in front of the root and suffix tables never reject a
+ * name that has a pattern: prefixes and suffixes of every length (one byte
+ * too), multi-part suffixes, non-ASCII bytes. */
+static void test_chk_idx_match_filters_keep_every_key(void **state)
+{
+    Fx *f = *state;
+    enum { N = 600 };
+    char e[80];
+    for (int i = 0; i < N; i++) {
+        snprintf(e, sizeof e, "%.*s%d.*", i % 23 + 1, "rqstvwxyzabcdefghijklmn", i);
+        add(f, e, false);
+        snprintf(e, sizeof e, "\"*.%.*s_%d\"", i % 19 + 1, "methodnamesuffixabc", i);
+        add(f, e, false);
+    }
+    add(f, "a.*", false);
+    add(f, "\"*.b.c\"", false);
+    add(f, "\"\u00e9t\u00e9.*\"", false);
+    chk_idx_build(&f->ix, &f->arena);
+    for (int i = 0; i < N; i++) {
+        char name[80], want[80];
+        snprintf(name, sizeof name, "%.*s%d.get", i % 23 + 1, "rqstvwxyzabcdefghijklmn", i);
+        snprintf(want, sizeof want, "%.*s%d.*", i % 23 + 1, "rqstvwxyzabcdefghijklmn", i);
+        assert_string_equal(match(f, name, NULL), want);
+        snprintf(name, sizeof name, "obj.%.*s_%d", i % 19 + 1, "methodnamesuffixabc", i);
+        snprintf(want, sizeof want, "*.%.*s_%d", i % 19 + 1, "methodnamesuffixabc", i);
+        assert_string_equal(match(f, name, NULL), want);
+    }
+    assert_string_equal(match(f, "a.x", NULL), "a.*");
+    assert_string_equal(match(f, "x.b.c", NULL), "*.b.c");
+    assert_string_equal(match(f, "\xc3\xa9t\xc3\xa9.x", NULL), "\xc3\xa9t\xc3\xa9.*");
+    assert_string_equal(match(f, "ab.x", NULL), "");
+    assert_string_equal(match(f, "x.c", NULL), "");
+}
+
 /* A callee rooted at a local binding (a parameter `time`) is no module: only
  * suffix patterns apply to it. */
 static void test_chk_idx_match_local_root_only_suffix(void **state)
@@ -434,6 +468,7 @@ int main(void)
         T(test_chk_idx_match_stops_when_asked),
         T(test_chk_idx_match_unbuilt_empty_or_no_name),
         T(test_chk_idx_match_many_patterns),
+        T(test_chk_idx_match_filters_keep_every_key),
         T(test_chk_idx_match_local_root_only_suffix),
         T(test_chk_idx_match_argument_conditions),
         T(test_chk_idx_any_ignores_excludes),
