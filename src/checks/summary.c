@@ -108,6 +108,18 @@ const char *chk_site_key(ProjectFile *pf, const Unit *u, const Site *s)
     return project_intern(pf, str_make(buf, n));
 }
 
+/* The callee as written, for messages. Usually it ends the candidate name
+ * (`save` in `pkg.mod.save`, `asyncio.sleep` in itself): then it is that
+ * string's tail, which is NUL-terminated already, and needs no interning. */
+static const char *written_name(ProjectFile *pf, const Site *s, const char *callee)
+{
+    Str w = s->text;
+    size_t n = strlen(callee);
+    if (w.len && w.len <= n && memcmp(callee + n - w.len, w.ptr, w.len) == 0)
+        return callee + n - w.len;
+    return project_intern(pf, w);
+}
+
 static void add_call(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s,
                      const char *callee)
 {
@@ -115,7 +127,7 @@ static void add_call(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Si
     memset(&c, 0, sizeof c);
     c.caller = (uint32_t)s->func;
     c.callee = callee;
-    c.written = project_intern(pf, s->text);
+    c.written = written_name(pf, s, callee);
     c.loc = chk_site_loc(u, s);
     c.use = s->use;
     if (unit_is_async_context(u, s->func))

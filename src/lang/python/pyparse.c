@@ -189,7 +189,17 @@ Str pp_tok_str(const Parser *ps, const PpToken *t)
 
 Str pp_intern(Parser *ps, const char *p, uint32_t n)
 {
-    return strpool_intern(&ps->u->names, str_make(p, n));
+    if (n - 1u >= 8u) /* empty or longer than 8 bytes */
+        return strpool_intern(&ps->u->names, str_make(p, n));
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    struct PpShortName *e =
+        &ps->short_names[(w * 0x9E3779B97F4A7C15ull) >> 56 & (PP_SHORT_NAMES - 1)];
+    if (e->bytes == w && e->name.len == n)
+        return e->name; /* (n and the zero padding tell `a` from `a\0`) */
+    e->name = strpool_intern(&ps->u->names, str_make(p, n));
+    e->bytes = w;
+    return e->name;
 }
 
 /* ---- model building ---------------------------------------------------------- */

@@ -70,6 +70,8 @@ typedef struct VarInfo {
     bool tracked;      /* bound from a call: its loads become USE sites */
 } VarInfo;
 
+enum { PP_SHORT_NAMES = 256 };
+
 typedef struct Parser {
     Unit *u;
     Arena *a;            /* u->arena */
@@ -108,6 +110,10 @@ typedef struct Parser {
     uint32_t attrs_cap, attrs_count;
     Str self_name;       /* interned "self" / "cls" */
     Str cls_name;
+    /* Names of up to 8 bytes interned lately, direct-mapped on their bytes:
+     * most identifiers are short and repeat (`self`, `i`, `os`), and this
+     * small table stays in L1 where the pool's does not. */
+    struct PpShortName { uint64_t bytes; Str name; } short_names[PP_SHORT_NAMES];
 } Parser;
 
 /* --- pyparse.c --- */
