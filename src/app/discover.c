@@ -44,7 +44,8 @@ typedef struct Walker {
     DirId *seen;              /* open-addressing set of walked directories */
     uint32_t seen_cap, seen_count;
     Vec(git_repository *) repos; /* opened, freed at the end */
-    bool git;                    /* libgit2 is loaded (and .gitignore wanted) */
+    bool git_wanted;             /* .gitignore files are honoured (no --no-gitignore) */
+    int git_state;               /* libgit2: 0 not started yet, 1 ready, -1 unavailable */
     AppDiscovery *out;
 } Walker;
 
@@ -163,18 +164,74 @@ static const char *path_below(const char *dir, const char *abs)
     return abs[n] == '/' ? abs + n + 1 : NULL;
 }
 
+/* libgit2 (like git since 2.35.2) refuses to open a repository owned by
+ * another user, which would silently drop every .gitignore when asynclint
+ * runs as root in a container over a mounted checkout. We only read ignore
+ * rules (no hooks, no filters, nothing executed), so the check protects
+ * nothing here: switch it off. */
+static void trust_repositories(void)
+{
+#if LIBGIT2_VER_MAJOR > 1 || (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR >= 5)
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+#endif
+}
+
+/* A checkout with no git repository around it never needs libgit2. */
+static bool has_git_entry(const char *real, bool here_only)
+{
+    size_t n = strlen(real);
+    char *p = xmalloc(n + sizeof "/.git");
+    memcpy(p, real, n + 1);
+    bool found = false;
+    for (;;) {
+        strcpy(p + n, n == 1 && p[0] == '/' ? ".git" : "/.git");
+        struct stat st;
+        if ((found = lstat(p, &st) == 0) || here_only || n <= 1)
+            break;
+        while (n > 1 && p[n - 1] != '/') /* up one level */
+            n--;
+        if (n > 1)
+            n--; /* `/a/b/` -> `/a/b`, but `/` stays */
+    }
+    xfree(p);
+    return found;
+}
+
+/* libgit2 is loaded and started at the first repository met, not before: its
+ * start-up (loading its libraries, reading the system's CA certificates) is a
+ * tenth of the wall time of a run over a tree that has no repository. */
+static bool git_ready(Walker *w)
+{
+    if (w->git_state == 0) {
+        const char *why = NULL;
+        if (app_git_load(&why)) {
+            git_libgit2_init();
+            trust_repositories();
+            w->git_state = 1;
+        } else {
+            w->git_state = -1;
+            if (why)
+                diag_report(w->d, DIAG_NOTE, NULL, 0, 0, "%s; .gitignore files are not honoured",
+                            why);
+        }
+    }
+    return w->git_state > 0;
+}
+
 /* Opens the repository whose work tree holds dir (searching upwards unless
  * here_only) and returns dir's position in it; repo NULL when there is none,
  * when it is bare, or when anything about it fails (no .gitignore then). */
 static GitPos git_locate(Walker *w, const char *dir, bool here_only)
 {
     GitPos pos = {NULL, ""};
-    if (!w->git)
-        return pos; /* libgit2 could not be loaded: no .gitignore (noted once) */
+    if (!w->git_wanted)
+        return pos;
     char *real = realpath(dir, NULL);
     git_repository *repo = NULL;
     unsigned flags = here_only ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0;
-    if (!real || git_repository_open_ext(&repo, real, flags, NULL) != 0) {
+    /* no `.git` on the way up: no work tree (a bare repository is no use either) */
+    if (!real || !has_git_entry(real, here_only) || !git_ready(w) ||
+        git_repository_open_ext(&repo, real, flags, NULL) != 0) {
         free(real);
         return pos;
     }
@@ -552,17 +609,6 @@ static void finish(Walker *w)
     w->out->count = k;
 }
 
-/* libgit2 (like git since 2.35.2) refuses to open a repository owned by
- * another user, which would silently drop every .gitignore when asynclint
- * runs as root in a container over a mounted checkout. We only read ignore
- * rules (no hooks, no filters, nothing executed), so the check protects
- * nothing here: switch it off. */
-static void trust_repositories(void)
-{
-#if LIBGIT2_VER_MAJOR > 1 || (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR >= 5)
-    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-#endif
-}
 
 bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOptions *opt,
                   Arena *a, Diag *d, AppDiscovery *out)
@@ -574,14 +620,7 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
     vec_init(&w.stack);
     vec_init(&w.repos);
     uint32_t cfg_errors_before = cfg_cache_errors(opt->configs);
-    const char *why = NULL;
-    w.git = !opt->no_gitignore && app_git_load(&why);
-    if (w.git) {
-        git_libgit2_init();
-        trust_repositories();
-    } else if (why) {
-        diag_report(d, DIAG_NOTE, NULL, 0, 0, "%s; .gitignore files are not honoured", why);
-    }
+    w.git_wanted = !opt->no_gitignore;
     if (npaths == 0) {
         paths = here;
         npaths = 1;
@@ -591,7 +630,7 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
     finish(&w);
     for (uint32_t i = 0; i < w.repos.size; i++)
         git_repository_free(w.repos.contents[i]);
-    if (w.git)
+    if (w.git_state > 0)
         git_libgit2_shutdown();
     out->config_errors = cfg_cache_errors(opt->configs) - cfg_errors_before;
     vec_free(&w.files);
