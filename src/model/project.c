@@ -171,6 +171,7 @@ void project_init(Project *p)
 void project_free(Project *p)
 {
     xfree(p->slots);
+    xfree(p->bloom);
     xfree(p->aslots);
     arena_free(&p->arena);
     memset(p, 0, sizeof *p);
@@ -193,8 +194,28 @@ static bool slot_is(const char *slot_name, uint32_t slot_len, uint32_t slot_hash
     return slot_hash == h && slot_len == name.len && memcmp(slot_name, name.ptr, name.len) == 0;
 }
 
+/* The two bits of hash h in the index's bit set. */
+static uint32_t bloom_bit1(const Project *p, uint32_t h)
+{
+    return h & (p->bloom_bits - 1);
+}
+
+static uint32_t bloom_bit2(const Project *p, uint32_t h)
+{
+    return (h * 0x9E3779B1u >> 7 ^ h >> 19) & (p->bloom_bits - 1);
+}
+
+static bool bloom_may(const Project *p, uint32_t h)
+{
+    uint32_t a = bloom_bit1(p, h), b = bloom_bit2(p, h);
+    return (p->bloom[a / 64] >> (a % 64) & 1) && (p->bloom[b / 64] >> (b % 64) & 1);
+}
+
 static void index_insert(Project *p, Str n, uint32_t h, ProjectRef ref)
 {
+    uint32_t a = bloom_bit1(p, h), b = bloom_bit2(p, h);
+    p->bloom[a / 64] |= 1ull << (a % 64);
+    p->bloom[b / 64] |= 1ull << (b % 64);
     uint32_t i = h & (p->cap - 1);
     while (p->slots[i].name) {
         if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, n, h))
@@ -234,6 +255,8 @@ static const ProjectFunc *exact(const Project *p, Str name, ProjectRef *ref)
     if (!p->cap)
         return NULL;
     uint32_t h = str_hash(name), i = h & (p->cap - 1);
+    if (!bloom_may(p, h))
+        return NULL;
     while (p->slots[i].name) {
         if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, name, h)) {
             if (ref)
@@ -348,6 +371,8 @@ static void build_indexes(Project *p)
     }
     p->cap = table_cap(total);
     p->slots = xcalloc(p->cap, sizeof *p->slots);
+    p->bloom_bits = p->cap * 4; /* ~8 bits per name: ~5% false positives with two bits */
+    p->bloom = xcalloc(p->bloom_bits / 64, sizeof *p->bloom);
     p->acap = table_cap(aliases);
     p->aslots = xcalloc(p->acap, sizeof *p->aslots);
     /* The table is far bigger than the caches and each insert lands on a

@@ -131,6 +131,12 @@ typedef struct Project {
     /* name index: qualified name -> function (open addressing) */
     struct ProjectSlot { const char *name; uint32_t len, hash; ProjectRef ref; } *slots;
     uint32_t cap;
+    /* Two bits per indexed name, in a bit set small enough for the cache: most
+     * lookups of a link are misses (a method inherited from outside the run,
+     * `re.compile.match`), and the set answers those without touching the
+     * table, which is far bigger than the caches. */
+    uint64_t *bloom;
+    uint32_t bloom_bits;
     struct ProjectAliasSlot { const char *name; uint32_t len, hash; const char *target; } *aslots;
     uint32_t acap;
     unsigned jobs;           /* threads project_link may use (0: one); set after project_init */
