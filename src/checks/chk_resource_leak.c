@@ -187,11 +187,10 @@ static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
 {
     (void)env;
-    FlowCtx *fc = chk_flow_new(u);
+    FlowCtx *fc = chk_flow_of(u);
     for (uint32_t i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_CALL)
             check_site(r, fc, i, sink);
-    chk_flow_free(fc);
 }
 
 const CheckEngine chk_resource_leak_engine = {

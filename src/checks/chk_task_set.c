@@ -253,12 +253,11 @@ static void check_add(const Rule *r, TaskSetRun *run, uint32_t i, FindingSink *s
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)
 {
     (void)env;
-    TaskSetRun run = {r->bound, u, chk_flow_new(u), {NULL, 0, 0}, false};
+    TaskSetRun run = {r->bound, u, chk_flow_of(u), {NULL, 0, 0}, false};
     for (uint32_t i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_CALL)
             check_add(r, &run, i, sink);
     xfree(run.pruned.names);
-    chk_flow_free(run.fc);
 }
 
 const CheckEngine chk_task_set_engine = {

@@ -130,12 +130,46 @@ static uint32_t classify(const Unit *u, uint32_t p, uint32_t q, uint32_t line, b
     return flags | WORD_LOAD;
 }
 
-static int cmp_word(const void *a, const void *b)
+/* Sorts n records of `size` bytes by the uint32_t each starts with, keeping
+ * the order of equal keys: records made in source order come out by (key,
+ * offset). A byte at a time, least significant first (a comparison sort was
+ * the index's main cost on files full of async code); a byte that is the same
+ * in every key needs no pass. */
+static void sort_by_key(void *items, uint32_t n, size_t size)
 {
-    const FlowWord *x = a, *y = b;
-    if (x->hash != y->hash)
-        return x->hash < y->hash ? -1 : 1;
-    return x->off < y->off ? -1 : x->off > y->off;
+    if (n < 2)
+        return;
+    unsigned char *tmp = xmalloc(size * n), *src = items, *dst = tmp;
+    uint32_t count[4][256];
+    memset(count, 0, sizeof count);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k;
+        memcpy(&k, src + i * size, sizeof k);
+        for (int d = 0; d < 4; d++)
+            count[d][k >> (8 * d) & 0xff]++;
+    }
+    for (int d = 0; d < 4; d++) {
+        uint32_t *c = count[d], sum = 0, first;
+        memcpy(&first, src, sizeof first);
+        if (c[first >> (8 * d) & 0xff] == n)
+            continue; /* every key has this byte */
+        for (int v = 0; v < 256; v++) {
+            uint32_t x = c[v];
+            c[v] = sum;
+            sum += x;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t k;
+            memcpy(&k, src + i * size, sizeof k);
+            memcpy(dst + (size_t)c[k >> (8 * d) & 0xff]++ * size, src + i * size, size);
+        }
+        unsigned char *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != items)
+        memcpy(items, src, size * n);
+    xfree(tmp);
 }
 
 /* Indexes every identifier outside comments (mentions inside strings count as
@@ -184,26 +218,33 @@ static void index_words(FlowCtx *fc)
             p = q - 1;
         }
     }
-    if (fc->nwords)
-        qsort(fc->words, fc->nwords, sizeof *fc->words, cmp_word);
+    sort_by_key(fc->words, fc->nwords, sizeof *fc->words); /* made in source order */
 }
 
 typedef struct UseKey {
     uint32_t hash, site;
 } UseKey;
 
-static int cmp_use(const void *a, const void *b)
+
+static void flow_free(void *p)
 {
-    const UseKey *x = a, *y = b;
-    if (x->hash != y->hash)
-        return x->hash < y->hash ? -1 : 1;
-    return x->site < y->site ? -1 : x->site > y->site;
+    FlowCtx *fc = p;
+    xfree(fc->words);
+    xfree(fc->uses);
+    xfree(fc->use_hash);
+    xfree(fc->decls);
+    xfree(fc);
 }
 
-FlowCtx *chk_flow_new(const Unit *u)
+FlowCtx *chk_flow_of(const Unit *cu)
 {
+    Unit *u = (Unit *)cu; /* a lazily built cache: the Unit's owner thread only */
+    if (u->check_cache)
+        return u->check_cache;
     FlowCtx *fc = xcalloc(1, sizeof *fc);
     fc->u = u;
+    u->check_cache = fc;
+    u->check_cache_free = flow_free;
     return fc;
 }
 
@@ -222,8 +263,7 @@ static void ensure_index(FlowCtx *fc)
     for (uint32_t i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_USE)
             keys[fc->nuses++] = (UseKey){str_hash(u->sites[i].text), i};
-    if (fc->nuses)
-        qsort(keys, fc->nuses, sizeof *keys, cmp_use);
+    sort_by_key(keys, fc->nuses, sizeof *keys); /* made in site order */
     fc->uses = xmalloc(sizeof *fc->uses * (n ? n : 1));
     fc->use_hash = xmalloc(sizeof *fc->use_hash * (n ? n : 1));
     for (uint32_t i = 0; i < fc->nuses; i++) {
@@ -236,17 +276,6 @@ static void ensure_index(FlowCtx *fc)
 const Unit *chk_flow_unit(const FlowCtx *fc)
 {
     return fc->u;
-}
-
-void chk_flow_free(FlowCtx *fc)
-{
-    if (!fc)
-        return;
-    xfree(fc->words);
-    xfree(fc->uses);
-    xfree(fc->use_hash);
-    xfree(fc->decls);
-    xfree(fc);
 }
 
 /* ---- queries ---------------------------------------------------------------------- */

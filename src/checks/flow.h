@@ -10,8 +10,9 @@
  * follows a rebinding to a non-call, and no trace of `global` statements) they
  * come from the identifiers of the source text. A FlowCtx indexes both once per
  * file (USE sites and identifier occurrences, by name), so every question costs
- * a binary search plus the occurrences of that one name: an engine makes one
- * with chk_flow_new at the start of its run_unit and frees it at the end. */
+ * a binary search plus the occurrences of that one name. There is one FlowCtx
+ * per Unit (chk_flow_of), shared by every engine that asks, freed with the
+ * Unit: the index of a file is built at most once. */
 #ifndef LINT_CHECKS_FLOW_H
 #define LINT_CHECKS_FLOW_H
 
@@ -33,10 +34,10 @@ typedef enum {
 
 typedef struct FlowCtx FlowCtx;
 
-/* A context for questions about u; the index (USE sites and source
- * identifiers by name) is built on the first question. u must outlive it. */
-FlowCtx *chk_flow_new(const Unit *u);
-void chk_flow_free(FlowCtx *fc);
+/* The context for questions about u, made on the first call and kept in the
+ * Unit (its owner thread only, like the model's other lazy indexes); the index
+ * (USE sites and source identifiers by name) is built on the first question. */
+FlowCtx *chk_flow_of(const Unit *u);
 /* The Unit fc indexes. */
 const Unit *chk_flow_unit(const FlowCtx *fc);
 

@@ -24,6 +24,8 @@ void unit_free(Unit *u)
 {
     if (!u)
         return;
+    if (u->check_cache && u->check_cache_free)
+        u->check_cache_free(u->check_cache);
     strpool_free(&u->names);
     arena_free(&u->arena);
     xfree(u->owned_sites);

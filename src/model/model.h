@@ -205,6 +205,10 @@ typedef struct Unit {
     struct UnitUses *uses; /* lazily built index of USE sites by name (unit_name_used) */
     struct UnitFuncs *fnindex; /* lazily built (parent, name) -> function (unit_find_function) */
     void *owned_sites;  /* heap buffer behind `sites` when a frontend handed it over, or NULL */
+    /* A cache the checks build on first use and share between engines (the
+     * flow index, checks/flow.h); unit_free releases it with check_cache_free. */
+    void *check_cache;
+    void (*check_cache_free)(void *);
 } Unit;
 
 /* Creates an empty unit whose arena owns its model. src is borrowed. */

@@ -201,6 +201,45 @@ static void test_chk_busy_wait_and_resource_leak(void **state)
                            "`aiohttp.ClientSession` created in `go` is bound to `s`"));
 }
 
+/* Two engines asking about one Unit share its flow index (built once, freed
+ * with the Unit), and the index orders thousands of names right: a file with
+ * 3,000 module-level names before the function asked about. */
+static void test_chk_flow_index_shared_on_a_big_file(void **state)
+{
+    Fixture *f = *state;
+    const Rule *dangling = bind_rule(f, "AL202", &chk_dangling_task_engine);
+    const Rule *leak = bind_rule(f, "AL601", &chk_resource_leak_engine);
+    size_t cap = 3000 * 40 + 1024, n = 0;
+    char *text = xmalloc(cap);
+    n += (size_t)snprintf(text + n, cap - n, "import asyncio\nimport aiohttp\n");
+    for (int i = 0; i < 3000; i++) /* lines 3..3002 */
+        n += (size_t)snprintf(text + n, cap - n, "n%d_%c = '%d t k'\n", i * 7919 % 3001,
+                              'a' + i % 26, i);
+    snprintf(text + n, cap - n,
+             "async def go(u):\n"                      /* 3003 */
+             "    t = asyncio.create_task(w())\n"      /* 3004: never read */
+             "    k = asyncio.create_task(w())\n"
+             "    s = aiohttp.ClientSession()\n"       /* 3006: never closed */
+             "    await s.get(u)\n"
+             "    print(t.__class__) if False else None\n" /* t read again after all */
+             "    return k\n");
+    run(f, dangling, text);
+    assert_string_equal(lines(f), "");
+    ((const CheckEngine *)leak->engine)->run_unit(leak, NULL, f->u, &f->sink); /* same Unit */
+    assert_string_equal(lines(f), "3006");
+    assert_non_null(f->u->check_cache); /* kept for the next engine, freed with the Unit */
+    chk_sink_free(&f->sink);
+    chk_sink_init(&f->sink);
+    char *read = strstr(text, "    print(t.__class__)"); /* the read becomes `pass` */
+    memset(read, ' ', strlen("    print(t.__class__) if False else None"));
+    memcpy(read + 4, "pass", 4);
+    run(f, dangling, text);
+    assert_string_equal(lines(f), "3004");
+    unit_free(f->u); /* before the text it borrows */
+    f->u = NULL;
+    xfree(text);
+}
+
 static void test_chk_pysrc_blocks(void **state)
 {
     (void)state;
@@ -276,6 +315,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_chk_cancellation_handlers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chk_busy_wait_and_resource_leak, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chk_flow_index_shared_on_a_big_file, setup,
+                                        teardown),
         cmocka_unit_test(test_chk_pysrc_blocks),
         cmocka_unit_test_setup_teardown(test_chk_tasks_engines_reject_bad_parameters, setup,
                                         teardown),
