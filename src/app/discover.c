@@ -198,8 +198,8 @@ static bool has_git_entry(const char *real, bool here_only)
 }
 
 /* libgit2 is loaded and started at the first repository met, not before: its
- * start-up (loading its libraries, reading the system's CA certificates) is a
- * tenth of the wall time of a run over a tree that has no repository. */
+ * start-up (loading its libraries, reading the system's CA certificates) took
+ * 8 of the 10.6 ms of a small run outside any repository. */
 static bool git_ready(Walker *w)
 {
     if (w->git_state == 0) {
@@ -380,10 +380,10 @@ static void visit_subdir(Walker *w, const char *path, const char *name, GitPos g
         close(fd);
         return;
     }
+    /* Not walked if walked already through another path, or if its
+     * .asynclint.yaml is broken (reported once by the cache). */
     const Config *sub;
-    if (!seen_add(w, id) || /* walked already through another path */
-        !cfg_for_path(w->opt->configs, path, true, w->d, &sub)) { /* broken .asynclint.yaml:
-                                                                    reported once by the cache */
+    if (!seen_add(w, id) || !cfg_for_path(w->opt->configs, path, true, w->d, &sub)) {
         close(fd);
         return;
     }

@@ -225,7 +225,6 @@ typedef struct UseKey {
     uint32_t hash, site;
 } UseKey;
 
-
 static void flow_free(void *p)
 {
     FlowCtx *fc = p;
