@@ -172,35 +172,37 @@ static void rehash(StrPool *p)
     p->cap = cap;
 }
 
+/* The slot holding s (hash h), or the empty slot where it would go. */
+static uint32_t strpool_slot(const StrPool *p, Str s, uint32_t h)
+{
+    uint32_t j = h & (p->cap - 1);
+    for (; p->slots[j].ptr; j = (j + 1) & (p->cap - 1)) {
+        const StrPoolSlot *e = &p->slots[j];
+        if (e->hash == h && e->len == s.len && bytes_eq(e->ptr, s.ptr, s.len))
+            break;
+    }
+    return j;
+}
+
 Str strpool_intern(StrPool *p, Str s)
 {
     if (p->count * 2 >= p->cap)
         rehash(p);
-    uint32_t h = str_hash(s);
-    uint32_t j = h & (p->cap - 1);
-    while (p->slots[j].ptr) {
-        const StrPoolSlot *e = &p->slots[j];
-        if (e->hash == h && e->len == s.len && bytes_eq(e->ptr, s.ptr, s.len))
-            return (Str){e->ptr, e->len};
-        j = (j + 1) & (p->cap - 1);
+    uint32_t h = str_hash(s), j = strpool_slot(p, s, h);
+    StrPoolSlot *e = &p->slots[j];
+    if (!e->ptr) {
+        *e = (StrPoolSlot){arena_strndup(p->arena, s.ptr ? s.ptr : "", s.len), s.len, h};
+        p->count++;
     }
-    const char *copy = arena_strndup(p->arena, s.ptr ? s.ptr : "", s.len);
-    p->slots[j] = (StrPoolSlot){copy, s.len, h};
-    p->count++;
-    return (Str){copy, s.len};
+    return (Str){e->ptr, e->len};
 }
 
 Str strpool_find(const StrPool *p, Str s)
 {
     if (!p->cap)
         return STR_NULL;
-    uint32_t h = str_hash(s);
-    for (uint32_t j = h & (p->cap - 1); p->slots[j].ptr; j = (j + 1) & (p->cap - 1)) {
-        const StrPoolSlot *e = &p->slots[j];
-        if (e->hash == h && e->len == s.len && bytes_eq(e->ptr, s.ptr, s.len))
-            return (Str){e->ptr, e->len};
-    }
-    return STR_NULL;
+    const StrPoolSlot *e = &p->slots[strpool_slot(p, s, str_hash(s))];
+    return e->ptr ? (Str){e->ptr, e->len} : STR_NULL;
 }
 
 /* ---- StrMap ---------------------------------------------------------------- */
