@@ -29,6 +29,7 @@ void unit_free(Unit *u)
     strpool_free(&u->names);
     arena_free(&u->arena);
     xfree(u->owned_sites);
+    xfree(u->bound_set);
     xfree(u);
 }
 
@@ -53,17 +54,15 @@ void unit_pos(const Unit *u, uint32_t off, uint32_t *line, uint32_t *col)
     lines_pos(&u->lines, off, line, col);
 }
 
-static int cmp_ptr(const void *a, const void *b)
-{
-    const char *x = ((const Str *)a)->ptr, *y = ((const Str *)b)->ptr;
-    return (x > y) - (x < y);
-}
-
 bool unit_binds(const Unit *u, Str name)
 {
-    if (!u->nbound)
+    if (!u->bound_set || !name.ptr)
         return false;
-    return bsearch(&name, u->bound_names, u->nbound, sizeof(Str), cmp_ptr) != NULL;
+    for (uint32_t j = unit_bound_slot(name.ptr, u->bound_cap); u->bound_set[j];
+         j = (j + 1) & (u->bound_cap - 1))
+        if (u->bound_set[j] == name.ptr)
+            return true;
+    return false;
 }
 
 bool unit_is_async_context(const Unit *u, int32_t f)

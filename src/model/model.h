@@ -198,8 +198,11 @@ typedef struct Unit {
     uint32_t nimports;
     Comment *comments;
     uint32_t ncomments;
-    Str *bound_names;   /* names the file binds anywhere (assignment, param, def, class,
-                           import); interned, sorted by pointer for bsearch */
+    /* Names the file binds anywhere (assignment, param, def, class, import): a
+     * set of interned pointers, open addressing on unit_bound_slot, NULL slots
+     * empty (heap, freed by unit_free); NULL when the file binds nothing. */
+    const char **bound_set;
+    uint32_t bound_cap;  /* a power of two */
     uint32_t nbound;
     uint32_t parse_errors; /* syntax errors recovered from (each also in the Diag) */
     struct UnitUses *uses; /* lazily built index of USE sites by name (unit_name_used) */
@@ -220,6 +223,11 @@ void unit_index_sites(Unit *u);
 void unit_pos(const Unit *u, uint32_t off, uint32_t *line, uint32_t *col);
 /* True if `name` (interned in u->names) is bound anywhere in the file. */
 bool unit_binds(const Unit *u, Str name);
+/* First slot of interned name pointer p in a bound-name set of cap slots. */
+static inline uint32_t unit_bound_slot(const char *p, uint32_t cap)
+{
+    return (uint32_t)(((uintptr_t)p >> 3) * 2654435761u) & (cap - 1);
+}
 /* True when function f's own body is an async context (SPEC.md): the body of an
  * `async def`, comprehensions in it included (they are not Functions), but not
  * the bodies of a def, lambda or class nested inside it. */

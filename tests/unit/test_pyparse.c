@@ -1076,7 +1076,7 @@ static void test_unit_binds_every_binding_form(void **state)
                        "type Alias = int\n"
                        "aug += 1\n");
     const char *bound[] = {"p", "fn", "param", "args", "kw", "kws", "K", "a", "b", "c",
-                           "d", "e", "g", "h", "gl", "cap", "rest", "Alias", "aug"};
+                           "d", "e", "g", "h", "q", "gl", "cap", "rest", "Alias", "aug"};
     for (size_t i = 0; i < sizeof bound / sizeof *bound; i++)
         if (!unit_binds(u, name_of(u, bound[i])))
             fail_msg("'%s' is not bound", bound[i]);
@@ -1084,8 +1084,36 @@ static void test_unit_binds_every_binding_form(void **state)
     for (size_t i = 0; i < sizeof free_names / sizeof *free_names; i++)
         if (unit_binds(u, name_of(u, free_names[i])))
             fail_msg("'%s' is bound", free_names[i]);
-    for (uint32_t i = 1; i < u->nbound; i++)
-        assert_true(u->bound_names[i - 1].ptr < u->bound_names[i].ptr); /* sorted, unique */
+    /* each name once in the set: `aug` and the others are not counted twice */
+    uint32_t held = 0;
+    for (uint32_t i = 0; i < u->bound_cap; i++)
+        held += u->bound_set[i] != NULL;
+    assert_int_equal(u->nbound, sizeof bound / sizeof *bound);
+    assert_int_equal(held, u->nbound);
+}
+
+/* The set grows past its first 256 slots without losing a name, and a name
+ * rebound thousands of times is held once. */
+static void test_unit_binds_survives_growth(void **state)
+{
+    Fx *f = *state;
+    char *src = malloc(64 * 1024);
+    size_t n = 0;
+    for (int i = 0; i < 1500; i++)
+        n += (size_t)sprintf(src + n, "name_%d = 1\nagain = %d\n", i, i);
+    Unit *u = parse(f, src);
+    char buf[32];
+    for (int i = 0; i < 1500; i++) {
+        snprintf(buf, sizeof buf, "name_%d", i);
+        if (!unit_binds(u, name_of(u, buf)))
+            fail_msg("'%s' is not bound", buf);
+    }
+    assert_true(unit_binds(u, name_of(u, "again")));
+    assert_int_equal(u->nbound, 1501);
+    assert_true(u->bound_cap >= 2 * u->nbound);
+    unit_free(f->u); /* before its borrowed source */
+    f->u = NULL;
+    free(src);
 }
 
 static void test_unit_is_async_context_only_async_def_bodies(void **state)
@@ -1396,6 +1424,7 @@ int main(void)
         T(test_pyparse_unit_function_spans_and_site_index),
         T(test_pyparse_unit_comment_table),
         T(test_unit_binds_every_binding_form),
+        T(test_unit_binds_survives_growth),
         T(test_unit_is_async_context_only_async_def_bodies),
         T(test_unit_name_used_after_later_read),
         T(test_unit_name_used_after_never_read),

@@ -412,7 +412,6 @@ Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
     vec_free(&ps.sites);
     vec_free(&ps.imports);
     vec_free(&ps.comments);
-    vec_free(&ps.bound);
     vec_free(&ps.argbuf);
     vec_free(&ps.targets);
     xfree(ps.toks);

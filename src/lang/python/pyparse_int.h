@@ -84,7 +84,6 @@ typedef struct Parser {
     Vec(Site) sites;
     Vec(Import) imports;
     Vec(Comment) comments;
-    Vec(Str) bound;      /* every name bound anywhere in the file */
     Vec(Arg) argbuf;     /* scratch for call arguments (nested calls stack up) */
     Vec(Str) targets;    /* names stored by the target being parsed, bound only once
                             the value is parsed (`x, y = f(x)` reads the old x) */
@@ -101,10 +100,11 @@ typedef struct Parser {
     /* name -> VarInfo (open addressing on (func, name pointer)) */
     VarInfo *vars;
     uint32_t vars_cap, vars_count;
-    /* names already in `bound` (interned pointers), so each is recorded once:
-     * assignments rebind the same few names thousands of times */
+    /* every name bound anywhere in the file (interned pointers, unit_bound_slot),
+     * each once: assignments rebind the same few names thousands of times; the
+     * Unit takes the set over at the end (Unit.bound_set) */
     const char **bound_set;
-    uint32_t bound_cap;
+    uint32_t bound_cap, nbound;
     /* (class, attr) -> type, for self.attr assigned anywhere in the class */
     VarInfo *attrs;
     uint32_t attrs_cap, attrs_count;

@@ -86,34 +86,32 @@ void pp_scope_free(Parser *ps)
 
 /* ---- bindings ----------------------------------------------------------------------- */
 
-static uint32_t ptr_slot(const char *p, uint32_t cap)
-{
-    return (uint32_t)(((uintptr_t)p >> 3) * 2654435761u) & (cap - 1);
-}
-
 void pp_note_bound(Parser *ps, Str name)
 {
-    if ((ps->bound.size + 1) * 2 > ps->bound_cap) {
+    if ((ps->nbound + 1) * 2 > ps->bound_cap) {
         uint32_t cap = ps->bound_cap ? ps->bound_cap * 2 : 256;
         const char **set = xcalloc(cap, sizeof *set);
-        for (uint32_t i = 0; i < ps->bound.size; i++) {
-            uint32_t j = ptr_slot(ps->bound.contents[i].ptr, cap);
+        for (uint32_t i = 0; i < ps->bound_cap; i++) {
+            const char *p = ps->bound_set[i];
+            if (!p)
+                continue;
+            uint32_t j = unit_bound_slot(p, cap);
             while (set[j])
                 j = (j + 1) & (cap - 1);
-            set[j] = ps->bound.contents[i].ptr;
+            set[j] = p;
         }
         xfree(ps->bound_set);
         ps->bound_set = set;
         ps->bound_cap = cap;
     }
-    uint32_t j = ptr_slot(name.ptr, ps->bound_cap);
+    uint32_t j = unit_bound_slot(name.ptr, ps->bound_cap);
     while (ps->bound_set[j]) {
         if (ps->bound_set[j] == name.ptr)
             return;
         j = (j + 1) & (ps->bound_cap - 1);
     }
     ps->bound_set[j] = name.ptr;
-    vec_push(&ps->bound, name);
+    ps->nbound++;
 }
 
 /* The producer a value carries: a call's resolved callee (`httpx.Client`), a
@@ -327,25 +325,13 @@ Str pp_resolve_annotation(Parser *ps, const Expr *e)
 
 /* ---- end of file ------------------------------------------------------------------------ */
 
-static int cmp_ptr(const void *a, const void *b)
-{
-    const char *x = ((const Str *)a)->ptr, *y = ((const Str *)b)->ptr;
-    return (x > y) - (x < y);
-}
-
 void pp_finish_scopes(Parser *ps)
 {
     Unit *u = ps->u;
-    if (ps->bound.size) /* contents is NULL while empty */
-        qsort(ps->bound.contents, ps->bound.size, sizeof(Str), cmp_ptr);
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < ps->bound.size; i++)
-        if (n == 0 || ps->bound.contents[i].ptr != ps->bound.contents[n - 1].ptr)
-            ps->bound.contents[n++] = ps->bound.contents[i];
-    u->nbound = n;
-    u->bound_names = ARENA_ARRAY(ps->a, Str, n ? n : 1);
-    if (n)
-        memcpy(u->bound_names, ps->bound.contents, sizeof(Str) * n);
+    u->bound_set = ps->bound_set; /* handed over: unit_free releases it */
+    u->bound_cap = ps->bound_cap;
+    u->nbound = ps->nbound;
+    ps->bound_set = NULL;
     /* A name the file never binds is taken as the module of that name (SPEC.md);
      * one it binds (a def, an assignment, a parameter) is local. */
     for (uint32_t i = 0; i < ps->sites.size; i++) {
@@ -355,8 +341,9 @@ void pp_finish_scopes(Parser *ps)
             continue;
         Str r = s->resolved.len ? s->resolved : s->text;
         int32_t dot = str_find(r, '.');
-        Str root = strpool_intern(&u->names, str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot));
-        if (unit_binds(u, root))
+        /* a root never interned was never bound either */
+        Str root = strpool_find(&u->names, str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot));
+        if (root.ptr && unit_binds(u, root))
             s->flags |= SITE_F_ROOT_LOCAL;
     }
 }
