@@ -95,21 +95,22 @@ uint32_t model_context_parse(const char *name)
     return 0;
 }
 
-/* USE sites sorted by (name pointer, offset), so the uses of one name after a
- * given offset are a binary search away. */
+/* The USE sites of each name, chained in site order (any order would do: a
+ * query asks whether some use qualifies): interned name pointer -> first site, by open
+ * addressing, then next[site] to the following use of the same name. */
 struct UnitUses {
-    uint32_t *ids;
-    uint32_t n;
+    const char **names; /* NULL: empty slot */
+    uint32_t *first;    /* per slot: first USE site of the name */
+    uint32_t *next;     /* per site: next USE site of its name, or UINT32_MAX */
+    uint32_t cap;
 };
 
-static int cmp_use(const void *a, const void *b, void *ctx)
+static uint32_t use_slot(const struct UnitUses *ix, const char *name)
 {
-    const Unit *u = ctx;
-    const Site *x = &u->sites[*(const uint32_t *)a];
-    const Site *y = &u->sites[*(const uint32_t *)b];
-    if (x->text.ptr != y->text.ptr)
-        return x->text.ptr < y->text.ptr ? -1 : 1;
-    return (x->off > y->off) - (x->off < y->off);
+    uint32_t i = unit_bound_slot(name, ix->cap);
+    while (ix->names[i] && ix->names[i] != name)
+        i = (i + 1) & (ix->cap - 1);
+    return i;
 }
 
 static void build_uses(const Unit *cu)
@@ -119,11 +120,28 @@ static void build_uses(const Unit *cu)
     uint32_t n = 0;
     for (uint32_t i = 0; i < u->nsites; i++)
         n += u->sites[i].kind == SITE_USE;
-    ix->ids = ARENA_ARRAY(&u->arena, uint32_t, n ? n : 1);
-    for (uint32_t i = 0; i < u->nsites; i++)
-        if (u->sites[i].kind == SITE_USE)
-            ix->ids[ix->n++] = i;
-    qsort_r(ix->ids, ix->n, sizeof(uint32_t), cmp_use, u);
+    ix->cap = 16;
+    while (ix->cap < 2 * n)
+        ix->cap *= 2;
+    ix->names = ARENA_ARRAY(&u->arena, const char *, ix->cap);
+    /* read only where set: occupied slots, USE sites */
+    ix->first = arena_alloc_raw(&u->arena, sizeof(uint32_t) * ix->cap);
+    ix->next = arena_alloc_raw(&u->arena, sizeof(uint32_t) * (u->nsites ? u->nsites : 1));
+    uint32_t *last = xmalloc(sizeof *last * ix->cap);
+    for (uint32_t i = 0; i < u->nsites; i++) {
+        if (u->sites[i].kind != SITE_USE)
+            continue;
+        ix->next[i] = UINT32_MAX;
+        uint32_t k = use_slot(ix, u->sites[i].text.ptr);
+        if (!ix->names[k]) {
+            ix->names[k] = u->sites[i].text.ptr;
+            ix->first[k] = i;
+        } else {
+            ix->next[last[k]] = i;
+        }
+        last[k] = i;
+    }
+    xfree(last);
     u->uses = ix;
 }
 
@@ -149,18 +167,13 @@ bool unit_name_used_after(const Unit *u, const Site *s, Str name)
     if (!u->uses)
         build_uses(u);
     const struct UnitUses *ix = u->uses;
-    uint32_t lo = 0, hi = ix->n;
-    while (lo < hi) { /* first use of `name` */
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (u->sites[ix->ids[mid]].text.ptr < name.ptr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (uint32_t i = lo; i < ix->n; i++) {
-        const Site *use = &u->sites[ix->ids[i]];
-        if (use->text.ptr != name.ptr)
-            break;
+    if (!name.ptr)
+        return false;
+    uint32_t k = use_slot(ix, name.ptr);
+    if (!ix->names[k])
+        return false;
+    for (uint32_t i = ix->first[k]; i != UINT32_MAX; i = ix->next[i]) {
+        const Site *use = &u->sites[i];
         /* a USE_STORED use is still a read: `self.c = c` keeps c's value */
         if (!within(u, use->func, s->func))
             continue;
