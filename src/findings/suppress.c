@@ -187,10 +187,13 @@ static const char *parse_nolint(Builder *b, const char *at, const char *end)
 static void parse_skip_file(Builder *b, const Comment *c, const char *s, const char *end)
 {
     static const char tag[] = "asynclint:";
-    for (const char *p = s; p < end; p++) {
-        if (!has_prefix_ci(p, end, tag))
+    const size_t before = sizeof tag - 2; /* bytes of the tag before its ':' */
+    /* each ':' is where at most one tag can end: memchr finds them at memory
+     * speed, where trying the tag at every byte cost 2% of a run */
+    for (const char *colon = s; (colon = memchr(colon, ':', (size_t)(end - colon))); colon++) {
+        if ((size_t)(colon - s) < before || !has_prefix_ci(colon - before, end, tag))
             continue;
-        const char *q = p + sizeof tag - 1;
+        const char *q = colon + 1;
         while (q < end && is_blank(*q))
             q++;
         if (has_prefix_ci(q, end, "skip-file") && (q + 9 == end || !is_word(q[9]))) {
@@ -210,13 +213,12 @@ static void scan_comment(Builder *b, const Comment *c)
     if (c->own_line)
         parse_skip_file(b, c, s, end);
     if (b->u->lang == LANG_PYTHON) {
-        for (const char *p = s; p < end; p++)
-            if (*p == '#')
-                parse_noqa(b, p, end);
+        for (const char *p = s; (p = memchr(p, '#', (size_t)(end - p))); p++)
+            parse_noqa(b, p, end);
         return;
     }
-    for (const char *p = s; p + 6 <= end;) {
-        if (memcmp(p, "NOLINT", 6) == 0 && (p == s || !is_word(p[-1])))
+    for (const char *p = s; (p = memmem(p, (size_t)(end - p), "NOLINT", 6));) {
+        if (p == s || !is_word(p[-1]))
             p = parse_nolint(b, p, end);
         else
             p++;

@@ -162,6 +162,16 @@ static void test_supp_skip_file_python_needs_own_line(void **state)
     const char *trailing = "x = 1  # asynclint: skip-file\n";
     assert_int_equal(filter_one(&a, &t, "a.py", LANG_PYTHON, trailing, gs, 1), 1);
     supp_table_free(&t);
+    /* the tag at the comment's first byte, after a colon and a first tag that
+     * says something else; a tag cut short is none */
+    Finding hs[] = {mk("a.py", 1, &r101)};
+    const char *second = "#asynclint: x: ASYNCLINT:skip-file\nimport time\n";
+    assert_int_equal(filter_one(&a, &t, "a.py", LANG_PYTHON, second, hs, 1), 0);
+    supp_table_free(&t);
+    Finding is[] = {mk("a.py", 1, &r101)};
+    const char *cut = "# synclint: skip-file\nimport time\n";
+    assert_int_equal(filter_one(&a, &t, "a.py", LANG_PYTHON, cut, is, 1), 1);
+    supp_table_free(&t);
     arena_free(&a);
 }
 
