@@ -98,12 +98,16 @@ ProjectLoc chk_site_loc(const Unit *u, const Site *s)
 
 const char *chk_site_key(ProjectFile *pf, const Unit *u, const Site *s)
 {
+    /* bytes dropped from the key: blanks, line breaks and continuations */
+    static const bool drop[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\\'] = 1,
+                                   ['\f'] = 1};
     char buf[256];
     uint32_t n = 0;
-    for (uint32_t i = s->off; i < s->end && n < sizeof buf; i++) {
-        char c = u->src[i];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\' && c != '\f')
-            buf[n++] = c;
+    const unsigned char *p = (const unsigned char *)u->src + s->off;
+    uint32_t len = s->end > s->off ? s->end - s->off : 0;
+    for (uint32_t i = 0; i < len && n < sizeof buf; i++) {
+        buf[n] = (char)p[i];
+        n += !drop[p[i]]; /* written always, kept or overwritten: no branch */
     }
     return project_intern(pf, str_make(buf, n));
 }
