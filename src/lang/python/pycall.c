@@ -4,11 +4,6 @@
  * the call's result is a constant-size iterable (`range(10)`, `zip(xs[:5], ys)`). */
 #include "pyparse_int.h"
 
-static uint32_t prev_end(const Parser *ps)
-{
-    return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
-}
-
 static bool is_ident(const PpToken *t)
 {
     return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
@@ -158,11 +153,11 @@ void pp_call(Parser *ps, Expr *e)
         PyTokKind k = pp_cur(ps)->kind;
         if (k == PYTOK_NEWLINE || k == PYTOK_ENDMARKER || k == PYTOK_INDENT || k == PYTOK_DEDENT)
             break;
-        uint32_t start = ps->p;
+        uint32_t start = pp_pos(ps);
         Arg a = parse_one_arg(ps, site, facts.n, open_off, &facts);
         vec_push(&ps->argbuf, a);
         facts.n++;
-        if (!pp_accept_op(ps, PYOP_COMMA) || ps->p == start || ps->bail)
+        if (!pp_accept_op(ps, PYOP_COMMA) || pp_pos(ps) == start || ps->bail)
             break;
     }
     pp_expect_op(ps, PYOP_RPAR, "')'");
@@ -174,7 +169,7 @@ void pp_call(Parser *ps, Expr *e)
     if (s->nargs)
         memcpy(s->args, ps->argbuf.contents + base, sizeof(Arg) * s->nargs);
     ps->argbuf.size = base;
-    s->end = prev_end(ps);
+    s->end = pp_prev_end(ps);
     bool bounded = call_bounded(callee, &facts);
     *e = (Expr){.kind = E_CALL, .off = callee->off, .end = s->end, .site = site, .func = -1,
                 .resolved = callee->resolved, .from_import = callee->from_import,

@@ -11,11 +11,6 @@ static Expr none_expr(const Parser *ps)
     return (Expr){.kind = E_NONE, .off = t->start, .end = t->start, .site = -1, .func = -1};
 }
 
-static uint32_t prev_end(const Parser *ps)
-{
-    return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
-}
-
 static bool is_ident(const PpToken *t)
 {
     return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
@@ -133,9 +128,9 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
     ps->in_target = saved_target;
     ps->loop = outer;
     pp_unshadow(ps, shadow, nshadow);
-    pp_site(ps, comp)->end = prev_end(ps);
+    pp_site(ps, comp)->end = pp_prev_end(ps);
     /* one clause over a constant-size iterable yields at most that many items */
-    return (Expr){.kind = E_COMP, .off = off, .end = prev_end(ps), .site = comp, .func = -1,
+    return (Expr){.kind = E_COMP, .off = off, .end = pp_prev_end(ps), .site = comp, .func = -1,
                   .bounded = bounded && clauses == 1};
 }
 
@@ -168,14 +163,14 @@ static Expr lambda_expr(Parser *ps)
         pp_bind(ps, params[i].name, NULL);
     Expr body = pp_expr(ps);
     pp_set_use(ps, &body, USE_RETURNED, STR_NULL, -1, 0);
-    vec_at(&ps->funcs, f)->end = prev_end(ps);
+    vec_at(&ps->funcs, f)->end = pp_prev_end(ps);
     ps->func = sf;
     ps->loop = sl;
     ps->guard = sg;
     ps->handler = sh;
     ps->site_flags = flags;
     ps->in_target = st;
-    return (Expr){.kind = E_LAMBDA, .off = off, .end = prev_end(ps), .site = -1, .func = f};
+    return (Expr){.kind = E_LAMBDA, .off = off, .end = pp_prev_end(ps), .site = -1, .func = f};
 }
 
 static void fstring_field(Parser *ps);
@@ -272,7 +267,7 @@ static Expr display(Parser *ps, PyOp close)
     pp_advance(ps);
     Expr lit = {.kind = E_LITERAL, .off = off, .site = -1, .func = -1, .bounded = true};
     if (pp_accept_op(ps, close)) {
-        lit.end = prev_end(ps);
+        lit.end = pp_prev_end(ps);
         lit.is_const = true;
         return lit;
     }
@@ -300,7 +295,7 @@ static Expr display(Parser *ps, PyOp close)
         Expr c = comprehension(ps, &first, off, mark);
         pp_set_use(ps, &key, USE_ELEMENT, STR_NULL, c.site, 0); /* a dict comp's key */
         pp_expect_op(ps, close, close == PYOP_RPAR ? "')'" : close == PYOP_RSQB ? "']'" : "'}'");
-        c.end = prev_end(ps);
+        c.end = pp_prev_end(ps);
         pp_site(ps, c.site)->end = c.end;
         return c;
     }
@@ -329,7 +324,7 @@ static Expr display(Parser *ps, PyOp close)
             lit.bounded = false;
     }
     pp_expect_op(ps, close, close == PYOP_RPAR ? "')'" : close == PYOP_RSQB ? "']'" : "'}'");
-    lit.end = prev_end(ps);
+    lit.end = pp_prev_end(ps);
     return lit;
 }
 
@@ -412,7 +407,7 @@ static void atom(Parser *ps, Expr *e)
             else
                 fstring(ps);
         }
-        e->end = prev_end(ps);
+        e->end = pp_prev_end(ps);
         return;
     case PYTOK_OP:
         if (t->op == PYOP_LPAR) {
@@ -453,7 +448,7 @@ static void subscript(Parser *ps, Expr *e)
     ps->in_target = false;
     bool slice = false;
     while (!closes(ps, PYOP_RSQB)) {
-        uint32_t start = ps->p;
+        uint32_t start = pp_pos(ps);
         if (!pp_is_op(ps, PYOP_COLON) && !pp_is_op(ps, PYOP_COMMA))
             star_or_expr(ps);
         while (pp_accept_op(ps, PYOP_COLON)) {
@@ -461,12 +456,12 @@ static void subscript(Parser *ps, Expr *e)
             if (!pp_is_op(ps, PYOP_COLON) && !pp_is_op(ps, PYOP_COMMA) && !closes(ps, PYOP_RSQB))
                 pp_expr(ps);
         }
-        if (!pp_accept_op(ps, PYOP_COMMA) || ps->p == start)
+        if (!pp_accept_op(ps, PYOP_COMMA) || pp_pos(ps) == start)
             break;
     }
     pp_expect_op(ps, PYOP_RSQB, "']'");
     ps->in_target = st;
-    *e = (Expr){.kind = E_SUBSCRIPT, .off = off, .end = prev_end(ps), .site = -1, .func = -1,
+    *e = (Expr){.kind = E_SUBSCRIPT, .off = off, .end = pp_prev_end(ps), .site = -1, .func = -1,
                 .bounded = slice};
 }
 
@@ -689,7 +684,7 @@ static Expr yield_expr(Parser *ps)
     uint32_t off = pp_cur(ps)->start;
     pp_advance(ps);
     vec_at(&ps->funcs, ps->func)->is_generator = true;
-    Expr e = {.kind = E_OTHER, .off = off, .end = prev_end(ps), .site = -1, .func = -1};
+    Expr e = {.kind = E_OTHER, .off = off, .end = pp_prev_end(ps), .site = -1, .func = -1};
     if (pp_accept_kw(ps, PYKW_FROM)) {
         Expr v = pp_expr(ps);
         pp_set_use(ps, &v, USE_AWAITED, STR_NULL, -1, 0);
@@ -714,14 +709,14 @@ Expr pp_exprlist(Parser *ps, bool allow_star)
     while (pp_accept_op(ps, PYOP_COMMA)) {
         if (ends_exprlist(ps))
             break;
-        uint32_t start = ps->p;
+        uint32_t start = pp_pos(ps);
         Expr e = allow_star ? star_or_expr(ps) : pp_expr(ps);
         pp_set_use(ps, &e, USE_ELEMENT, STR_NULL, -1, 0);
         if (e.starred)
             tup.bounded = false;
-        if (ps->p == start || ps->bail)
+        if (pp_pos(ps) == start || ps->bail)
             break;
     }
-    tup.end = prev_end(ps);
+    tup.end = pp_prev_end(ps);
     return tup;
 }

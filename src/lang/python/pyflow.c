@@ -3,11 +3,6 @@
  * enclosing-loop / guard / handler context of every site in their bodies. */
 #include "pyparse_int.h"
 
-static uint32_t prev_end(const Parser *ps)
-{
-    return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
-}
-
 static bool is_ident(const PpToken *t)
 {
     return t->kind == PYTOK_NAME && (t->kw == PYKW_NONE || t->kw >= PYKW_MATCH);
@@ -80,7 +75,7 @@ static void while_stmt(Parser *ps)
     pp_site(ps, loop)->text = pp_expr_display(ps, &cond);
     pp_site(ps, loop)->end = cond.end;
     uint32_t first_site = ps->sites.size;
-    uint32_t body_tok = ps->p + 1; /* after ':' */
+    uint32_t body_tok = pp_pos(ps) + 1; /* after ':' */
     pp_block(ps);
     int32_t call = sole_awaited_call(ps, first_site, body_tok);
     if (call >= 0) {
@@ -159,7 +154,7 @@ static void except_clause(Parser *ps)
     s->ntypes = nt;
     s->types = ARENA_ARRAY(ps->a, Str, nt ? nt : 1);
     memcpy(s->types, types, sizeof(Str) * nt);
-    s->end = prev_end(ps);
+    s->end = pp_prev_end(ps);
     int32_t outer = ps->handler;
     uint32_t flags = ps->site_flags;
     ps->handler = h;
@@ -220,7 +215,7 @@ static bool paren_items(const Parser *ps)
     if (!pp_is_op(ps, PYOP_LPAR))
         return false;
     int depth = 0;
-    for (uint32_t i = ps->p; i < ps->ntoks; i++) {
+    for (uint32_t i = pp_pos(ps); i < ps->ntoks; i++) {
         const PpToken *t = &ps->toks[i];
         if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER)
             return false;

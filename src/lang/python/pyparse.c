@@ -77,52 +77,8 @@ static void tokenize_all(Parser *ps)
     }
     ps->ntoks = toks.size;
     ps->toks = toks.contents; /* owned by the parser: freed in pyparse_unit */
+    ps->cur = ps->toks;
     move_token_errors(ps, &tokd);
-}
-
-const PpToken *pp_peek(const Parser *ps, uint32_t k)
-{
-    uint32_t i = ps->p + k;
-    return &ps->toks[i < ps->ntoks ? i : ps->ntoks - 1];
-}
-
-const PpToken *pp_cur(const Parser *ps)
-{
-    return &ps->toks[ps->p];
-}
-
-void pp_advance(Parser *ps)
-{
-    if (ps->p + 1 < ps->ntoks)
-        ps->p++;
-}
-
-bool pp_is_op(const Parser *ps, PyOp op)
-{
-    const PpToken *t = pp_cur(ps);
-    return t->kind == PYTOK_OP && t->op == op;
-}
-
-bool pp_is_kw(const Parser *ps, PyKw kw)
-{
-    const PpToken *t = pp_cur(ps);
-    return t->kind == PYTOK_NAME && t->kw == kw;
-}
-
-bool pp_accept_op(Parser *ps, PyOp op)
-{
-    if (!pp_is_op(ps, op))
-        return false;
-    pp_advance(ps);
-    return true;
-}
-
-bool pp_accept_kw(Parser *ps, PyKw kw)
-{
-    if (!pp_is_kw(ps, kw))
-        return false;
-    pp_advance(ps);
-    return true;
 }
 
 const char *pp_tok_desc(const Parser *ps, const PpToken *t, char *buf, size_t n)
@@ -333,18 +289,18 @@ static void parse_file(Parser *ps)
 
 void pp_statement(Parser *ps)
 {
-    uint32_t start = ps->p;
+    uint32_t start = pp_pos(ps);
     if (ps->depth > PYPARSE_MAX_DEPTH) {
         pp_error(ps, pp_cur(ps), "statements nested too deeply (limit %d)", PYPARSE_MAX_DEPTH);
         skip_to_newline(ps);
-        if (ps->p == start)
+        if (pp_pos(ps) == start)
             pp_advance(ps);
         return;
     }
     ps->depth++;
     pp_compound_or_simple(ps);
     ps->depth--;
-    if (ps->p == start) { /* guarantee progress whatever the input */
+    if (pp_pos(ps) == start) { /* guarantee progress whatever the input */
         char buf[32];
         pp_error(ps, pp_cur(ps), "invalid syntax: unexpected %s",
                  pp_tok_desc(ps, pp_cur(ps), buf, sizeof buf));

@@ -79,7 +79,8 @@ typedef struct Parser {
     const char *path;
     PpToken *toks;       /* all significant tokens (no COMMENT/NL), ENDMARKER-terminated */
     uint32_t ntoks;
-    uint32_t p;          /* current token index */
+    const PpToken *cur;  /* the current token, in toks (read through pp_cur, moved by
+                            pp_advance, which stops at the ENDMARKER) */
     Vec(Function) funcs;
     Vec(Site) sites;
     Vec(Import) imports;
@@ -116,14 +117,56 @@ typedef struct Parser {
     struct PpShortName { uint64_t bytes; Str name; } short_names[PP_SHORT_NAMES];
 } Parser;
 
+/* --- token access (inline: the parser asks for the current token at every step) --- */
+static inline const PpToken *pp_cur(const Parser *ps)
+{
+    return ps->cur;
+}
+/* Index of the current token in toks. */
+static inline uint32_t pp_pos(const Parser *ps)
+{
+    return (uint32_t)(ps->cur - ps->toks);
+}
+/* The token k places ahead, or the ENDMARKER past the end. */
+static inline const PpToken *pp_peek(const Parser *ps, uint32_t k)
+{
+    uint32_t left = ps->ntoks - 1 - pp_pos(ps);
+    return ps->cur + (k < left ? k : left);
+}
+static inline void pp_advance(Parser *ps)
+{
+    if (ps->cur + 1 < ps->toks + ps->ntoks)
+        ps->cur++;
+}
+static inline bool pp_is_op(const Parser *ps, PyOp op)
+{
+    return ps->cur->kind == PYTOK_OP && ps->cur->op == op;
+}
+static inline bool pp_is_kw(const Parser *ps, PyKw kw)
+{
+    return ps->cur->kind == PYTOK_NAME && ps->cur->kw == kw;
+}
+static inline bool pp_accept_op(Parser *ps, PyOp op)
+{
+    if (!pp_is_op(ps, op))
+        return false;
+    pp_advance(ps);
+    return true;
+}
+static inline bool pp_accept_kw(Parser *ps, PyKw kw)
+{
+    if (!pp_is_kw(ps, kw))
+        return false;
+    pp_advance(ps);
+    return true;
+}
+/* End offset of the token before the current one (0 at the start). */
+static inline uint32_t pp_prev_end(const Parser *ps)
+{
+    return ps->cur > ps->toks ? ps->cur[-1].end : 0;
+}
+
 /* --- pyparse.c --- */
-const PpToken *pp_peek(const Parser *ps, uint32_t k);
-const PpToken *pp_cur(const Parser *ps);
-void pp_advance(Parser *ps);
-bool pp_is_op(const Parser *ps, PyOp op);
-bool pp_is_kw(const Parser *ps, PyKw kw);
-bool pp_accept_op(Parser *ps, PyOp op);
-bool pp_accept_kw(Parser *ps, PyKw kw);
 bool pp_expect_op(Parser *ps, PyOp op, const char *what);
 /* A token for a message: `end of line`, `indent`, or its quoted text (shortened
  * to one line), written into buf. */

@@ -9,11 +9,6 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static uint32_t prev_end(const Parser *ps)
-{
-    return ps->p > 0 ? ps->toks[ps->p - 1].end : 0;
-}
-
 static bool is_name(const PpToken *t)
 {
     return t->kind == PYTOK_NAME;
@@ -51,10 +46,10 @@ static int bracket_delta(const PpToken *t)
     return 0;
 }
 
-/* Index of the last token of the logical line starting at ps->p (before NEWLINE). */
+/* Index of the last token of the logical line starting at pp_pos(ps) (before NEWLINE). */
 static uint32_t line_last(const Parser *ps)
 {
-    uint32_t i = ps->p;
+    uint32_t i = pp_pos(ps);
     while (i + 1 < ps->ntoks && ps->toks[i + 1].kind != PYTOK_NEWLINE &&
            ps->toks[i + 1].kind != PYTOK_ENDMARKER)
         i++;
@@ -68,7 +63,7 @@ static uint32_t count_assign_eq(const Parser *ps, bool *annotated)
     int depth = 0;
     uint32_t n = 0;
     *annotated = false;
-    for (uint32_t i = ps->p; i < ps->ntoks; i++) {
+    for (uint32_t i = pp_pos(ps); i < ps->ntoks; i++) {
         const PpToken *t = &ps->toks[i];
         if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER)
             break;
@@ -470,7 +465,7 @@ uint32_t pp_params(Parser *ps, PyOp close, Param *out, uint32_t max)
     uint32_t n = 0;
     while (!pp_is_op(ps, close) && pp_cur(ps)->kind != PYTOK_NEWLINE &&
            pp_cur(ps)->kind != PYTOK_ENDMARKER) {
-        uint32_t start = ps->p;
+        uint32_t start = pp_pos(ps);
         if (pp_accept_op(ps, PYOP_STAR) || pp_accept_op(ps, PYOP_DOUBLESTAR) ||
             pp_accept_op(ps, PYOP_SLASH)) {
             /* bare `*`, `/`, or the marker before *args / **kwargs */
@@ -491,7 +486,7 @@ uint32_t pp_params(Parser *ps, PyOp close, Param *out, uint32_t max)
             pp_expr(ps);
         if (!pp_accept_op(ps, PYOP_COMMA))
             break;
-        if (ps->p == start)
+        if (pp_pos(ps) == start)
             pp_advance(ps);
     }
     return n;
@@ -558,7 +553,7 @@ static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, b
     enter_function(ps, f);
     bind_params(ps, params, np);
     pp_block(ps);
-    vec_at(&ps->funcs, f)->end = prev_end(ps);
+    vec_at(&ps->funcs, f)->end = pp_prev_end(ps);
     restore_scope(ps, saved);
 }
 
@@ -581,7 +576,7 @@ static void classdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off)
     if (pp_accept_op(ps, PYOP_LPAR)) {
         while (!pp_is_op(ps, PYOP_RPAR) && pp_cur(ps)->kind != PYTOK_NEWLINE &&
                pp_cur(ps)->kind != PYTOK_ENDMARKER) {
-            uint32_t start = ps->p;
+            uint32_t start = pp_pos(ps);
             bool kw = is_ident(pp_cur(ps)) && pp_peek(ps, 1)->kind == PYTOK_OP &&
                       pp_peek(ps, 1)->op == PYOP_EQUAL;
             if (kw) {
@@ -595,7 +590,7 @@ static void classdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off)
                 bases[nb++] = b.resolved;
             if (!pp_accept_op(ps, PYOP_COMMA))
                 break;
-            if (ps->p == start)
+            if (pp_pos(ps) == start)
                 pp_advance(ps);
         }
         pp_expect_op(ps, PYOP_RPAR, "')'");
@@ -617,7 +612,7 @@ static void classdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off)
     ps->cls_name = fn->qualname;
     ps->self_name = STR_NULL;
     pp_block(ps);
-    vec_at(&ps->funcs, f)->end = prev_end(ps);
+    vec_at(&ps->funcs, f)->end = pp_prev_end(ps);
     restore_scope(ps, saved);
 }
 
