@@ -288,12 +288,16 @@ static int cmp_entries(const void *x, const void *y)
     return strcmp(((const Entry *)x)->name, ((const Entry *)y)->name);
 }
 
-/* Opens a directory for listing; its identity (device, inode) comes from the
- * descriptor, so a walk needs no stat per directory. -1 and a diagnostic if it
- * cannot be opened (none if it is gone and missing_ok: removed while walking). */
-static int open_dir(Walker *w, const char *path, bool missing_ok, DirId *id)
+/* Opens directory `name` of the directory open on `at` (AT_FDCWD: name is a
+ * path), known to the user as `path`, for listing. Relative to its parent's
+ * descriptor, the kernel looks up one name instead of walking the whole path
+ * again. Its identity (device, inode) comes from the descriptor, so a walk
+ * needs no stat per directory. -1 and a diagnostic if it cannot be opened
+ * (none if it is gone and missing_ok: removed while walking). */
+static int open_dir(Walker *w, int at, const char *name, const char *path, bool missing_ok,
+                    DirId *id)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat st;
     if (fd >= 0 && fstat(fd, &st) != 0) {
         close(fd);
@@ -310,7 +314,7 @@ static int open_dir(Walker *w, const char *path, bool missing_ok, DirId *id)
     return fd;
 }
 
-/* The entries of the open directory fd (closed here), sorted by name bytes
+/* The entries of the open directory fd (left open), sorted by name bytes
  * (deterministic output whatever order the file system returns). Heap array
  * of arena strings; NULL and a diagnostic if the directory cannot be read.
  * getdents64 straight into a buffer: opendir would add an fstat per directory. */
@@ -327,7 +331,6 @@ static Entry *list_dir(Walker *w, const char *path, int fd, uint32_t *count)
             diag_report(w->d, DIAG_ERROR, path, 0, 0, "cannot read directory: %s",
                         strerror(errno));
             w->out->io_errors++;
-            close(fd);
             vec_free(&names);
             return NULL;
         }
@@ -343,7 +346,6 @@ static Entry *list_dir(Walker *w, const char *path, int fd, uint32_t *count)
             vec_push(&names, en);
         }
     }
-    close(fd);
     if (names.size > 1)
         qsort(names.contents, names.size, sizeof(Entry), cmp_entries);
     *count = names.size;
@@ -363,14 +365,14 @@ static bool has_entry(const Entry *names, uint32_t n, const char *name)
 /* A directory met while walking: excluded, ignored, a loop, already walked
  * through another symlink, or walked now (with its own config and, if it is a
  * nested repository, its own ignore rules). */
-static void visit_subdir(Walker *w, const char *path, const char *name, GitPos git,
+static void visit_subdir(Walker *w, int dirfd, const char *path, const char *name, GitPos git,
                          const Config *cfg, uint32_t depth)
 {
     GitPos child = {git.repo, git.repo ? git_child(w->a, git, name) : ""};
     if (git_ignored(child.repo, child.rel))
         return;
     DirId id;
-    int fd = open_dir(w, path, true, &id);
+    int fd = open_dir(w, dirfd, name, path, true, &id);
     if (fd < 0)
         return;
     const Ancestor *loop = find_ancestor(w, id);
@@ -412,7 +414,8 @@ static void visit_file(Walker *w, const char *path, const char *name, GitPos git
     add_file(w, path, lang, false, cfg);
 }
 
-static void visit_entry(Walker *w, const char *dir, const Entry *en, GitPos git,
+/* An entry of directory `dir`, open on dirfd. */
+static void visit_entry(Walker *w, const char *dir, int dirfd, const Entry *en, GitPos git,
                         const Config *cfg, uint32_t depth)
 {
     const char *name = en->name;
@@ -429,11 +432,11 @@ static void visit_entry(Walker *w, const char *dir, const Entry *en, GitPos git,
     const char *path = join(w->a, dir, name);
     if (en->type == DT_DIR) { /* opened, not stat'ed: open_dir gives its identity */
         if (!skipped_dir(path, name, cfg))
-            visit_subdir(w, path, name, git, cfg, depth);
+            visit_subdir(w, dirfd, path, name, git, cfg, depth);
         return;
     }
     struct stat st;
-    if (stat(path, &st) != 0) {
+    if (fstatat(dirfd, name, &st, 0) != 0) { /* through a symlink, as stat */
         /* A dangling symlink (or a file removed meanwhile): worth a note only
          * when it looks like a source file. */
         if (app_discover_lang(name, false, &lang))
@@ -442,14 +445,16 @@ static void visit_entry(Walker *w, const char *dir, const Entry *en, GitPos git,
     }
     if (S_ISDIR(st.st_mode)) {
         if (!skipped_dir(path, name, cfg))
-            visit_subdir(w, path, name, git, cfg, depth);
+            visit_subdir(w, dirfd, path, name, git, cfg, depth);
     } else if (S_ISREG(st.st_mode)) {
         visit_file(w, path, name, git, cfg);
     }
     /* FIFOs, sockets and devices are skipped silently: reading one could block. */
 }
 
-/* Walks the directory open on fd (closed here). */
+/* Walks the directory open on fd (closed here; open while its entries are
+ * visited, so that they are opened relative to it: at most one descriptor per
+ * level, APP_DISCOVER_MAX_DEPTH in all). */
 static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
                      const Config *cfg, uint32_t depth)
 {
@@ -462,8 +467,10 @@ static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
     }
     uint32_t n = 0;
     Entry *names = list_dir(w, path, fd, &n);
-    if (!names)
+    if (!names) {
+        close(fd);
         return;
+    }
     /* A nested repository (its own .git, seen in the listing rather than
      * asked for with a stat per directory) brings its own ignore rules. The
      * directories named on the command line were located already. */
@@ -475,9 +482,10 @@ static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
     Ancestor self = {id, path};
     vec_push(&w->stack, self);
     for (uint32_t i = 0; i < n; i++)
-        visit_entry(w, path, &names[i], git, cfg, depth);
+        visit_entry(w, path, fd, &names[i], git, cfg, depth);
     (void)vec_pop(&w->stack);
     xfree(names);
+    close(fd);
 }
 
 /* ---- explicit arguments ------------------------------------------------------ */
@@ -517,7 +525,7 @@ static void explicit_dir(Walker *w, const char *path)
     if (w->opt->force_exclude && strcmp(path, ".") != 0 && cfg_path_excluded(cfg, path))
         return;
     DirId id;
-    int fd = open_dir(w, path, false, &id);
+    int fd = open_dir(w, AT_FDCWD, path, path, false, &id);
     if (fd < 0)
         return;
     seen_add(w, id); /* named on the command line: walked even if seen already */
