@@ -56,13 +56,8 @@ void unit_pos(const Unit *u, uint32_t off, uint32_t *line, uint32_t *col)
 
 bool unit_binds(const Unit *u, Str name)
 {
-    if (!u->bound_set || !name.ptr)
-        return false;
-    for (uint32_t j = unit_bound_slot(name.ptr, u->bound_cap); u->bound_set[j];
-         j = (j + 1) & (u->bound_cap - 1))
-        if (u->bound_set[j] == name.ptr)
-            return true;
-    return false;
+    return u->bound_set && name.ptr &&
+           u->bound_set[unit_ptr_slot(u->bound_set, u->bound_cap, name.ptr)];
 }
 
 bool unit_is_async_context(const Unit *u, int32_t f)
@@ -96,22 +91,14 @@ uint32_t model_context_parse(const char *name)
 }
 
 /* The USE sites of each name, chained in site order (any order would do: a
- * query asks whether some use qualifies): interned name pointer -> first site, by open
- * addressing, then next[site] to the following use of the same name. */
+ * query asks whether some use qualifies): the interned name's slot in `names`
+ * (unit_ptr_slot) gives its first site, next[site] the following one. */
 struct UnitUses {
-    const char **names; /* NULL: empty slot */
+    const char **names; /* a pointer set: NULL slots empty */
     uint32_t *first;    /* per slot: first USE site of the name */
     uint32_t *next;     /* per site: next USE site of its name, or UINT32_MAX */
     uint32_t cap;
 };
-
-static uint32_t use_slot(const struct UnitUses *ix, const char *name)
-{
-    uint32_t i = unit_bound_slot(name, ix->cap);
-    while (ix->names[i] && ix->names[i] != name)
-        i = (i + 1) & (ix->cap - 1);
-    return i;
-}
 
 static void build_uses(const Unit *cu)
 {
@@ -132,7 +119,7 @@ static void build_uses(const Unit *cu)
         if (u->sites[i].kind != SITE_USE)
             continue;
         ix->next[i] = UINT32_MAX;
-        uint32_t k = use_slot(ix, u->sites[i].text.ptr);
+        uint32_t k = unit_ptr_slot(ix->names, ix->cap, u->sites[i].text.ptr);
         if (!ix->names[k]) {
             ix->names[k] = u->sites[i].text.ptr;
             ix->first[k] = i;
@@ -169,7 +156,7 @@ bool unit_name_used_after(const Unit *u, const Site *s, Str name)
     const struct UnitUses *ix = u->uses;
     if (!name.ptr)
         return false;
-    uint32_t k = use_slot(ix, name.ptr);
+    uint32_t k = unit_ptr_slot(ix->names, ix->cap, name.ptr);
     if (!ix->names[k])
         return false;
     for (uint32_t i = ix->first[k]; i != UINT32_MAX; i = ix->next[i]) {

@@ -199,8 +199,8 @@ typedef struct Unit {
     Comment *comments;
     uint32_t ncomments;
     /* Names the file binds anywhere (assignment, param, def, class, import): a
-     * set of interned pointers, open addressing on unit_bound_slot, NULL slots
-     * empty (heap, freed by unit_free); NULL when the file binds nothing. */
+     * set of interned pointers (unit_ptr_slot), heap, freed by unit_free; NULL
+     * when the file binds nothing. */
     const char **bound_set;
     uint32_t bound_cap;  /* a power of two */
     uint32_t nbound;
@@ -223,10 +223,15 @@ void unit_index_sites(Unit *u);
 void unit_pos(const Unit *u, uint32_t off, uint32_t *line, uint32_t *col);
 /* True if `name` (interned in u->names) is bound anywhere in the file. */
 bool unit_binds(const Unit *u, Str name);
-/* First slot of interned name pointer p in a bound-name set of cap slots. */
-static inline uint32_t unit_bound_slot(const char *p, uint32_t cap)
+/* In a set of interned name pointers (open addressing, cap a power of two,
+ * NULL slots empty; Unit.bound_set is one): the slot holding p, or the empty
+ * slot where it would go. */
+static inline uint32_t unit_ptr_slot(const char *const *set, uint32_t cap, const char *p)
 {
-    return (uint32_t)(((uintptr_t)p >> 3) * 2654435761u) & (cap - 1);
+    uint32_t i = (uint32_t)(((uintptr_t)p >> 3) * 2654435761u) & (cap - 1);
+    while (set[i] && set[i] != p)
+        i = (i + 1) & (cap - 1);
+    return i;
 }
 /* True when function f's own body is an async context (SPEC.md): the body of an
  * `async def`, comprehensions in it included (they are not Functions), but not

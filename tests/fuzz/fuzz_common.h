@@ -125,8 +125,14 @@ static inline void fuzz_check_unit(const Unit *u, uint32_t len)
         FUZZ_CHECK(c->off <= u->len && c->len <= u->len - c->off, "comment %u [%u+%u)", i,
                    c->off, c->len);
     }
-    for (uint32_t i = 0; i < u->nbound; i++)
-        fuzz_touch_str(u->bound_names[i]);
+    uint32_t held = 0;
+    for (uint32_t i = 0; u->bound_set && i < u->bound_cap; i++)
+        if (u->bound_set[i]) { /* interned: NUL-terminated */
+            held++;
+            fuzz_touch_str(str_from(u->bound_set[i]));
+            FUZZ_CHECK(unit_binds(u, str_from(u->bound_set[i])), "bound slot %u not found", i);
+        }
+    FUZZ_CHECK(held == u->nbound, "bound set holds %u names, nbound %u", held, u->nbound);
 }
 
 #endif

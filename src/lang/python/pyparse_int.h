@@ -101,7 +101,7 @@ typedef struct Parser {
     /* name -> VarInfo (open addressing on (func, name pointer)) */
     VarInfo *vars;
     uint32_t vars_cap, vars_count;
-    /* every name bound anywhere in the file (interned pointers, unit_bound_slot),
+    /* every name bound anywhere in the file (interned pointers, unit_ptr_slot),
      * each once: assignments rebind the same few names thousands of times; the
      * Unit takes the set over at the end (Unit.bound_set) */
     const char **bound_set;

@@ -95,23 +95,17 @@ void pp_note_bound(Parser *ps, Str name)
             const char *p = ps->bound_set[i];
             if (!p)
                 continue;
-            uint32_t j = unit_bound_slot(p, cap);
-            while (set[j])
-                j = (j + 1) & (cap - 1);
-            set[j] = p;
+            set[unit_ptr_slot(set, cap, p)] = p;
         }
         xfree(ps->bound_set);
         ps->bound_set = set;
         ps->bound_cap = cap;
     }
-    uint32_t j = unit_bound_slot(name.ptr, ps->bound_cap);
-    while (ps->bound_set[j]) {
-        if (ps->bound_set[j] == name.ptr)
-            return;
-        j = (j + 1) & (ps->bound_cap - 1);
+    uint32_t j = unit_ptr_slot(ps->bound_set, ps->bound_cap, name.ptr);
+    if (!ps->bound_set[j]) {
+        ps->bound_set[j] = name.ptr;
+        ps->nbound++;
     }
-    ps->bound_set[j] = name.ptr;
-    ps->nbound++;
 }
 
 /* The producer a value carries: a call's resolved callee (`httpx.Client`), a
