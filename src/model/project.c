@@ -171,7 +171,8 @@ void project_init(Project *p)
 void project_free(Project *p)
 {
     xfree(p->slots);
-    xfree(p->bloom);
+    xfree(p->bloom.bits);
+    xfree(p->abloom.bits);
     xfree(p->aslots);
     arena_free(&p->arena);
     memset(p, 0, sizeof *p);
@@ -194,28 +195,40 @@ static bool slot_is(const char *slot_name, uint32_t slot_len, uint32_t slot_hash
     return slot_hash == h && slot_len == name.len && memcmp(slot_name, name.ptr, name.len) == 0;
 }
 
-/* The two bits of hash h in the index's bit set. */
-static uint32_t bloom_bit1(const Project *p, uint32_t h)
+/* A bit set of about 8 bits per name (two set per name: ~5% false positives). */
+static void bloom_init(ProjectBloom *b, uint32_t table_cap)
 {
-    return h & (p->bloom_bits - 1);
+    b->nbits = table_cap * 4;
+    b->bits = xcalloc(b->nbits / 64, sizeof *b->bits);
 }
 
-static uint32_t bloom_bit2(const Project *p, uint32_t h)
+/* The two bits of hash h. */
+static uint32_t bloom_bit1(const ProjectBloom *b, uint32_t h)
 {
-    return (h * 0x9E3779B1u >> 7 ^ h >> 19) & (p->bloom_bits - 1);
+    return h & (b->nbits - 1);
 }
 
-static bool bloom_may(const Project *p, uint32_t h)
+static uint32_t bloom_bit2(const ProjectBloom *b, uint32_t h)
 {
-    uint32_t a = bloom_bit1(p, h), b = bloom_bit2(p, h);
-    return (p->bloom[a / 64] >> (a % 64) & 1) && (p->bloom[b / 64] >> (b % 64) & 1);
+    return (h * 0x9E3779B1u >> 7 ^ h >> 19) & (b->nbits - 1);
+}
+
+static void bloom_add(ProjectBloom *b, uint32_t h)
+{
+    uint32_t x = bloom_bit1(b, h), y = bloom_bit2(b, h);
+    b->bits[x / 64] |= 1ull << (x % 64);
+    b->bits[y / 64] |= 1ull << (y % 64);
+}
+
+static bool bloom_may(const ProjectBloom *b, uint32_t h)
+{
+    uint32_t x = bloom_bit1(b, h), y = bloom_bit2(b, h);
+    return (b->bits[x / 64] >> (x % 64) & 1) && (b->bits[y / 64] >> (y % 64) & 1);
 }
 
 static void index_insert(Project *p, Str n, uint32_t h, ProjectRef ref)
 {
-    uint32_t a = bloom_bit1(p, h), b = bloom_bit2(p, h);
-    p->bloom[a / 64] |= 1ull << (a % 64);
-    p->bloom[b / 64] |= 1ull << (b % 64);
+    bloom_add(&p->bloom, h);
     uint32_t i = h & (p->cap - 1);
     while (p->slots[i].name) {
         if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, n, h))
@@ -229,6 +242,7 @@ static void alias_insert(Project *p, const char *name, const char *target)
 {
     Str n = str_from(name);
     uint32_t h = str_hash(n), i = h & (p->acap - 1);
+    bloom_add(&p->abloom, h);
     while (p->aslots[i].name) {
         if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash, n, h))
             return;
@@ -242,6 +256,8 @@ static const char *alias_of(const Project *p, Str name)
     if (!p->acap)
         return NULL;
     uint32_t h = str_hash(name), i = h & (p->acap - 1);
+    if (!bloom_may(&p->abloom, h))
+        return NULL;
     while (p->aslots[i].name) {
         if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash, name, h))
             return p->aslots[i].target;
@@ -255,7 +271,7 @@ static const ProjectFunc *exact(const Project *p, Str name, ProjectRef *ref)
     if (!p->cap)
         return NULL;
     uint32_t h = str_hash(name), i = h & (p->cap - 1);
-    if (!bloom_may(p, h))
+    if (!bloom_may(&p->bloom, h))
         return NULL;
     while (p->slots[i].name) {
         if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, name, h)) {
@@ -371,10 +387,10 @@ static void build_indexes(Project *p)
     }
     p->cap = table_cap(total);
     p->slots = xcalloc(p->cap, sizeof *p->slots);
-    p->bloom_bits = p->cap * 4; /* ~8 bits per name: ~5% false positives with two bits */
-    p->bloom = xcalloc(p->bloom_bits / 64, sizeof *p->bloom);
+    bloom_init(&p->bloom, p->cap);
     p->acap = table_cap(aliases);
     p->aslots = xcalloc(p->acap, sizeof *p->aslots);
+    bloom_init(&p->abloom, p->acap);
     /* The table is far bigger than the caches and each insert lands on a
      * random slot: names are hashed INDEX_AHEAD functions ahead of their
      * insert and their slot prefetched, so the misses overlap. */

@@ -124,6 +124,11 @@ typedef struct ProjectRef {
     uint32_t file, func;
 } ProjectRef;
 
+typedef struct ProjectBloom {
+    uint64_t *bits;
+    uint32_t nbits; /* a power of two, >= 64 */
+} ProjectBloom;
+
 typedef struct Project {
     Arena arena;
     ProjectFile **files;     /* in deterministic (sorted path) order */
@@ -135,10 +140,13 @@ typedef struct Project {
      * lookups of a link are misses (a method inherited from outside the run,
      * `re.compile.match`), and the set answers those without touching the
      * table, which is far bigger than the caches. */
-    uint64_t *bloom;
-    uint32_t bloom_bits;
+    ProjectBloom bloom;
+    /* alias index: `pkg.save` -> `pkg.repo.save` (open addressing), with its
+     * own bit set: a failed lookup tries every dotted prefix of the name as an
+     * alias (12 probes per resolved call over the stdlib, 87% of them misses) */
     struct ProjectAliasSlot { const char *name; uint32_t len, hash; const char *target; } *aslots;
     uint32_t acap;
+    ProjectBloom abloom;
     unsigned jobs;           /* threads project_link may use (0: one); set after project_init */
 } Project;
 
