@@ -18,6 +18,7 @@ struct AppFrontends {
     bool failed;            /* libclang could not be loaded: reported once */
     Diag shared_diag;       /* compile-database problems, reported once */
     CfrontCtx **ctx;        /* per worker */
+    PyParser **py;          /* per worker, made at its first Python file */
     unsigned workers;
 };
 
@@ -27,6 +28,7 @@ AppFrontends *app_frontends_new(const AppOptions *opt, unsigned workers)
     fe->copts.compdb = opt->compile_commands ? opt->compile_commands : opt->build_dir;
     fe->workers = workers ? workers : 1;
     fe->ctx = xcalloc(fe->workers, sizeof *fe->ctx);
+    fe->py = xcalloc(fe->workers, sizeof *fe->py);
     pthread_mutex_init(&fe->lock, NULL);
     diag_init(&fe->shared_diag);
     return fe;
@@ -36,14 +38,17 @@ void app_frontends_free(AppFrontends *fe)
 {
     if (!fe)
         return;
-    for (unsigned i = 0; i < fe->workers; i++)
+    for (unsigned i = 0; i < fe->workers; i++) {
         if (fe->ctx[i])
             cfront_ctx_free(fe->ctx[i]);
+        pyparse_free(fe->py[i]);
+    }
     if (fe->shared)
         cfront_shared_free(fe->shared);
     diag_free(&fe->shared_diag);
     pthread_mutex_destroy(&fe->lock);
     xfree(fe->ctx);
+    xfree(fe->py);
     xfree(fe);
 }
 
@@ -73,8 +78,13 @@ Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, co
         diag_report(d, DIAG_ERROR, f->path, 0, 0, "file too large; skipped");
         return NULL;
     }
-    if (f->lang == LANG_PYTHON)
-        return pyparse_unit(f->path, src, (uint32_t)len, d);
+    if (f->lang == LANG_PYTHON) {
+        if (worker >= fe->workers)
+            return pyparse_unit(f->path, src, (uint32_t)len, d);
+        if (!fe->py[worker])
+            fe->py[worker] = pyparse_new();
+        return pyparse_parse(fe->py[worker], f->path, src, (uint32_t)len, d);
+    }
     CfrontCtx *ctx = c_context(fe, worker, d);
     return ctx ? cfront_parse(ctx, f->path, src, len, d) : NULL;
 }

@@ -32,7 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     Diag d;
     diag_init(&d);
-    Unit *u = pyparse_unit("fuzz.py", (const char *)data, (uint32_t)size, &d);
+    /* one parser for every input, as a worker keeps one for its files: the
+     * buffers and tables an input grew serve the next */
+    static PyParser *pp;
+    if (!pp)
+        pp = pyparse_new();
+    Unit *u = pyparse_parse(pp, "fuzz.py", (const char *)data, (uint32_t)size, &d);
     fuzz_check_unit(u, (uint32_t)size);
     FUZZ_CHECK(u->lang == LANG_PYTHON, "unit language %d", (int)u->lang);
     unit_free(u);

@@ -940,6 +940,70 @@ static void test_pyparse_unit_one_line_compound_statements(void **state)
 }
 
 /* bases resolved through imports; keywords (metaclass=) are not bases */
+/* One PyParser over many files (as each worker of a run keeps one) gives each
+ * file the model a fresh parse gives: nothing of the earlier files (names
+ * bound, their types, self attributes, tokens, imports) carries over, also
+ * after its tables grew on a big file. The names of a new file may be
+ * interned at the addresses an earlier file's names had. */
+static void test_pyparse_reused_parser_forgets_earlier_files(void **state)
+{
+    Fx *f = *state;
+    /* The same length and the same names interned first: `client` of the
+     * second file is where `client` of the first was (checked: the test fails
+     * if a new file keeps the old bindings), and its untyped binding must not
+     * find the first file's httpx.Client type. */
+    const char *typed = "import httpx\n"
+                        "client = httpx.Client()\n"
+                        "def use():\n"
+                        "    client.get('u')\n";
+    const char *untyped = "import httpx\n"
+                          "client = 0            \n"
+                          "def use():\n"
+                          "    client.get('u')\n";
+    const char *broken = "def f(:\n    client.get(\n";
+    /* thousands of distinct names: the name tables and the token buffer grow */
+    const char *big = repeated(f, "import os\n", "v_0123456789 = os.getcwd(); w = v_0123456789\n",
+                               4000, "");
+    char *bigv = strdup(big);
+    for (char *p = bigv; (p = strstr(p, "v_0123456789")) != NULL; p += 12) {
+        static unsigned n;
+        char digits[11];
+        snprintf(digits, sizeof digits, "%010u", n++);
+        memcpy(p + 2, digits, 10);
+    }
+    const char *srcs[] = {typed, untyped, bigv, untyped, typed, broken, untyped, bigv, typed};
+    enum { N = sizeof srcs / sizeof *srcs };
+    char *want[N], *want_diag[N];
+    for (size_t i = 0; i < N; i++) {
+        Diag d;
+        diag_init(&d);
+        Unit *u = pyparse_unit("t.py", srcs[i], (uint32_t)strlen(srcs[i]), &d);
+        want[i] = render(u, R_FUNCS | R_SITES | R_IMPORTS);
+        want_diag[i] = ts_diag_text(&d);
+        unit_free(u);
+        diag_free(&d);
+    }
+    /* each Unit freed before the next parse, so that its memory (and the
+     * addresses of its interned names) is reused */
+    PyParser *pp = pyparse_new();
+    for (size_t i = 0; i < N; i++) {
+        Diag d;
+        diag_init(&d);
+        Unit *u = pyparse_parse(pp, "t.py", srcs[i], (uint32_t)strlen(srcs[i]), &d);
+        char *got = render(u, R_FUNCS | R_SITES | R_IMPORTS), *got_diag = ts_diag_text(&d);
+        assert_string_equal(got, want[i]);
+        assert_string_equal(got_diag, want_diag[i]);
+        free(got);
+        free(got_diag);
+        free(want[i]);
+        free(want_diag[i]);
+        unit_free(u);
+        diag_free(&d);
+    }
+    pyparse_free(pp);
+    free(bigv);
+}
+
 static void test_pyparse_unit_class_bases(void **state)
 {
     Fx *f = *state;
@@ -1418,6 +1482,7 @@ int main(void)
         T(test_pyparse_unit_star_and_keyword_args),
         T(test_pyparse_unit_one_line_compound_statements),
         T(test_pyparse_unit_class_bases),
+        T(test_pyparse_reused_parser_forgets_earlier_files),
         T(test_pyparse_unit_defaults_run_in_the_enclosing_scope),
         T(test_pyparse_unit_generators),
         T(test_pyparse_unit_empty_source),

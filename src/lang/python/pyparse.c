@@ -47,7 +47,7 @@ static void move_token_errors(Parser *ps, Diag *tokd)
     diag_free(tokd);
 }
 
-/* Tokenizes the whole file into ps->toks (a heap buffer freed after parsing);
+/* Tokenizes the whole file into ps->toks (the PyParser's buffer, kept for the next file);
  * NL and COMMENT are filtered out, error tokens are dropped (reported). */
 static void tokenize_all(Parser *ps)
 {
@@ -56,8 +56,7 @@ static void tokenize_all(Parser *ps)
     Diag tokd;
     diag_init(&tokd);
     pytok_init(&t, u->src, u->len, ps->path, &tokd);
-    Vec(PpToken) toks;
-    vec_init(&toks);
+    Vec(PpToken) toks = {ps->toks, 0, ps->toks_cap}; /* the buffer of the last file, if any */
     vec_reserve(&toks, u->len / 6 + 16);
     for (;;) {
         PyToken tk = pytok_next(&t);
@@ -76,7 +75,8 @@ static void tokenize_all(Parser *ps)
             break;
     }
     ps->ntoks = toks.size;
-    ps->toks = toks.contents; /* owned by the parser: freed in pyparse_unit */
+    ps->toks = toks.contents; /* owned by the PyParser */
+    ps->toks_cap = toks.capacity;
     ps->cur = ps->toks;
     move_token_errors(ps, &tokd);
 }
@@ -343,33 +343,82 @@ static void finish_unit(Parser *ps)
     unit_index_sites(u);
 }
 
-Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
+struct PyParser {
+    Parser ps; /* between files: only its buffers and tables, emptied */
+};
+
+PyParser *pyparse_new(void)
+{
+    return xcalloc(1, sizeof(PyParser));
+}
+
+void pyparse_free(PyParser *pp)
+{
+    if (!pp)
+        return;
+    Parser *ps = &pp->ps;
+    pp_scope_free(ps);
+    vec_free(&ps->funcs);
+    vec_free(&ps->sites);
+    vec_free(&ps->imports);
+    vec_free(&ps->comments);
+    vec_free(&ps->argbuf);
+    vec_free(&ps->targets);
+    xfree(ps->toks);
+    xfree(pp);
+}
+
+/* A fresh parser state for the next file, on the buffers and tables the
+ * earlier files grew (their contents forgotten). */
+static void parser_begin(Parser *ps, Unit *u, Diag *d)
+{
+    Parser keep = {.toks = ps->toks, .toks_cap = ps->toks_cap, .funcs = ps->funcs,
+                   .imports = ps->imports, .comments = ps->comments, .argbuf = ps->argbuf,
+                   .targets = ps->targets, .vars = ps->vars, .attrs = ps->attrs};
+    memset(ps, 0, sizeof *ps);
+    ps->toks = keep.toks;
+    ps->toks_cap = keep.toks_cap;
+    ps->funcs = keep.funcs;
+    ps->imports = keep.imports;
+    ps->comments = keep.comments;
+    ps->argbuf = keep.argbuf;
+    ps->targets = keep.targets;
+    ps->vars = keep.vars;
+    ps->attrs = keep.attrs;
+    vec_clear(&ps->funcs);
+    vec_clear(&ps->imports);
+    vec_clear(&ps->comments);
+    vec_clear(&ps->argbuf);
+    vec_clear(&ps->targets);
+    ps->u = u;
+    ps->a = &u->arena;
+    ps->d = d;
+    ps->path = u->path;
+    ps->loop = ps->guard = ps->handler = -1;
+    ps->cls = -1;
+}
+
+Unit *pyparse_parse(PyParser *pp, const char *path, const char *src, uint32_t len, Diag *d)
 {
     Unit *u = unit_new(path, LANG_PYTHON, src, len);
-    Parser ps;
-    memset(&ps, 0, sizeof ps);
-    ps.u = u;
-    ps.a = &u->arena;
-    ps.d = d;
-    ps.path = u->path;
-    ps.loop = ps.guard = ps.handler = -1;
-    ps.cls = -1;
-    tokenize_all(&ps);
-    vec_reserve(&ps.sites, ps.ntoks / 6 + 16); /* about one site per six tokens */
-    pp_scope_init(&ps);
-    ps.func = pp_new_function(&ps, FN_MODULE, STR_LIT("<module>"), 0);
-    vec_at(&ps.funcs, 0)->qualname = STR_NULL;
-    vec_at(&ps.funcs, 0)->end = len;
-    parse_file(&ps);
-    pp_finish_scopes(&ps);
-    finish_unit(&ps);
-    pp_scope_free(&ps);
-    vec_free(&ps.funcs);
-    vec_free(&ps.sites);
-    vec_free(&ps.imports);
-    vec_free(&ps.comments);
-    vec_free(&ps.argbuf);
-    vec_free(&ps.targets);
-    xfree(ps.toks);
+    Parser *ps = &pp->ps;
+    parser_begin(ps, u, d);
+    tokenize_all(ps);
+    vec_reserve(&ps->sites, ps->ntoks / 6 + 16); /* about one site per six tokens */
+    pp_scope_init(ps);
+    ps->func = pp_new_function(ps, FN_MODULE, STR_LIT("<module>"), 0);
+    vec_at(&ps->funcs, 0)->qualname = STR_NULL;
+    vec_at(&ps->funcs, 0)->end = len;
+    parse_file(ps);
+    pp_finish_scopes(ps);
+    finish_unit(ps); /* takes the sites and the bound names; copies the rest */
+    return u;
+}
+
+Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
+{
+    PyParser *pp = pyparse_new();
+    Unit *u = pyparse_parse(pp, path, src, len, d);
+    pyparse_free(pp);
     return u;
 }

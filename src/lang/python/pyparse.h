@@ -18,6 +18,14 @@
  * in Unit.parse_errors; the rest of the file is still modelled. */
 Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d);
 
+/* The same for many files, one after another (one PyParser per thread): the
+ * parser's token buffer, work vectors and name tables are kept from a file to
+ * the next instead of allocated, zeroed and freed for each. */
+typedef struct PyParser PyParser;
+PyParser *pyparse_new(void);
+Unit *pyparse_parse(PyParser *pp, const char *path, const char *src, uint32_t len, Diag *d);
+void pyparse_free(PyParser *pp);
+
 #define PYPARSE_MAX_ERRORS 5
 /* Expression/statement nesting bound (CPython's parser has a similar cap). */
 /* Counted in recursion frames (2-3 per bracket), so that the 200 nested brackets

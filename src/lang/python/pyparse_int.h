@@ -63,12 +63,22 @@ typedef struct Expr {
  * type `httpx.Client`; `xs = [1, 2]` marks xs as a bounded iterable. */
 typedef struct VarInfo {
     int32_t func;
+    uint32_t gen;      /* the slot is in use if this is the table's generation */
     Str name;          /* interned */
     Str type;          /* resolved producer (`httpx.Client`), or empty */
     bool from_import;
     bool bounded;
     bool tracked;      /* bound from a call: its loads become USE sites */
 } VarInfo;
+
+/* Open addressing on (func, interned name pointer). The slots outlive a file
+ * (PyParser keeps them for the next one): a slot is free unless it carries the
+ * current generation, so a new file starts with an empty table and nothing to
+ * clear, whatever size the table grew to. */
+typedef struct VarTable {
+    VarInfo *slots;
+    uint32_t cap, count, gen;
+} VarTable;
 
 enum { PP_SHORT_NAMES = 256 };
 
@@ -79,6 +89,7 @@ typedef struct Parser {
     const char *path;
     PpToken *toks;       /* all significant tokens (no COMMENT/NL), ENDMARKER-terminated */
     uint32_t ntoks;
+    uint32_t toks_cap;   /* the buffer's room, kept for the next file (PyParser) */
     const PpToken *cur;  /* the current token, in toks (read through pp_cur, moved by
                             pp_advance, which stops at the ENDMARKER) */
     Vec(Function) funcs;
@@ -98,17 +109,15 @@ typedef struct Parser {
     bool in_target;      /* parsing an assignment target: names are stores */
     bool no_in;          /* parsing a for-target: `in` ends the expression */
     bool bail;           /* nesting limit hit: unwind to the end of the statement */
-    /* name -> VarInfo (open addressing on (func, name pointer)) */
-    VarInfo *vars;
-    uint32_t vars_cap, vars_count;
+    /* name -> VarInfo, per function scope */
+    VarTable vars;
     /* every name bound anywhere in the file (interned pointers, unit_ptr_slot),
      * each once: assignments rebind the same few names thousands of times; the
      * Unit takes the set over at the end (Unit.bound_set) */
     const char **bound_set;
     uint32_t bound_cap, nbound;
     /* (class, attr) -> type, for self.attr assigned anywhere in the class */
-    VarInfo *attrs;
-    uint32_t attrs_cap, attrs_count;
+    VarTable attrs;
     Str self_name;       /* interned "self" / "cls" */
     Str cls_name;
     /* Names of up to 8 bytes interned lately, direct-mapped on their bytes:

@@ -6,6 +6,7 @@
  * and a later untyped binding never erases a known type (`requests = None` in an
  * ImportError fallback must not hide `import requests`). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../base/xalloc.h"
 #include "pyparse_int.h"
@@ -19,69 +20,90 @@ static uint32_t key_hash(int32_t scope, Str name)
     return (uint32_t)(h >> 29);
 }
 
-static VarInfo *table_find(VarInfo *slots, uint32_t cap, int32_t scope, Str name)
+static VarInfo *table_find(const VarTable *t, int32_t scope, Str name)
 {
-    uint32_t i = key_hash(scope, name) & (cap - 1);
-    while (slots[i].name.ptr) {
-        if (slots[i].func == scope && slots[i].name.ptr == name.ptr)
-            return &slots[i];
-        i = (i + 1) & (cap - 1);
+    uint32_t i = key_hash(scope, name) & (t->cap - 1);
+    while (t->slots[i].gen == t->gen) {
+        if (t->slots[i].func == scope && t->slots[i].name.ptr == name.ptr)
+            return &t->slots[i];
+        i = (i + 1) & (t->cap - 1);
     }
     return NULL;
 }
 
-static void table_grow(VarInfo **slots, uint32_t *cap)
+static void table_grow(VarTable *t)
 {
-    uint32_t ncap = *cap * 2;
+    uint32_t ncap = t->cap * 2;
     VarInfo *ns = xcalloc(ncap, sizeof *ns);
-    for (uint32_t i = 0; i < *cap; i++) {
-        VarInfo *v = &(*slots)[i];
-        if (!v->name.ptr)
+    for (uint32_t i = 0; i < t->cap; i++) {
+        VarInfo *v = &t->slots[i];
+        if (v->gen != t->gen)
             continue;
         uint32_t j = key_hash(v->func, v->name) & (ncap - 1);
-        while (ns[j].name.ptr)
+        while (ns[j].gen == t->gen)
             j = (j + 1) & (ncap - 1);
         ns[j] = *v;
     }
-    xfree(*slots);
-    *slots = ns;
-    *cap = ncap;
+    xfree(t->slots);
+    t->slots = ns;
+    t->cap = ncap;
 }
 
-static VarInfo *table_upsert(VarInfo **slots, uint32_t *cap, uint32_t *count, int32_t scope,
-                             Str name)
+static VarInfo *table_upsert(VarTable *t, int32_t scope, Str name)
 {
-    VarInfo *v = table_find(*slots, *cap, scope, name);
+    VarInfo *v = table_find(t, scope, name);
     if (v)
         return v;
-    if ((*count + 1) * 2 > *cap)
-        table_grow(slots, cap);
-    uint32_t i = key_hash(scope, name) & (*cap - 1);
-    while ((*slots)[i].name.ptr)
-        i = (i + 1) & (*cap - 1);
-    v = &(*slots)[i];
+    if ((t->count + 1) * 2 > t->cap)
+        table_grow(t);
+    uint32_t i = key_hash(scope, name) & (t->cap - 1);
+    while (t->slots[i].gen == t->gen)
+        i = (i + 1) & (t->cap - 1);
+    v = &t->slots[i];
     memset(v, 0, sizeof *v);
     v->func = scope;
+    v->gen = t->gen;
     v->name = name;
-    (*count)++;
+    t->count++;
     return v;
+}
+
+static void table_init(VarTable *t, uint32_t cap)
+{
+    t->cap = cap;
+    t->slots = xcalloc(cap, sizeof *t->slots);
+    t->count = 0;
+    t->gen = 1; /* calloc'ed slots carry generation 0: free */
+}
+
+/* Empties t for the next file: a new generation, or on wrap-around, zeroed slots. */
+static void table_reset(VarTable *t)
+{
+    t->count = 0;
+    if (++t->gen == 0) {
+        memset(t->slots, 0, sizeof *t->slots * t->cap);
+        t->gen = 1;
+    }
 }
 
 void pp_scope_init(Parser *ps)
 {
-    ps->vars_cap = 256;
-    ps->vars = xcalloc(ps->vars_cap, sizeof *ps->vars);
-    ps->attrs_cap = 64;
-    ps->attrs = xcalloc(ps->attrs_cap, sizeof *ps->attrs);
+    if (!ps->vars.slots)
+        table_init(&ps->vars, 256);
+    else
+        table_reset(&ps->vars);
+    if (!ps->attrs.slots)
+        table_init(&ps->attrs, 64);
+    else
+        table_reset(&ps->attrs);
 }
 
 void pp_scope_free(Parser *ps)
 {
-    xfree(ps->vars);
-    xfree(ps->attrs);
-    xfree(ps->bound_set);
-    ps->bound_set = NULL;
-    ps->vars = ps->attrs = NULL;
+    xfree(ps->vars.slots);
+    xfree(ps->attrs.slots);
+    memset(&ps->vars, 0, sizeof ps->vars);
+    memset(&ps->attrs, 0, sizeof ps->attrs);
 }
 
 /* ---- bindings ----------------------------------------------------------------------- */
@@ -135,7 +157,7 @@ static bool value_type(const Expr *v, Str *type, bool *from_import)
 void pp_bind(Parser *ps, Str name, const Expr *value)
 {
     pp_note_bound(ps, name);
-    VarInfo *v = table_upsert(&ps->vars, &ps->vars_cap, &ps->vars_count, ps->func, name);
+    VarInfo *v = table_upsert(&ps->vars, ps->func, name);
     Str type;
     bool imp = false;
     if (value_type(value, &type, &imp)) {
@@ -157,7 +179,7 @@ uint32_t pp_shadow_targets(Parser *ps, PpShadow *out, uint32_t n)
 {
     for (uint32_t i = 0; i < ps->targets.size && n < PP_MAX_SHADOW; i++) {
         Str name = ps->targets.contents[i];
-        VarInfo *v = table_find(ps->vars, ps->vars_cap, ps->func, name);
+        VarInfo *v = table_find(&ps->vars, ps->func, name);
         out[n].name = name;
         out[n].present = v != NULL;
         if (v)
@@ -171,7 +193,7 @@ void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n)
 {
     for (uint32_t i = n; i > 0; i--) { /* reverse: the first save of a name wins */
         const PpShadow *s = &saved[i - 1];
-        VarInfo *v = table_find(ps->vars, ps->vars_cap, ps->func, s->name);
+        VarInfo *v = table_find(&ps->vars, ps->func, s->name);
         if (!v)
             continue;
         if (s->present) {
@@ -188,7 +210,7 @@ void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
     Import im = {local, qualified, ps->func, level};
     vec_push(&ps->imports, im);
     pp_note_bound(ps, local);
-    VarInfo *v = table_upsert(&ps->vars, &ps->vars_cap, &ps->vars_count, ps->func, local);
+    VarInfo *v = table_upsert(&ps->vars, ps->func, local);
     v->type = qualified;
     v->from_import = true;
     v->tracked = false;
@@ -201,7 +223,7 @@ VarInfo *pp_var(Parser *ps, Str name)
     while (f >= 0) {
         const Function *fn = vec_at(&ps->funcs, f);
         if (f == ps->func || fn->kind != FN_CLASS) {
-            VarInfo *v = table_find(ps->vars, ps->vars_cap, f, name);
+            VarInfo *v = table_find(&ps->vars, f, name);
             if (v)
                 return v;
         }
@@ -216,7 +238,7 @@ void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
     bool imp = false;
     if (ps->cls < 0 || !value_type(value, &type, &imp))
         return;
-    VarInfo *v = table_upsert(&ps->attrs, &ps->attrs_cap, &ps->attrs_count, ps->cls, attr);
+    VarInfo *v = table_upsert(&ps->attrs, ps->cls, attr);
     v->type = type;
     v->from_import = imp;
 }
@@ -247,7 +269,7 @@ void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr)
     e->from_import = base->from_import;
     e->from_self = base->from_self;
     if (base->kind == E_NAME && base->from_self && ps->cls >= 0) {
-        VarInfo *v = table_find(ps->attrs, ps->attrs_cap, ps->cls, attr);
+        VarInfo *v = table_find(&ps->attrs, ps->cls, attr);
         if (v && v->type.len) {
             e->resolved = v->type;
             e->from_import = v->from_import;
