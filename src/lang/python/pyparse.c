@@ -398,6 +398,21 @@ static void parser_begin(Parser *ps, Unit *u, Diag *d)
     ps->cls = -1;
 }
 
+/* What a big file grew is not kept for the next (most files are small, and
+ * a worker's buffers count in the run's peak memory): above these, the
+ * token buffer goes back to the allocator. */
+enum { PP_KEEP_TOKENS = 64 * 1024 };
+
+static void parser_end(Parser *ps)
+{
+    if (ps->toks_cap > PP_KEEP_TOKENS) {
+        xfree(ps->toks);
+        ps->toks = NULL;
+        ps->toks_cap = 0;
+    }
+    pp_scope_trim(ps);
+}
+
 Unit *pyparse_parse(PyParser *pp, const char *path, const char *src, uint32_t len, Diag *d)
 {
     Unit *u = unit_new(path, LANG_PYTHON, src, len);
@@ -412,6 +427,7 @@ Unit *pyparse_parse(PyParser *pp, const char *path, const char *src, uint32_t le
     parse_file(ps);
     pp_finish_scopes(ps);
     finish_unit(ps); /* takes the sites and the bound names; copies the rest */
+    parser_end(ps);
     return u;
 }
 

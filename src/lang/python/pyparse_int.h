@@ -231,6 +231,7 @@ void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2);
 
 /* --- pyscope.c --- */
 void pp_scope_init(Parser *ps);
+void pp_scope_trim(Parser *ps);
 void pp_scope_free(Parser *ps);
 /* Records a binding of `name` in the current function, with what it was bound to. */
 void pp_bind(Parser *ps, Str name, const Expr *value);

@@ -98,6 +98,21 @@ void pp_scope_init(Parser *ps)
         table_reset(&ps->attrs);
 }
 
+/* A table a big file grew goes back to the allocator (the next file starts a
+ * small one): a worker keeps only what an ordinary file needs. */
+void pp_scope_trim(Parser *ps)
+{
+    enum { KEEP_SLOTS = 4096 };
+    if (ps->vars.cap > KEEP_SLOTS) {
+        xfree(ps->vars.slots);
+        memset(&ps->vars, 0, sizeof ps->vars);
+    }
+    if (ps->attrs.cap > KEEP_SLOTS) {
+        xfree(ps->attrs.slots);
+        memset(&ps->attrs, 0, sizeof ps->attrs);
+    }
+}
+
 void pp_scope_free(Parser *ps)
 {
     xfree(ps->vars.slots);
