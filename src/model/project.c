@@ -171,6 +171,7 @@ void project_init(Project *p)
 void project_free(Project *p)
 {
     xfree(p->slots);
+    xfree(p->refs);
     xfree(p->bloom.bits);
     xfree(p->abloom.bits);
     xfree(p->aslots);
@@ -226,16 +227,26 @@ static bool bloom_may(const ProjectBloom *b, uint32_t h)
     return (b->bits[x / 64] >> (x % 64) & 1) && (b->bits[y / 64] >> (y % 64) & 1);
 }
 
+/* Is the function of index slot s named `name` (whose hash is h)? */
+static bool index_slot_is(const Project *p, struct ProjectSlot s, Str name, uint32_t h)
+{
+    if (s.hash != h)
+        return false;
+    const char *q = project_func(p, p->refs[s.func - 1])->qualname;
+    return memcmp(q, name.ptr, name.len) == 0 && q[name.len] == '\0';
+}
+
 static void index_insert(Project *p, Str n, uint32_t h, ProjectRef ref)
 {
     bloom_add(&p->bloom, h);
     uint32_t i = h & (p->cap - 1);
-    while (p->slots[i].name) {
-        if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, n, h))
+    while (p->slots[i].func) {
+        if (index_slot_is(p, p->slots[i], n, h))
             return; /* first definition wins (deterministic: files are sorted) */
         i = (i + 1) & (p->cap - 1);
     }
-    p->slots[i] = (struct ProjectSlot){n.ptr, n.len, h, ref};
+    p->refs[p->nrefs++] = ref;
+    p->slots[i] = (struct ProjectSlot){h, p->nrefs};
 }
 
 static void alias_insert(Project *p, const char *name, const char *target)
@@ -273,11 +284,12 @@ static const ProjectFunc *exact(const Project *p, Str name, ProjectRef *ref)
     uint32_t h = str_hash(name), i = h & (p->cap - 1);
     if (!bloom_may(&p->bloom, h))
         return NULL;
-    while (p->slots[i].name) {
-        if (slot_is(p->slots[i].name, p->slots[i].len, p->slots[i].hash, name, h)) {
+    while (p->slots[i].func) {
+        if (index_slot_is(p, p->slots[i], name, h)) {
+            ProjectRef r = p->refs[p->slots[i].func - 1];
             if (ref)
-                *ref = p->slots[i].ref;
-            return project_func(p, p->slots[i].ref);
+                *ref = r;
+            return project_func(p, r);
         }
         i = (i + 1) & (p->cap - 1);
     }
@@ -387,6 +399,7 @@ static void build_indexes(Project *p)
     }
     p->cap = table_cap(total);
     p->slots = xcalloc(p->cap, sizeof *p->slots);
+    p->refs = xcalloc(total ? total : 1, sizeof *p->refs);
     bloom_init(&p->bloom, p->cap);
     p->acap = table_cap(aliases);
     p->aslots = xcalloc(p->acap, sizeof *p->aslots);

@@ -133,9 +133,13 @@ typedef struct Project {
     Arena arena;
     ProjectFile **files;     /* in deterministic (sorted path) order */
     uint32_t nfiles;
-    /* name index: qualified name -> function (open addressing) */
-    struct ProjectSlot { const char *name; uint32_t len, hash; ProjectRef ref; } *slots;
+    /* name index: qualified name -> function (open addressing). A slot is the
+     * name's hash and the function's number in `refs` (+1; 0: empty), 8 bytes:
+     * a probe compares hashes, and reads the name only on an equal hash. */
+    struct ProjectSlot { uint32_t hash, func; } *slots;
     uint32_t cap;
+    ProjectRef *refs;        /* the indexed functions, in insertion order */
+    uint32_t nrefs;
     /* Two bits per indexed name, in a bit set small enough for the cache: most
      * lookups of a link are misses (a method inherited from outside the run,
      * `re.compile.match`), and the set answers those without touching the
