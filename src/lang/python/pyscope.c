@@ -102,7 +102,7 @@ void pp_scope_init(Parser *ps)
  * small one): a worker keeps only what an ordinary file needs. */
 void pp_scope_trim(Parser *ps)
 {
-    enum { KEEP_SLOTS = 4096 };
+    enum { KEEP_SLOTS = 1024 };
     if (ps->vars.cap > KEEP_SLOTS) {
         xfree(ps->vars.slots);
         memset(&ps->vars, 0, sizeof ps->vars);
