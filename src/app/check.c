@@ -29,6 +29,7 @@ typedef struct FileResult {
 typedef struct Analysis {
     const AppFile *files;
     uint32_t nfiles;
+    AppPackages *packages;  /* from discovery, or NULL */
     const ChkEnv *env;
     AppFrontends *fronts;
     const char *stdin_src;  /* --stdin-filename: the one file's source */
@@ -80,17 +81,19 @@ static void name_modules(Analysis *an, Arena *a)
     an->modules = ARENA_ARRAY(a, const char *, an->nfiles ? an->nfiles : 1);
     const char **roots = ARENA_ARRAY(a, const char *, an->nfiles ? an->nfiles : 1);
     uint32_t nroots = 0;
-    AppPackages pk;
-    app_packages_init(&pk, a);
+    AppPackages own, *pk = an->packages;
+    if (!pk)
+        app_packages_init(pk = &own, a);
     for (uint32_t i = 0; i < an->nfiles; i++) {
-        const char *m = app_module_name(a, &pk, an->files[i].path, an->files[i].lang);
+        const char *m = app_module_name(a, pk, an->files[i].path, an->files[i].lang);
         an->modules[i] = m;
         if (!m || !*m)
             continue;
         const char *dot = strchr(m, '.');
         roots[nroots++] = dot ? arena_strndup(a, m, (size_t)(dot - m)) : m;
     }
-    app_packages_free(&pk);
+    if (pk == &own)
+        app_packages_free(&own);
     chk_env_set_roots((ChkEnv *)an->env, roots, nroots); /* a set: repeats are fine */
 }
 
@@ -233,7 +236,8 @@ static bool fails(const AppCheckInput *in, const Finding *items, uint32_t n)
 
 int app_check_run(const AppOptions *opt, const AppCheckInput *in)
 {
-    Analysis an = {.files = in->files, .nfiles = in->nfiles, .env = in->env,
+    Analysis an = {.files = in->files, .nfiles = in->nfiles, .packages = in->packages,
+                   .env = in->env,
                    .stdin_src = in->stdin_src, .stdin_len = in->stdin_len};
     Arena scratch;
     arena_init(&scratch);

@@ -19,6 +19,7 @@ typedef bool (*AppReportFn)(void *ctx, const Finding *items, uint32_t n);
 typedef struct AppCheckInput {
     const AppFile *files;      /* sorted by path */
     uint32_t nfiles;
+    AppPackages *packages;     /* what discovery knows of packages, or NULL */
     const ChkEnv *env;
     const CfgOverrides *overrides;
     const char *stdin_src;     /* set when the one file comes from stdin */

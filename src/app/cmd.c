@@ -122,12 +122,12 @@ int app_cmd_check(const AppOptions *opt)
     CfgCache *cc = cfg_cache_new();
     RuleSet *rs = NULL;
     ChkEnv *env = NULL;
+    bool from_stdin = opt->npaths == 1 && strcmp(opt->paths[0], "-") == 0;
+    AppDiscovery disc = {0}; /* (its packages map: freed at the end, empty or not) */
     if (opt->config && !cfg_cache_set_override(cc, opt->config, &d)) {
         rc = 2;
         goto out;
     }
-    bool from_stdin = opt->npaths == 1 && strcmp(opt->paths[0], "-") == 0;
-    AppDiscovery disc = {0};
     AppFile one;
     if (from_stdin) {
         memset(&one, 0, sizeof one);
@@ -171,7 +171,8 @@ int app_cmd_check(const AppOptions *opt)
     rctx.rep.color = use_color(opt);
     rctx.rep.summary = !opt->quiet;
     rctx.rep.execution_successful = rc == 0;
-    AppCheckInput in = {.files = disc.files, .nfiles = disc.count, .env = env, .overrides = &ov,
+    AppCheckInput in = {.files = disc.files, .nfiles = disc.count,
+                        .packages = from_stdin ? NULL : &disc.packages, .env = env, .overrides = &ov,
                         .diag = &d, .report = report, .report_ctx = &rctx};
     char *src = NULL;
     if (from_stdin && disc.count) {
@@ -190,6 +191,7 @@ out:
     diag_print(&d, stderr);
     diag_free(&d);
 done:
+    app_packages_free(&disc.packages);
     if (env)
         chk_env_free(env);
     if (rs)

@@ -355,11 +355,48 @@ static Entry *list_dir(Walker *w, const char *path, int fd, uint32_t *count)
 static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
                      const Config *cfg, uint32_t depth);
 
-/* Is name among the n sorted entries? */
-static bool has_entry(const Entry *names, uint32_t n, const char *name)
+/* The entry called name among the n sorted entries, or NULL. */
+static const Entry *find_entry(const Entry *names, uint32_t n, const char *name)
 {
     Entry key = {name, 0};
-    return bsearch(&key, names, n, sizeof *names, cmp_entries) != NULL;
+    return bsearch(&key, names, n, sizeof *names, cmp_entries);
+}
+
+/* ---- packages ---------------------------------------------------------------- */
+
+static char package_yes, package_no; /* the values remembered */
+
+void app_packages_init(AppPackages *pk, Arena *a)
+{
+    *pk = (AppPackages){.arena = a};
+}
+
+void app_packages_free(AppPackages *pk)
+{
+    strmap_free(&pk->dirs);
+}
+
+void app_packages_put(AppPackages *pk, const char *dir, bool package)
+{
+    strmap_put(&pk->dirs, dir, package ? &package_yes : &package_no);
+}
+
+int app_packages_get(const AppPackages *pk, const char *dir)
+{
+    void **v = strmap_get(&pk->dirs, dir);
+    return v ? *v == &package_yes : -1;
+}
+
+/* What the listing of directory `path` says of it being a package: an
+ * __init__.py readdir types as a regular file, or none. A symbolic link (or
+ * a file system that gives no types) is left to a stat, if ever asked. */
+static void note_package(Walker *w, const char *path, const Entry *names, uint32_t n)
+{
+    const Entry *init = find_entry(names, n, "__init__.py");
+    if (!init)
+        app_packages_put(&w->out->packages, path, false);
+    else if (init->type == DT_REG || init->type == DT_DIR)
+        app_packages_put(&w->out->packages, path, init->type == DT_REG);
 }
 
 /* A directory met while walking: excluded, ignored, a loop, already walked
@@ -474,11 +511,12 @@ static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
     /* A nested repository (its own .git, seen in the listing rather than
      * asked for with a stat per directory) brings its own ignore rules. The
      * directories named on the command line were located already. */
-    if (depth > 0 && !w->opt->no_gitignore && has_entry(names, n, ".git")) {
+    if (depth > 0 && !w->opt->no_gitignore && find_entry(names, n, ".git")) {
         GitPos nested = git_locate(w, path, true);
         if (nested.repo)
             git = nested;
     }
+    note_package(w, path, names, n);
     Ancestor self = {id, path};
     vec_push(&w->stack, self);
     for (uint32_t i = 0; i < n; i++)
@@ -623,6 +661,7 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
 {
     static const char *const here[] = {"."};
     memset(out, 0, sizeof *out);
+    app_packages_init(&out->packages, a);
     Walker w = {.opt = opt, .a = a, .d = d, .out = out};
     vec_init(&w.files);
     vec_init(&w.stack);

@@ -12,6 +12,7 @@
 
 #include "../base/arena.h"
 #include "../base/diag.h"
+#include "../base/str.h"
 #include "../model/model.h"
 #include "config.h"
 
@@ -33,6 +34,23 @@ typedef struct AppDiscoverOptions {
     bool no_gitignore;     /* do not consult .gitignore at all */
 } AppDiscoverOptions;
 
+/* Which directories hold an __init__.py (are Python packages), remembered.
+ * The walk records every directory it lists, from the listing itself; naming
+ * a run's modules (app_module_name) asks about each file's ancestors and goes
+ * to the file system only for those the walk did not list (above the paths
+ * given, or an __init__.py that is a symbolic link). */
+typedef struct AppPackages {
+    Arena *arena; /* the directory names */
+    StrMap dirs;
+} AppPackages;
+
+void app_packages_init(AppPackages *pk, Arena *a);
+void app_packages_free(AppPackages *pk);
+/* Records whether directory `dir` (kept: an arena string) is a package. */
+void app_packages_put(AppPackages *pk, const char *dir, bool package);
+/* 1: dir is a package, 0: it is not, -1: not known. */
+int app_packages_get(const AppPackages *pk, const char *dir);
+
 typedef struct AppDiscovery {
     AppFile *files;        /* sorted by path bytes, no duplicates; in the caller's arena */
     uint32_t count;
@@ -40,6 +58,7 @@ typedef struct AppDiscovery {
                               not a regular file/directory: exit code 2 */
     uint32_t io_errors;    /* directories that could not be read while walking */
     uint32_t config_errors;/* broken .asynclint.yaml files met (their files are skipped) */
+    AppPackages packages;  /* the walked directories; app_packages_free() them */
 } AppDiscovery;
 
 /* Expands paths (npaths == 0 means "."); "-" is not special here (the CLI

@@ -89,16 +89,6 @@ Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, co
     return ctx ? cfront_parse(ctx, f->path, src, len, d) : NULL;
 }
 
-void app_packages_init(AppPackages *pk, Arena *a)
-{
-    *pk = (AppPackages){.arena = a};
-}
-
-void app_packages_free(AppPackages *pk)
-{
-    strmap_free(&pk->dirs);
-}
-
 /* Does the directory dir[0..n) hold an __init__.py? Asked of the file system
  * once per directory when pk remembers the answers. */
 static bool is_package(AppPackages *pk, const char *dir, size_t n)
@@ -108,15 +98,14 @@ static bool is_package(AppPackages *pk, const char *dir, size_t n)
         return false;
     memcpy(buf, dir, n);
     buf[n] = '\0';
-    static char yes, no; /* the values remembered */
-    void **known = pk ? strmap_get(&pk->dirs, buf) : NULL;
-    if (known)
-        return *known == &yes;
+    int known = pk ? app_packages_get(pk, buf) : -1;
+    if (known >= 0)
+        return known;
     memcpy(buf + n, n ? "/__init__.py" : "__init__.py", n ? 13 : 12);
     struct stat st;
     bool package = stat(buf, &st) == 0 && S_ISREG(st.st_mode);
     if (pk)
-        strmap_put(&pk->dirs, arena_strndup(pk->arena, dir, n), package ? &yes : &no);
+        app_packages_put(pk, arena_strndup(pk->arena, dir, n), package);
     return package;
 }
 

@@ -23,17 +23,6 @@ void app_frontends_free(AppFrontends *fe);
  * NULL when nothing could be analysed. Safe to call from worker `worker` only. */
 Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, const char *src,
                          size_t len, Diag *d);
-/* Which directories hold an __init__.py, remembered: naming a run's modules
- * asks about every file's ancestors, and sibling files share them (one stat per
- * directory instead of one per file and level). */
-typedef struct AppPackages {
-    Arena *arena; /* the directory names */
-    StrMap dirs;
-} AppPackages;
-
-void app_packages_init(AppPackages *pk, Arena *a);
-void app_packages_free(AppPackages *pk);
-
 /* Dotted module name of a Python file (`pkg/sub/mod.py` -> `pkg.sub.mod`, the
  * package root being the topmost directory that still has an __init__.py, or
  * the file's own directory; a leading `src/` is dropped), in a. NULL for C.

@@ -54,6 +54,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     Fixture *f = *state;
+    app_packages_free(&f->out.packages);
     cfg_cache_free(f->cfg);
     diag_free(&f->diag);
     arena_free(&f->arena);
@@ -78,6 +79,7 @@ static bool run(Fixture *f, bool force_exclude, const char *first, ...)
     diag_free(&f->diag);
     diag_init(&f->diag);
     AppDiscoverOptions opt = {.configs = f->cfg, .force_exclude = force_exclude};
+    app_packages_free(&f->out.packages);
     bool ok = app_discover(paths, n, &opt, &f->arena, &f->diag, &f->out);
     f->files[0] = '\0';
     for (uint32_t i = 0; i < f->out.count; i++) {
@@ -116,6 +118,34 @@ static void test_discover_order_is_sorted_and_stable(void **state)
     assert_string_equal(f->diags, "");
     assert_true(run(f, false, ".", NULL));
     assert_string_equal(f->files, "a.py m/a.c(c) m/b.py m/stub.pyi z.py");
+}
+
+/* The walk tells packages from their listing, under the display paths that
+ * module naming asks about; an __init__.py that is a link is left unknown
+ * (a stat decides, if asked), and so is what the walk did not list. */
+static void test_discover_records_packages(void **state)
+{
+    Fixture *f = *state;
+    put("pkg/__init__.py", "");
+    put("pkg/sub/__init__.py", "");
+    put("pkg/sub/m.py", "");
+    put("pkg/plain/x.py", "");
+    put("pkg/linked/real.py", "");
+    assert_int_equal(symlink("real.py", "pkg/linked/__init__.py"), 0);
+    assert_int_equal(mkdir("pkg/odd", 0755), 0);
+    assert_int_equal(mkdir("pkg/odd/__init__.py", 0755), 0);
+    assert_true(run(f, false, "pkg", NULL));
+    const AppPackages *pk = &f->out.packages;
+    assert_int_equal(app_packages_get(pk, "pkg"), 1);
+    assert_int_equal(app_packages_get(pk, "pkg/sub"), 1);
+    assert_int_equal(app_packages_get(pk, "pkg/plain"), 0);
+    assert_int_equal(app_packages_get(pk, "pkg/odd"), 0); /* a directory of that name */
+    assert_int_equal(app_packages_get(pk, "pkg/linked"), -1);
+    assert_int_equal(app_packages_get(pk, "."), -1);      /* above the path given */
+    assert_int_equal(app_packages_get(pk, "pkg/sub/m.py"), -1);
+    assert_true(run(f, false, NULL));
+    assert_int_equal(app_packages_get(&f->out.packages, "."), 0);
+    assert_int_equal(app_packages_get(&f->out.packages, "pkg/sub"), 1);
 }
 
 static void test_discover_paths_are_displayed_as_given(void **state)
@@ -431,6 +461,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_discover_order_is_sorted_and_stable),
+        T(test_discover_records_packages),
         T(test_discover_paths_are_displayed_as_given),
         T(test_discover_normalize),
         T(test_discover_lang_by_extension),

@@ -166,6 +166,27 @@ static void test_app_module_name_many_dirs(void **state)
     app_packages_free(&pk);
 }
 
+/* A recorded answer (discovery's, from a listing) is taken without asking the
+ * file system: here it contradicts the disk, so the name shows which was used. */
+static void test_app_module_name_takes_recorded_answers(void **state)
+{
+    Fx *f = *state;
+    write_file(f, "a/b/m.py", "");
+    write_file(f, "a/__init__.py", "");
+    AppPackages pk;
+    app_packages_init(&pk, &f->arena);
+    const char *b = arena_printf(&f->arena, "%s/a/b", f->dir);
+    app_packages_put(&pk, b, true); /* no a/b/__init__.py on disk */
+    assert_string_equal(app_module_name(&f->arena, &pk, path_of(f, "a/b/m.py"), LANG_PYTHON),
+                        "a.b.m");
+    app_packages_put(&pk, b, false);
+    assert_string_equal(app_module_name(&f->arena, &pk, path_of(f, "a/b/m.py"), LANG_PYTHON),
+                        "m");
+    /* a, not recorded, was asked of the disk the first time, and remembered */
+    assert_int_equal(app_packages_get(&pk, arena_printf(&f->arena, "%s/a", f->dir)), 1);
+    app_packages_free(&pk);
+}
+
 /* A `src/` layout: the package root is below src, which is no package. */
 static void test_app_module_name_src_layout(void **state)
 {
@@ -513,6 +534,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_app_module_name_packages),
         T(test_app_module_name_many_dirs),
+        T(test_app_module_name_takes_recorded_answers),
         T(test_app_module_name_src_layout),
         T(test_project_absolute_relative_imports),
         T(test_project_file_from_unit_package_files),
