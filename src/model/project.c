@@ -170,6 +170,7 @@ void project_init(Project *p)
 
 void project_free(Project *p)
 {
+    project_edges_free(p);
     xfree(p->slots);
     xfree(p->refs);
     xfree(p->bloom.bits);
@@ -390,23 +391,17 @@ const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)
     return project_func(p, (ProjectRef){c->target_file, c->target_func});
 }
 
-static void build_indexes(Project *p)
+/* The name index of every function but C statics, in file order (the first
+ * definition of a name wins: files are sorted, so the choice is the same in
+ * every run). The table is far bigger than the caches and each insert lands on
+ * a random slot: names are hashed INDEX_AHEAD functions ahead of their insert
+ * and their slot prefetched, so the misses overlap. */
+static void index_functions(Project *p, uint32_t total)
 {
-    uint32_t total = 0, aliases = 0;
-    for (uint32_t f = 0; f < p->nfiles; f++) {
-        total += p->files[f]->funcs.size;
-        aliases += p->files[f]->aliases.size;
-    }
     p->cap = table_cap(total);
     p->slots = xcalloc(p->cap, sizeof *p->slots);
     p->refs = xcalloc(total ? total : 1, sizeof *p->refs);
     bloom_init(&p->bloom, p->cap);
-    p->acap = table_cap(aliases);
-    p->aslots = xcalloc(p->acap, sizeof *p->aslots);
-    bloom_init(&p->abloom, p->acap);
-    /* The table is far bigger than the caches and each insert lands on a
-     * random slot: names are hashed INDEX_AHEAD functions ahead of their
-     * insert and their slot prefetched, so the misses overlap. */
     enum { INDEX_AHEAD = 16 };
     struct { Str name; uint32_t hash; ProjectRef ref; } ring[INDEX_AHEAD];
     uint32_t queued = 0;
@@ -425,17 +420,52 @@ static void build_indexes(Project *p)
             ring[k].hash = h;
             ring[k].ref = (ProjectRef){f, i};
         }
-        for (uint32_t i = 0; i < pf->aliases.size; i++)
-            alias_insert(p, pf->aliases.contents[i].name, pf->aliases.contents[i].target);
     }
-    /* the last ones, in the order they were queued (the first definition wins) */
+    /* the last ones, in the order they were queued */
     for (uint32_t j = queued > INDEX_AHEAD ? queued - INDEX_AHEAD : 0; j < queued; j++) {
         uint32_t k = j % INDEX_AHEAD;
         index_insert(p, ring[k].name, ring[k].hash, ring[k].ref);
     }
 }
 
-/* C: a static function is only visible in its own file. */
+static void index_aliases(Project *p, uint32_t aliases)
+{
+    p->acap = table_cap(aliases);
+    p->aslots = xcalloc(p->acap, sizeof *p->aslots);
+    bloom_init(&p->abloom, p->acap);
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        const ProjectFile *pf = p->files[f];
+        for (uint32_t i = 0; i < pf->aliases.size; i++)
+            alias_insert(p, pf->aliases.contents[i].name, pf->aliases.contents[i].target);
+    }
+}
+
+typedef struct IndexJob {
+    Project *p;
+    uint32_t funcs, aliases;
+} IndexJob;
+
+static void index_one(void *ctx, size_t which, unsigned worker)
+{
+    (void)worker;
+    IndexJob *job = ctx;
+    if (which == 0)
+        index_functions(job->p, job->funcs);
+    else
+        index_aliases(job->p, job->aliases);
+}
+
+/* The two tables share nothing: with two threads, each builds one. */
+static void build_indexes(Project *p)
+{
+    IndexJob job = {p, 0, 0};
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        job.funcs += p->files[f]->funcs.size;
+        job.aliases += p->files[f]->aliases.size;
+    }
+    pool_run(2, p->jobs > 1 ? 2 : 1, index_one, &job);
+}
+
 static bool local_static(const ProjectFile *pf, const char *name, uint32_t *idx)
 {
     for (uint32_t i = 0; i < pf->funcs.size; i++) {
@@ -506,6 +536,7 @@ static void resolve_file_calls(void *ctx, size_t f, unsigned worker)
     }
     xfree(m.keys);
     xfree(m.refs);
+    project_edges_count(p, (uint32_t)f);
 }
 
 static void resolve_calls(Project *p)
@@ -535,6 +566,7 @@ void project_link(Project *p, ProjectFile **files, uint32_t n)
     p->files = files;
     p->nfiles = n;
     build_indexes(p);
+    project_edges_begin(p);
     resolve_calls(p);
     apply_registrations(p);
     project_compute_blocks(p);

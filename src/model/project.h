@@ -152,6 +152,7 @@ typedef struct Project {
     uint32_t acap;
     ProjectBloom abloom;
     unsigned jobs;           /* threads project_link may use (0: one); set after project_init */
+    struct ProjectEdges *edges; /* during project_link only (project_blocks.c) */
 } Project;
 
 /* An empty summary for `path`; set pf->module (in pf->arena) before

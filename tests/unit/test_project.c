@@ -458,6 +458,40 @@ static void test_project_compute_blocks_shortest_chain_cycles_async(void **state
                         "  call 25:5 sleeps -> m.sleeps => m.sleeps\n");
 }
 
+/* The reversed call graph is filled in parts of files, one thread each: the
+ * chains must come out as with one thread. r reaches blocking code through p
+ * and q at the same depth; p's file comes first, so p's edge is met first. */
+static void test_project_blocks_same_with_any_jobs(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"a.py", "import time\ndef slow():\n    time.sleep(1)\n"},
+        {"b.py", "from a import slow\ndef p():\n    slow()\n"},
+        {"c.py", "from a import slow\ndef q():\n    slow()\n    slow()\n"},
+        {"d.py", "from c import q\nfrom b import p\ndef r():\n    q()\n    p()\n"
+                 "def s():\n    r()\n"},
+    };
+    analyse(f, files, 4);
+    char *one = strdup(render(f));
+    assert_non_null(strstr(one, "fn d.r blocks via b.p depth=2\n"));
+    assert_non_null(strstr(one, "fn c.q blocks via a.slow depth=1\n"));
+    assert_non_null(strstr(one, "fn d.s blocks via d.r depth=3\n"));
+    for (unsigned jobs = 2; jobs <= 6; jobs++) {
+        project_free(&f->project);
+        project_init(&f->project);
+        f->project.jobs = jobs;
+        for (uint32_t i = 0; i < f->nfiles; i++)
+            for (uint32_t k = 0; k < f->pfs[i].funcs.size; k++) {
+                ProjectFunc *fn = &f->pfs[i].funcs.contents[k];
+                fn->block_fact = fn->block_call = -1;
+                fn->block_depth = 0;
+            }
+        project_link(&f->project, f->ptrs, f->nfiles);
+        assert_string_equal(render(f), one);
+    }
+    free(one);
+}
+
 /* Only calls that may reach the run are kept: builtins, modules outside the
  * run and names rooted at parameters are dropped; nested helpers resolve. */
 static void test_chk_summarise_keeps_calls_into_the_run(void **state)
@@ -541,6 +575,7 @@ int main(void)
         T(test_project_file_from_unit_functions),
         T(test_project_link_resolves_imports_and_reexports),
         T(test_project_link_methods_through_bases),
+        T(test_project_blocks_same_with_any_jobs),
         T(test_project_compute_blocks_shortest_chain_cycles_async),
         T(test_chk_summarise_keeps_calls_into_the_run),
         T(test_chk_summarise_limits),
