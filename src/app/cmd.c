@@ -136,7 +136,7 @@ int app_cmd_check(const AppOptions *opt)
         disc.files = &one;
         disc.count = rc ? 0 : 1;
     } else {
-        AppDiscoverOptions dopt = {cc, opt->force_exclude, opt->no_gitignore};
+        AppDiscoverOptions dopt = {cc, opt->force_exclude, opt->no_gitignore, opt->jobs};
         app_discover(opt->paths, opt->npaths, &dopt, &a, &d, &disc);
         if (disc.usage_errors || disc.config_errors)
             rc = 2;

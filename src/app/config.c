@@ -331,8 +331,28 @@ static void prepare_globs(Config *c, Arena *a)
         const char *p = i < nb ? base[i] : c->extend_exclude.items[i - nb];
         CfgGlob *g = &c->globs[c->nglobs];
         g->pat = trim_glob(a, p, &g->anchored);
+        g->len = (uint32_t)strlen(g->pat);
+        g->form = !strpbrk(g->pat, "*?[\\")       ? CFG_GLOB_NAME
+                  : g->pat[0] == '*' && !strpbrk(g->pat + 1, "*?[\\") ? CFG_GLOB_SUFFIX
+                                                                      : CFG_GLOB_FNMATCH;
         if (g->pat[0])
             c->nglobs++;
+    }
+}
+
+/* fnmatch(g->pat, name, FNM_PERIOD) == 0, without fnmatch for the common forms
+ * (a leading `*` never matches a leading '.' under FNM_PERIOD). */
+static bool glob_name_match(const CfgGlob *g, const char *name)
+{
+    switch (g->form) {
+    case CFG_GLOB_NAME:
+        return name[0] == g->pat[0] && strcmp(name, g->pat) == 0;
+    case CFG_GLOB_SUFFIX: {
+        size_t n = strlen(name), k = g->len - 1;
+        return name[0] != '.' && n >= k && memcmp(name + n - k, g->pat + 1, k) == 0;
+    }
+    default:
+        return fnmatch(g->pat, name, FNM_PERIOD) == 0;
     }
 }
 
@@ -444,7 +464,7 @@ bool cfg_entry_excluded(const Config *c, const char *path, const char *name)
     for (uint32_t i = 0; i < c->nglobs && !hit; i++) {
         const CfgGlob *g = &c->globs[i];
         if (!g->anchored) {
-            hit = fnmatch(g->pat, name, FNM_PERIOD) == 0;
+            hit = glob_name_match(g, name);
             continue;
         }
         if (!rel)

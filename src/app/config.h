@@ -23,7 +23,18 @@
 typedef struct CfgGlob {
     const char *pat;    /* trailing and leading '/' removed */
     bool anchored;      /* has a '/': matched from the config's directory */
+    /* How an unanchored pattern matches a name, as fnmatch(FNM_PERIOD) would:
+     * most patterns are names (`.venv`, `node_modules`) or `*.ext`, and a walk
+     * asks every entry of every directory about every pattern. */
+    uint8_t form;       /* CFG_GLOB_* */
+    uint32_t len;       /* strlen(pat) */
 } CfgGlob;
+
+enum {
+    CFG_GLOB_FNMATCH, /* anything else: fnmatch */
+    CFG_GLOB_NAME,    /* no wildcard or escape: the name itself */
+    CFG_GLOB_SUFFIX,  /* `*` then no wildcard or escape: a name ending so, not starting with '.' */
+};
 
 /* A list of strings from the YAML. `items` is NULL-terminated (so it can go
  * straight to rules_apply_selection) and NULL when the key is absent. */

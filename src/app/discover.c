@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,6 +48,8 @@ typedef struct Walker {
     bool git_wanted;             /* .gitignore files are honoured (no --no-gitignore) */
     int git_state;               /* libgit2: 0 not started yet, 1 ready, -1 unavailable */
     AppDiscovery *out;
+    struct Prefetch *prefetch;   /* the listing helpers, once started */
+    unsigned helpers_wanted;     /* how many to start at the first queued listing */
 } Walker;
 
 /* ---- paths ---------------------------------------------------------------- */
@@ -72,12 +75,18 @@ const char *app_discover_normalize(Arena *a, const char *path)
     return out;
 }
 
+/* dir/name (name alone in "."); once per entry of a walk, so no printf. */
 static const char *join(Arena *a, const char *dir, const char *name)
 {
-    if (strcmp(dir, ".") == 0)
+    if (dir[0] == '.' && dir[1] == '\0')
         return arena_strdup(a, name);
-    size_t n = strlen(dir);
-    return arena_printf(a, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+    size_t n = strlen(dir), k = strlen(name);
+    size_t slash = n && dir[n - 1] == '/' ? 0 : 1;
+    char *out = arena_alloc(a, n + slash + k + 1);
+    memcpy(out, dir, n);
+    out[n] = '/';
+    memcpy(out + n + slash, name, k + 1);
+    return out;
 }
 
 bool app_discover_lang(const char *path, bool is_explicit, Lang *out)
@@ -252,7 +261,7 @@ static GitPos git_locate(Walker *w, const char *dir, bool here_only)
 
 static const char *git_child(Arena *a, GitPos at, const char *name)
 {
-    return at.rel[0] ? arena_printf(a, "%s/%s", at.rel, name) : arena_strdup(a, name);
+    return at.rel[0] ? join(a, at.rel, name) : arena_strdup(a, name);
 }
 
 /* Is rel (a path inside at.repo's work tree) ignored? libgit2 also applies
@@ -277,10 +286,14 @@ static void add_file(Walker *w, const char *path, Lang lang, bool is_explicit,
 }
 
 /* A directory entry: its name and the type readdir gave (DT_UNKNOWN when the
- * file system does not say). */
+ * file system does not say); for a subdirectory that will be walked, its
+ * listing, asked for ahead (see "listings"). */
+typedef struct Listing Listing;
+
 typedef struct Entry {
     const char *name;
     unsigned char type;
+    Listing *pre;
 } Entry;
 
 static int cmp_entries(const void *x, const void *y)
@@ -288,51 +301,77 @@ static int cmp_entries(const void *x, const void *y)
     return strcmp(((const Entry *)x)->name, ((const Entry *)y)->name);
 }
 
-/* Opens directory `name` of the directory open on `at` (AT_FDCWD: name is a
- * path), known to the user as `path`, for listing. Relative to its parent's
- * descriptor, the kernel looks up one name instead of walking the whole path
- * again. Its identity (device, inode) comes from the descriptor, so a walk
- * needs no stat per directory. -1 and a diagnostic if it cannot be opened
- * (none if it is gone and missing_ok: removed while walking). */
-static int open_dir(Walker *w, int at, const char *name, const char *path, bool missing_ok,
-                    DirId *id)
-{
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    struct stat st;
-    if (fd >= 0 && fstat(fd, &st) != 0) {
-        close(fd);
-        fd = -1;
-    }
-    if (fd < 0 && missing_ok && errno == ENOENT)
-        return -1;
-    if (fd < 0) {
-        diag_report(w->d, DIAG_ERROR, path, 0, 0, "cannot read directory: %s", strerror(errno));
-        w->out->io_errors++;
-        return -1;
-    }
-    *id = (DirId){st.st_dev, st.st_ino};
-    return fd;
-}
+/* ---- listings --------------------------------------------------------------- */
 
-/* The entries of the open directory fd (left open), sorted by name bytes
- * (deterministic output whatever order the file system returns). Heap array
- * of arena strings; NULL and a diagnostic if the directory cannot be read.
- * getdents64 straight into a buffer: opendir would add an fstat per directory. */
-static Entry *list_dir(Walker *w, const char *path, int fd, uint32_t *count)
+/* The listing of one directory: its sorted entries and its identity (device,
+ * inode, from the descriptor: a walk needs no stat per directory), or what
+ * failed. The walk makes them itself, in its own order; with more than one
+ * thread, helper threads make them ahead of it: the walk queues the
+ * subdirectories it will enter, and most listings are ready when it gets
+ * there. A directory's listing is nearly all system calls (open, getdents64,
+ * fstat, close: 90% of a walk over the stdlib is in the kernel), and those run
+ * in parallel; every decision (excludes, .gitignore, loops, configs) stays
+ * with the walk, so the result is the same whoever listed what. */
+enum { LISTING_QUEUED, LISTING_TAKEN, LISTING_DONE };
+enum { MAX_HELPERS = 3 };
+
+struct Listing {
+    const char *path;  /* as displayed (the walk's arena) */
+    GitPos git;        /* its position in a repository (decided by the walk) */
+    int state;         /* LISTING_*: changed under Prefetch.lock, read without it by a
+                          walk waiting for DONE (atomic accesses throughout) */
+    Entry *names;      /* heap array, sorted by name bytes; NULL if it failed */
+    uint32_t count;
+    DirId id;
+    int err;           /* errno of the failure */
+    bool at_open;      /* it failed at open (ENOENT: removed while walking) */
+};
+
+struct Prefetch {
+    pthread_mutex_t lock;
+    pthread_cond_t work;  /* a listing queued, or stop */
+    pthread_cond_t done;  /* a listing done */
+    Vec(Listing *) queue; /* in the order queued; helpers take from `head` */
+    uint32_t head;
+    bool stop;
+    unsigned nhelpers;
+    pthread_t helpers[MAX_HELPERS];
+    struct Helper { struct Prefetch *pf; Arena names; } helper[MAX_HELPERS]; /* (their
+                                                        entries' names are in `names`) */
+};
+
+typedef struct Prefetch Prefetch;
+
+/* Lists l->path into l (names in `names`). getdents64 straight into a
+ * buffer: opendir would add an fstat per directory. */
+static void make_listing(Listing *l, Arena *names)
 {
-    Vec(Entry) names;
-    vec_init(&names);
+    l->names = NULL;
+    l->count = 0;
+    l->err = 0;
+    int fd = open(l->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        l->err = errno;
+        l->at_open = true;
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    l->id = (DirId){st.st_dev, st.st_ino};
+    Vec(Entry) v;
+    vec_init(&v);
     char buf[32768];
     for (;;) {
         ssize_t got = getdents64(fd, buf, sizeof buf);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            diag_report(w->d, DIAG_ERROR, path, 0, 0, "cannot read directory: %s",
-                        strerror(errno));
-            w->out->io_errors++;
-            vec_free(&names);
-            return NULL;
+            l->err = errno;
+            l->at_open = false;
+            vec_free(&v);
+            close(fd);
+            return;
         }
         if (got == 0)
             break;
@@ -342,23 +381,167 @@ static Entry *list_dir(Walker *w, const char *path, int fd, uint32_t *count)
             if (e->d_name[0] == '.' &&
                 (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
                 continue;
-            Entry en = {arena_strdup(w->a, e->d_name), e->d_type};
-            vec_push(&names, en);
+            Entry en = {arena_strdup(names, e->d_name), e->d_type, NULL};
+            vec_push(&v, en);
         }
     }
-    if (names.size > 1)
-        qsort(names.contents, names.size, sizeof(Entry), cmp_entries);
-    *count = names.size;
-    return names.contents;
+    close(fd);
+    if (v.size > 1) /* deterministic output whatever order the file system returns */
+        qsort(v.contents, v.size, sizeof(Entry), cmp_entries);
+    l->names = v.size ? v.contents : xcalloc(1, sizeof(Entry));
+    l->count = v.size;
 }
 
-static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
-                     const Config *cfg, uint32_t depth);
+static void *helper_main(void *arg)
+{
+    struct Helper *h = arg;
+    Prefetch *pf = h->pf;
+    Arena *names = &h->names;
+    pthread_mutex_lock(&pf->lock);
+    for (;;) {
+        while (pf->head == pf->queue.size && !pf->stop)
+            pthread_cond_wait(&pf->work, &pf->lock);
+        if (pf->stop)
+            break;
+        Listing *l = pf->queue.contents[pf->head++];
+        if (__atomic_load_n(&l->state, __ATOMIC_RELAXED) != LISTING_QUEUED)
+            continue; /* the walk got there first */
+        __atomic_store_n(&l->state, LISTING_TAKEN, __ATOMIC_RELAXED);
+        pthread_mutex_unlock(&pf->lock);
+        make_listing(l, names);
+        pthread_mutex_lock(&pf->lock);
+        __atomic_store_n(&l->state, LISTING_DONE, __ATOMIC_RELEASE);
+        pthread_cond_broadcast(&pf->done);
+    }
+    pthread_mutex_unlock(&pf->lock);
+    return NULL;
+}
+
+/* Starts the helpers at the first queued listing (a walk of one directory,
+ * or a run with one thread, starts none). */
+static bool prefetch_start(Walker *w)
+{
+    if (w->prefetch || w->helpers_wanted == 0)
+        return w->prefetch != NULL;
+    Prefetch *pf = xcalloc(1, sizeof *pf);
+    pthread_mutex_init(&pf->lock, NULL);
+    pthread_cond_init(&pf->work, NULL);
+    pthread_cond_init(&pf->done, NULL);
+    vec_init(&pf->queue);
+    for (unsigned i = 0; i < w->helpers_wanted && i < MAX_HELPERS; i++) {
+        struct Helper *h = &pf->helper[pf->nhelpers];
+        h->pf = pf;
+        arena_init(&h->names);
+        if (pthread_create(&pf->helpers[pf->nhelpers], NULL, helper_main, h) != 0) {
+            arena_free(&h->names);
+            break; /* fewer helpers (or none: the walk lists everything itself) */
+        }
+        pf->nhelpers++;
+    }
+    w->prefetch = pf;
+    w->helpers_wanted = 0;
+    return true;
+}
+
+static void prefetch_stop(Walker *w)
+{
+    Prefetch *pf = w->prefetch;
+    if (!pf)
+        return;
+    pthread_mutex_lock(&pf->lock);
+    pf->stop = true;
+    pthread_cond_broadcast(&pf->work);
+    pthread_mutex_unlock(&pf->lock);
+    for (unsigned i = 0; i < pf->nhelpers; i++) {
+        pthread_join(pf->helpers[i], NULL);
+        arena_free(&pf->helper[i].names);
+    }
+    vec_free(&pf->queue);
+    pthread_cond_destroy(&pf->done);
+    pthread_cond_destroy(&pf->work);
+    pthread_mutex_destroy(&pf->lock);
+    xfree(pf);
+    w->prefetch = NULL;
+}
+
+/* Queues the listings of `subdirs`. Helpers take the oldest first: the walk
+ * is depth first, so those are the ones it needs last, and the ones it needs
+ * next it lists itself, at the same time. (Taking the newest, they listed
+ * what the walk was about to ask for, and it waited for them.) */
+static void prefetch_queue(Walker *w, Listing **subdirs, uint32_t n)
+{
+    if (n == 0 || !prefetch_start(w))
+        return;
+    Prefetch *pf = w->prefetch;
+    pthread_mutex_lock(&pf->lock);
+    for (uint32_t i = 0; i < n; i++)
+        vec_push(&pf->queue, subdirs[i]);
+    pthread_cond_broadcast(&pf->work);
+    pthread_mutex_unlock(&pf->lock);
+}
+
+/* The listing l, made now unless a helper made it, or is making it: a listing
+ * takes some microseconds, so the walk spins for it a while before it sleeps
+ * (sleeping and waking cost about as much as the listing). */
+static void take_listing(Walker *w, Listing *l)
+{
+    Prefetch *pf = w->prefetch;
+    if (pf) {
+        if (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) == LISTING_DONE)
+            return;
+        pthread_mutex_lock(&pf->lock);
+        bool mine = __atomic_load_n(&l->state, __ATOMIC_RELAXED) == LISTING_QUEUED;
+        if (mine)
+            __atomic_store_n(&l->state, LISTING_TAKEN, __ATOMIC_RELAXED);
+        pthread_mutex_unlock(&pf->lock);
+        if (!mine) {
+            for (int spin = 0; spin < 20000; spin++) {
+                if (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) == LISTING_DONE)
+                    return;
+#if defined(__x86_64__) || defined(__i386__)
+                __builtin_ia32_pause();
+#endif
+            }
+            pthread_mutex_lock(&pf->lock);
+            while (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != LISTING_DONE)
+                pthread_cond_wait(&pf->done, &pf->lock);
+            pthread_mutex_unlock(&pf->lock);
+            return;
+        }
+    }
+    make_listing(l, w->a);
+}
+
+/* A listing's failure, reported as a walk of the directory would: none if it
+ * is gone and missing_ok (removed while walking). */
+static bool listing_ok(Walker *w, const Listing *l, bool missing_ok)
+{
+    if (l->names)
+        return true;
+    if (l->at_open && missing_ok && l->err == ENOENT)
+        return false;
+    diag_report(w->d, DIAG_ERROR, l->path, 0, 0, "cannot read directory: %s", strerror(l->err));
+    w->out->io_errors++;
+    return false;
+}
+
+static Listing *new_listing(Walker *w, const char *path, GitPos git)
+{
+    Listing *l = ARENA_NEW(w->a, Listing);
+    l->path = path;
+    l->git = git;
+    l->state = LISTING_QUEUED;
+    return l;
+}
+
+/* ---- the walk --------------------------------------------------------------- */
+
+static void walk_dir(Walker *w, Listing *l, const Config *cfg, uint32_t depth);
 
 /* The entry called name among the n sorted entries, or NULL. */
 static const Entry *find_entry(const Entry *names, uint32_t n, const char *name)
 {
-    Entry key = {name, 0};
+    Entry key = {name, 0, NULL};
     return bsearch(&key, names, n, sizeof *names, cmp_entries);
 }
 
@@ -399,34 +582,25 @@ static void note_package(Walker *w, const char *path, const Entry *names, uint32
         app_packages_put(&w->out->packages, path, init->type == DT_REG);
 }
 
-/* A directory met while walking: excluded, ignored, a loop, already walked
- * through another symlink, or walked now (with its own config and, if it is a
- * nested repository, its own ignore rules). */
-static void visit_subdir(Walker *w, int dirfd, const char *path, const char *name, GitPos git,
-                         const Config *cfg, uint32_t depth)
+/* A directory met while walking, listed (or failed) already: a loop, walked
+ * already through another path, under a broken config, or walked now. */
+static void enter_dir(Walker *w, Listing *l, uint32_t depth)
 {
-    GitPos child = {git.repo, git.repo ? git_child(w->a, git, name) : ""};
-    if (git_ignored(child.repo, child.rel))
+    if (!listing_ok(w, l, true))
         return;
-    DirId id;
-    int fd = open_dir(w, dirfd, name, path, true, &id);
-    if (fd < 0)
-        return;
-    const Ancestor *loop = find_ancestor(w, id);
+    const Ancestor *loop = find_ancestor(w, l->id);
     if (loop) {
-        diag_report(w->d, DIAG_NOTE, path, 0, 0,
+        diag_report(w->d, DIAG_NOTE, l->path, 0, 0,
                     "symbolic link loop: this is '%s' again; not followed", loop->path);
-        close(fd);
-        return;
+    } else {
+        /* Not walked if walked already through another path, or if its
+         * .asynclint.yaml is broken (reported once by the cache). */
+        const Config *sub;
+        if (seen_add(w, l->id) && cfg_for_path(w->opt->configs, l->path, true, w->d, &sub))
+            walk_dir(w, l, sub, depth + 1);
     }
-    /* Not walked if walked already through another path, or if its
-     * .asynclint.yaml is broken (reported once by the cache). */
-    const Config *sub;
-    if (!seen_add(w, id) || !cfg_for_path(w->opt->configs, path, true, w->d, &sub)) {
-        close(fd);
-        return;
-    }
-    walk_dir(w, path, fd, id, child, sub, depth + 1);
+    xfree(l->names);
+    l->names = NULL;
 }
 
 /* .git is VCS metadata and __pycache__ the interpreter's bytecode cache (PEP
@@ -436,6 +610,20 @@ static bool skipped_dir(const char *path, const char *name, const Config *cfg)
 {
     return strcmp(name, ".git") == 0 || strcmp(name, "__pycache__") == 0 ||
            cfg_entry_excluded(cfg, path, name);
+}
+
+/* The listing to make of subdirectory `name` (display path `path`) of a
+ * directory at `git`, or NULL if it is not to be walked (skipped by name,
+ * excluded or ignored). */
+static Listing *subdir_listing(Walker *w, const char *path, const char *name, GitPos git,
+                               const Config *cfg)
+{
+    if (skipped_dir(path, name, cfg))
+        return NULL;
+    GitPos child = {git.repo, git.repo ? git_child(w->a, git, name) : ""};
+    if (git_ignored(child.repo, child.rel))
+        return NULL;
+    return new_listing(w, path, child);
 }
 
 /* A regular file met while walking: kept if its extension is one we read and
@@ -451,8 +639,9 @@ static void visit_file(Walker *w, const char *path, const char *name, GitPos git
     add_file(w, path, lang, false, cfg);
 }
 
-/* An entry of directory `dir`, open on dirfd. */
-static void visit_entry(Walker *w, const char *dir, int dirfd, const Entry *en, GitPos git,
+/* An entry of directory `dir` other than a subdirectory readdir typed (those
+ * are entered from their listings). */
+static void visit_entry(Walker *w, const char *dir, const Entry *en, GitPos git,
                         const Config *cfg, uint32_t depth)
 {
     const char *name = en->name;
@@ -464,16 +653,11 @@ static void visit_entry(Walker *w, const char *dir, int dirfd, const Entry *en, 
             visit_file(w, join(w->a, dir, name), name, git, cfg);
         return;
     }
-    if (en->type != DT_DIR && en->type != DT_LNK && en->type != DT_UNKNOWN)
+    if (en->type != DT_LNK && en->type != DT_UNKNOWN)
         return; /* FIFOs, sockets and devices: skipped silently, reading one could block */
     const char *path = join(w->a, dir, name);
-    if (en->type == DT_DIR) { /* opened, not stat'ed: open_dir gives its identity */
-        if (!skipped_dir(path, name, cfg))
-            visit_subdir(w, dirfd, path, name, git, cfg, depth);
-        return;
-    }
     struct stat st;
-    if (fstatat(dirfd, name, &st, 0) != 0) { /* through a symlink, as stat */
+    if (stat(path, &st) != 0) { /* through a symlink */
         /* A dangling symlink (or a file removed meanwhile): worth a note only
          * when it looks like a source file. */
         if (app_discover_lang(name, false, &lang))
@@ -481,33 +665,32 @@ static void visit_entry(Walker *w, const char *dir, int dirfd, const Entry *en, 
         return;
     }
     if (S_ISDIR(st.st_mode)) {
-        if (!skipped_dir(path, name, cfg))
-            visit_subdir(w, dirfd, path, name, git, cfg, depth);
+        Listing *l = subdir_listing(w, path, name, git, cfg);
+        if (l) {
+            take_listing(w, l);
+            enter_dir(w, l, depth);
+        }
     } else if (S_ISREG(st.st_mode)) {
         visit_file(w, path, name, git, cfg);
     }
     /* FIFOs, sockets and devices are skipped silently: reading one could block. */
 }
 
-/* Walks the directory open on fd (closed here; open while its entries are
- * visited, so that they are opened relative to it: at most one descriptor per
- * level, APP_DISCOVER_MAX_DEPTH in all). */
-static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
-                     const Config *cfg, uint32_t depth)
+/* Walks the listed directory l (at most APP_DISCOVER_MAX_DEPTH levels). Its
+ * typed subdirectories to walk are queued for listing first, the first of
+ * them excepted: the walk enters it at once. */
+static void walk_dir(Walker *w, Listing *l, const Config *cfg, uint32_t depth)
 {
+    const char *path = l->path;
+    GitPos git = l->git;
     if (depth >= APP_DISCOVER_MAX_DEPTH) {
         diag_report(w->d, DIAG_NOTE, path, 0, 0,
                     "directories nested deeper than %d levels are not walked",
                     APP_DISCOVER_MAX_DEPTH);
-        close(fd);
         return;
     }
-    uint32_t n = 0;
-    Entry *names = list_dir(w, path, fd, &n);
-    if (!names) {
-        close(fd);
-        return;
-    }
+    Entry *names = l->names;
+    uint32_t n = l->count;
     /* A nested repository (its own .git, seen in the listing rather than
      * asked for with a stat per directory) brings its own ignore rules. The
      * directories named on the command line were located already. */
@@ -517,13 +700,31 @@ static void walk_dir(Walker *w, const char *path, int fd, DirId id, GitPos git,
             git = nested;
     }
     note_package(w, path, names, n);
-    Ancestor self = {id, path};
+    Vec(Listing *) later;
+    vec_init(&later);
+    bool first = true;
+    for (uint32_t i = 0; i < n; i++) {
+        if (names[i].type != DT_DIR)
+            continue;
+        names[i].pre = subdir_listing(w, join(w->a, path, names[i].name), names[i].name, git, cfg);
+        if (names[i].pre && !first)
+            vec_push(&later, names[i].pre);
+        first &= names[i].pre == NULL;
+    }
+    if (depth + 1 < APP_DISCOVER_MAX_DEPTH)
+        prefetch_queue(w, later.contents, later.size);
+    vec_free(&later);
+    Ancestor self = {l->id, path};
     vec_push(&w->stack, self);
-    for (uint32_t i = 0; i < n; i++)
-        visit_entry(w, path, fd, &names[i], git, cfg, depth);
+    for (uint32_t i = 0; i < n; i++) {
+        if (names[i].type != DT_DIR) {
+            visit_entry(w, path, &names[i], git, cfg, depth);
+        } else if (names[i].pre) {
+            take_listing(w, names[i].pre);
+            enter_dir(w, names[i].pre, depth);
+        }
+    }
     (void)vec_pop(&w->stack);
-    xfree(names);
-    close(fd);
 }
 
 /* ---- explicit arguments ------------------------------------------------------ */
@@ -562,12 +763,13 @@ static void explicit_dir(Walker *w, const char *path)
     }
     if (w->opt->force_exclude && strcmp(path, ".") != 0 && cfg_path_excluded(cfg, path))
         return;
-    DirId id;
-    int fd = open_dir(w, AT_FDCWD, path, path, false, &id);
-    if (fd < 0)
+    Listing *l = new_listing(w, path, git);
+    take_listing(w, l);
+    if (!listing_ok(w, l, false))
         return;
-    seen_add(w, id); /* named on the command line: walked even if seen already */
-    walk_dir(w, path, fd, id, git, cfg, 0);
+    seen_add(w, l->id); /* named on the command line: walked even if seen already */
+    walk_dir(w, l, cfg, 0);
+    xfree(l->names);
 }
 
 static void explicit_file(Walker *w, const char *path)
@@ -668,12 +870,15 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
     vec_init(&w.repos);
     uint32_t cfg_errors_before = cfg_cache_errors(opt->configs);
     w.git_wanted = !opt->no_gitignore;
+    unsigned threads = opt->threads ? opt->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    w.helpers_wanted = threads > 1 ? threads - 1 : 0;
     if (npaths == 0) {
         paths = here;
         npaths = 1;
     }
     for (uint32_t i = 0; i < npaths; i++)
         explicit_path(&w, paths[i]);
+    prefetch_stop(&w);
     finish(&w);
     for (uint32_t i = 0; i < w.repos.size; i++)
         git_repository_free(w.repos.contents[i]);

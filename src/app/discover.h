@@ -32,6 +32,7 @@ typedef struct AppDiscoverOptions {
     bool force_exclude;    /* apply exclude and .gitignore to explicit paths too (for
                               pre-commit, which passes every staged file) */
     bool no_gitignore;     /* do not consult .gitignore at all */
+    unsigned threads;      /* threads that may list directories (0: one per core) */
 } AppDiscoverOptions;
 
 /* Which directories hold an __init__.py (are Python packages), remembered.

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,28 @@ static void test_cfg_excludes(void **state)
     assert_true(cfg_path_excluded(c, "p/dist/a.py")); /* defaults still apply */
 }
 
+/* Names and `*suffix` patterns are matched without fnmatch: the answers must
+ * be fnmatch's (FNM_PERIOD: a leading `*` never matches a leading '.'). */
+static void test_cfg_entry_excluded_agrees_with_fnmatch(void **state)
+{
+    Fixture *f = *state;
+    static const char *const pats[] = {"build", ".venv", "*.pyi", "*", "*c", "*_pb2.py",
+                                       "x?y", "[ab]*", "a\\*b", "*.p[y]", "**", NULL};
+    static const char *const names[] = {"build", "builds", "rebuild", ".venv", "venv", "a.pyi",
+                                        ".pyi", ".a.pyi", "pyi", "c", ".c", "abc", "m_pb2.py",
+                                        "_pb2.py", "xzy", "xy", "apple", "a*b", "axb", "a.py",
+                                        "", NULL};
+    for (const char *const *p = pats; *p; p++) {
+        Config *c = load_ok(f, "g/.asynclint.yaml",
+                            arena_printf(&f->arena, "exclude: ['%s']\n", *p));
+        for (const char *const *n = names; *n; n++) {
+            bool want = fnmatch(*p, *n, FNM_PERIOD) == 0;
+            if (cfg_entry_excluded(c, arena_printf(&f->arena, "g/%s", *n), *n) != want)
+                fail_msg("pattern '%s', name '%s': fnmatch says %d", *p, *n, want);
+        }
+    }
+}
+
 static void test_cfg_rule_selection_layers(void **state)
 {
     Fixture *f = *state;
@@ -504,6 +527,7 @@ int main(void)
         T(test_cfg_validate_selectors),
         T(test_cfg_per_file_ignores_globstar),
         T(test_cfg_excludes),
+        T(test_cfg_entry_excluded_agrees_with_fnmatch),
         T(test_cfg_rule_selection_layers),
         T(test_cfg_no_default_rules_keeps_user_packs),
         T(test_cfg_fail_on),

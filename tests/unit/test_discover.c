@@ -29,6 +29,7 @@ typedef struct Fixture {
     Diag diag;
     CfgCache *cfg;
     AppDiscovery out;
+    unsigned threads; /* AppDiscoverOptions.threads of run() (0: one per core) */
     char files[4096]; /* "a.py b/c.py" */
     char diags[4096]; /* diag_print output */
 } Fixture;
@@ -78,7 +79,8 @@ static bool run(Fixture *f, bool force_exclude, const char *first, ...)
     f->cfg = cfg_cache_new();
     diag_free(&f->diag);
     diag_init(&f->diag);
-    AppDiscoverOptions opt = {.configs = f->cfg, .force_exclude = force_exclude};
+    AppDiscoverOptions opt = {.configs = f->cfg, .force_exclude = force_exclude,
+                              .threads = f->threads};
     app_packages_free(&f->out.packages);
     bool ok = app_discover(paths, n, &opt, &f->arena, &f->diag, &f->out);
     f->files[0] = '\0';
@@ -441,6 +443,51 @@ static void test_discover_unreadable_directory(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Helper threads list directories ahead of the walk: whatever their number,
+ * the files, the notes (loops, a dangling link, a broken config) and the
+ * packages must be those of a walk by one thread. */
+static void test_discover_same_with_any_threads(void **state)
+{
+    Fixture *f = *state;
+    char path[128];
+    for (int i = 0; i < 12; i++)
+        for (int k = 0; k < 4; k++) {
+            snprintf(path, sizeof path, "t%02d/s%d/deep/m%d.py", i, k, k);
+            put(path, "");
+            if (k % 2 == 0) {
+                snprintf(path, sizeof path, "t%02d/s%d/__init__.py", i, k);
+                put(path, "");
+            }
+        }
+    put("t03/.asynclint.yaml", "exclude: [s1]\n");
+    put("t05/.asynclint.yaml", "exclude: [\n");
+    put("t07/s2/build/skip.py", "");
+    put("t08/__pycache__/x.py", "");
+    assert_int_equal(symlink("..", "t02/s0/up"), 0);
+    assert_int_equal(symlink("t04", "t09/s3/again"), 0);
+    assert_int_equal(symlink("nowhere.py", "t10/gone.py"), 0);
+    f->threads = 1;
+    run(f, false, NULL);
+    char files[4096], diags[4096];
+    strcpy(files, f->files);
+    strcpy(diags, f->diags);
+    assert_non_null(strstr(files, "t00/s0/deep/m0.py"));
+    assert_null(strstr(files, "t03/s1/"));
+    assert_null(strstr(files, "t05/"));
+    assert_null(strstr(files, "skip.py"));
+    assert_non_null(strstr(diags, "t02/s0/up: note: symbolic link loop"));
+    assert_non_null(strstr(diags, "t10/gone.py: note: skipped"));
+    for (unsigned threads = 2; threads <= 8; threads *= 2) {
+        f->threads = threads;
+        run(f, false, NULL);
+        assert_string_equal(f->files, files);
+        assert_string_equal(f->diags, diags);
+        assert_int_equal(app_packages_get(&f->out.packages, "t06/s2"), 1);
+        assert_int_equal(app_packages_get(&f->out.packages, "t06/s1"), 0);
+        assert_int_equal(app_packages_get(&f->out.packages, "t06/s1/deep"), 0);
+    }
+}
+
 static void test_discover_many_files_in_one_directory(void **state)
 {
     Fixture *f = *state;
@@ -480,6 +527,7 @@ int main(void)
         T(test_discover_self_loop),
         T(test_discover_fifo_skipped_when_walked_reported_when_named),
         T(test_discover_unreadable_directory),
+        T(test_discover_same_with_any_threads),
         T(test_discover_many_files_in_one_directory),
 #undef T
     };
