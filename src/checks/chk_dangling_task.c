@@ -88,7 +88,11 @@ static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink
     const Unit *u = chk_flow_unit(fc);
     const DanglingParams *p = r->bound;
     const Site *s = &u->sites[i];
-    if (!chk_flow_matches(&p->spawners, u, s) || chk_flow_matches(&p->exclude, u, s))
+    /* the use first: most calls are awaited, passed on or operands (a field to
+     * read), and only then the spawner patterns (lookups) */
+    if ((s->use != USE_DISCARDED && s->use != USE_BOUND && s->use != USE_RECEIVER &&
+         s->use != USE_ELEMENT) ||
+        !chk_flow_matches(&p->spawners, u, s) || chk_flow_matches(&p->exclude, u, s))
         return;
     Arena *a = &sink->arena;
     switch (s->use) {

@@ -154,8 +154,11 @@ static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink
     const Unit *u = chk_flow_unit(fc);
     const LeakParams *p = r->bound;
     const Site *s = &u->sites[i];
-    if (!chk_flow_matches(&p->resources, u, s) || chk_flow_matches(&p->exclude, u, s) ||
-        !unit_is_async_context(u, s->func))
+    /* the use and the context first (fields to read: most calls are in sync
+     * code, or used otherwise), the resource patterns (lookups) last */
+    if ((s->use != USE_DISCARDED && s->use != USE_RECEIVER && s->use != USE_BOUND) ||
+        !unit_is_async_context(u, s->func) || !chk_flow_matches(&p->resources, u, s) ||
+        chk_flow_matches(&p->exclude, u, s))
         return;
     Arena *a = &sink->arena;
     if (s->use == USE_DISCARDED) {

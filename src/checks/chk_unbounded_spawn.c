@@ -37,10 +37,10 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
     arena_init(&scratch);
     for (uint32_t i = 0; i < u->nsites; i++) {
         const Site *s = &u->sites[i];
-        if (s->kind != SITE_CALL || !chk_fanout_is_spawner(env, u, s))
-            continue;
-        const Site *loop = chk_fanout_input_loop(u, s);
-        if (!loop || chk_is_guarded(env, u, s))
+        /* the loop first: most calls are in none, and it is a field to read
+         * where a spawner is a pattern lookup */
+        const Site *loop = s->kind == SITE_CALL ? chk_fanout_input_loop(u, s) : NULL;
+        if (!loop || !chk_fanout_is_spawner(env, u, s) || chk_is_guarded(env, u, s))
             continue;
         const char *msg = chk_fanout_message(&scratch, r, u, s, loop);
         chk_fanout_candidate(env, r, u, s, spawned(u, s), msg, pf);
