@@ -154,9 +154,8 @@ void strpool_free(StrPool *p)
     p->cap = p->count = 0;
 }
 
-static void rehash(StrPool *p)
+static void rehash_to(StrPool *p, uint32_t cap)
 {
-    uint32_t cap = p->cap ? p->cap * 2 : 16; /* 0: the pool was freed, start again */
     StrPoolSlot *slots = xcalloc(cap, sizeof *slots);
     for (uint32_t i = 0; i < p->cap; i++) {
         StrPoolSlot s = p->slots[i];
@@ -170,6 +169,20 @@ static void rehash(StrPool *p)
     xfree(p->slots);
     p->slots = slots;
     p->cap = cap;
+}
+
+static void rehash(StrPool *p)
+{
+    rehash_to(p, p->cap ? p->cap * 2 : 16); /* 0: the pool was freed, start again */
+}
+
+void strpool_reserve(StrPool *p, uint32_t n)
+{
+    uint32_t cap = p->cap ? p->cap : 8;
+    while (cap < 2 * (uint64_t)n + 2 && cap < (1u << 24))
+        cap *= 2; /* room for n strings below the growth threshold (half full) */
+    if (cap > p->cap)
+        rehash_to(p, cap);
 }
 
 /* The slot holding s (hash h), or the empty slot where it would go. */

@@ -81,6 +81,9 @@ void strpool_init_sized(StrPool *p, Arena *arena, uint32_t cap);
 void strpool_free(StrPool *p);
 /* The unique copy of s in the pool (NUL-terminated). */
 Str strpool_intern(StrPool *p, Str s);
+/* Makes room for n strings in all (those held included) without growing again:
+ * for a caller that knows about how many it will intern. */
+void strpool_reserve(StrPool *p, uint32_t n);
 /* The pool's copy of s, or STR_NULL if s was never interned (read-only: safe
  * from several threads once the pool is no longer changed). */
 Str strpool_find(const StrPool *p, Str s);

@@ -146,6 +146,9 @@ void project_file_from_unit(ProjectFile *pf, const Unit *u)
     const char *base = strrchr(pf->path, '/');
     base = base ? base + 1 : pf->path; /* `my__init__.py` is no package */
     pf->is_package = strcmp(base, "__init__.py") == 0 || strcmp(base, "__init__.pyi") == 0;
+    /* the names the summary will intern: about 0.6 per site over the stdlib
+     * (grown from a few slots, the pool was rehashed 2.5 times per file) */
+    strpool_reserve(&pf->names, u->nsites / 8 * 5 + u->nfuncs + 16);
     for (uint32_t i = 0; i < u->nfuncs; i++)
         add_function(pf, u, &u->funcs[i]);
     if (!pf->module)

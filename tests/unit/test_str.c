@@ -1,6 +1,6 @@
 /* Unit tests for the string map (src/base/str.c, StrMap): lookups by content
  * not by pointer, overwriting, and growth well past the first table; and for
- * strpool_find, the read-only lookup in an intern pool. */
+ * strpool_find, the read-only lookup in an intern pool, and strpool_reserve. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,12 +83,42 @@ static void test_strpool_find(void **state)
     arena_free(&a);
 }
 
+/* Reserving keeps what the pool holds, and n strings then fit without the
+ * table moving again; a smaller reservation changes nothing. */
+static void test_strpool_reserve(void **state)
+{
+    (void)state;
+    Arena a;
+    arena_init(&a);
+    StrPool p;
+    strpool_init_sized(&p, &a, 8);
+    Str held = strpool_intern(&p, str_from("held"));
+    strpool_reserve(&p, 300);
+    assert_true(p.cap >= 602);
+    assert_ptr_equal(strpool_find(&p, str_from("held")).ptr, held.ptr);
+    const StrPoolSlot *slots = p.slots;
+    char buf[16];
+    for (int i = 0; i < 299; i++) {
+        snprintf(buf, sizeof buf, "n%d", i);
+        strpool_intern(&p, str_from(buf));
+    }
+    assert_ptr_equal(p.slots, slots); /* no rehash */
+    assert_int_equal(p.count, 300);
+    uint32_t cap = p.cap;
+    strpool_reserve(&p, 10);
+    assert_int_equal(p.cap, cap);
+    assert_ptr_equal(strpool_intern(&p, str_from("n42")).ptr, strpool_find(&p, str_from("n42")).ptr);
+    strpool_free(&p);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strmap_empty_and_overwrite),
         cmocka_unit_test(test_strmap_grows),
         cmocka_unit_test(test_strpool_find),
+        cmocka_unit_test(test_strpool_reserve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
