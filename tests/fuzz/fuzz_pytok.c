@@ -2,7 +2,9 @@
  * ENDMARKER and checks what the parser relies on: the tokenizer terminates
  * (at most len*4+100 tokens: every token but INDENT/DEDENT/NEWLINE/ENDMARKER
  * consumes input), every token lies inside the source and tokens never move
- * backwards, lines are 1-based and ENDMARKER is sticky. */
+ * backwards, lines are 1-based and ENDMARKER is sticky; and pytok_next_core,
+ * which the parser takes, gives the same tokens (kind, operator, keyword and
+ * span) on a second tokenizer over the same bytes. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,8 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t len = (uint32_t)size;
     Diag d;
     diag_init(&d);
-    PyTok t;
+    PyTok t, c;
     pytok_init(&t, (const char *)data, len, "fuzz.py", (size & 1) ? &d : NULL);
+    pytok_init(&c, (const char *)data, len, "fuzz.py", NULL);
     uint64_t bound = (uint64_t)len * 4 + 100, n = 0;
     PyToken prev = {.kind = PYTOK_ENDMARKER, .line = 1};
     for (;;) {
@@ -45,6 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(n <= bound, "more than %llu tokens for %u bytes", (unsigned long long)bound,
                    len);
         check_token(&tok, &prev, len);
+        PyTokCore core = pytok_next_core(&c);
+        FUZZ_CHECK(pytok_core_kind(core) == tok.kind && pytok_core_op(core) == tok.op &&
+                       pytok_core_kw(core) == tok.kw && pytok_core_start(core) == tok.start &&
+                       pytok_core_end(core) == tok.end,
+                   "pytok_next_core gave %s [%u,%u) where pytok_next gave %s [%u,%u)",
+                   pytok_kind_name(pytok_core_kind(core)), pytok_core_start(core),
+                   pytok_core_end(core), pytok_kind_name(tok.kind), tok.start, tok.end);
         prev = tok;
         if (tok.kind == PYTOK_ENDMARKER)
             break;

@@ -74,12 +74,19 @@ static void render(const char *src, size_t len, char **tokens, char **diags)
     Buf tb = {0}, db = {0};
     Diag d;
     diag_init(&d);
-    PyTok t;
+    PyTok t, c;
     pytok_init(&t, src, (uint32_t)len, "t.py", &d);
+    pytok_init(&c, src, (uint32_t)len, "t.py", NULL); /* the parser's entry, alongside */
     buf_add(&tb, "%s", "");
     buf_add(&db, "%s", "");
     for (size_t guard = 0; guard < 4 * len + 100; guard++) {
         PyToken k = pytok_next(&t);
+        PyTokCore core = pytok_next_core(&c);
+        assert_int_equal(pytok_core_kind(core), k.kind);
+        assert_int_equal(pytok_core_op(core), k.op);
+        assert_int_equal(pytok_core_kw(core), k.kw);
+        assert_int_equal(pytok_core_start(core), k.start);
+        assert_int_equal(pytok_core_end(core), k.end);
         buf_add(&tb, "%s ", pytok_kind_name(k.kind));
         buf_quote(&tb, src + k.start, k.end - k.start);
         buf_add(&tb, " %u:%u-%u:%u\n", k.line, k.col, k.end_line, k.end_col);

@@ -59,19 +59,24 @@ static void tokenize_all(Parser *ps)
     Vec(PpToken) toks = {ps->toks, 0, ps->toks_cap}; /* the buffer of the last file, if any */
     vec_reserve(&toks, u->len / 6 + 16);
     for (;;) {
-        PyToken tk = pytok_next(&t);
-        if (tk.kind == PYTOK_COMMENT) {
-            Comment c = {tk.start, tk.end - tk.start, tk.line, comment_own_line(u->src, tk.start)};
+        /* Room first: the token comes back in registers, and no call (a
+         * realloc) may come between it and its store, or the compiler keeps
+         * it on the stack and reloads it in pieces it stored separately. */
+        if (toks.size == toks.capacity)
+            vec_reserve(&toks, toks.size + 1);
+        PyTokCore tk = pytok_next_core(&t);
+        PyTokKind kind = pytok_core_kind(tk);
+        uint32_t start = pytok_core_start(tk), end = pytok_core_end(tk);
+        if (kind == PYTOK_COMMENT) {
+            Comment c = {start, end - start, t.line, comment_own_line(u->src, start)};
             vec_push(&ps->comments, c);
             continue;
         }
-        if (tk.kind == PYTOK_NL || tk.kind == PYTOK_ERRORTOKEN)
+        if (kind == PYTOK_NL || kind == PYTOK_ERRORTOKEN)
             continue;
-        /* field by field: narrow loads of the token just built (a whole-struct
-         * copy stalled on store forwarding) */
-        PpToken pt = {(uint8_t)tk.kind, tk.op, tk.kw, tk.start, tk.end};
-        vec_push(&toks, pt);
-        if (tk.kind == PYTOK_ENDMARKER)
+        toks.contents[toks.size++] =
+            (PpToken){start, end, (uint8_t)kind, pytok_core_op(tk), pytok_core_kw(tk)};
+        if (kind == PYTOK_ENDMARKER)
             break;
     }
     ps->ntoks = toks.size;

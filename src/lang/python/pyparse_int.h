@@ -37,12 +37,12 @@ typedef enum {
  * sites and errors come from the Unit's line table), 12 bytes where PyToken
  * has 32 (line and column pairs). */
 typedef struct PpToken {
+    uint32_t start;    /* byte offsets of the token */
+    uint32_t end;
     uint8_t kind;      /* PyTokKind */
     uint8_t op;        /* PyOp, for PYTOK_OP */
     uint8_t kw;        /* PyKw, for PYTOK_NAME */
-    uint32_t start;    /* byte offsets of the token */
-    uint32_t end;
-} PpToken;
+} PpToken;            /* (the layout of PyTokCore: a token is stored as it comes) */
 
 typedef struct Expr {
     ExprKind kind;

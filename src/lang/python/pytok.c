@@ -217,7 +217,7 @@ static uint32_t utf8_seq(const uint8_t *s, uint32_t n)
 
 /* A NAME with bytes >= 0x80 from start: identifier bytes to the end, then
  * each non-ASCII character must be valid UTF-8. */
-static PYTOK_NOINLINE PyToken lex_name_utf8(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_name_utf8(PyTok *t, uint32_t start)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t p = start;
@@ -238,7 +238,7 @@ static PYTOK_NOINLINE PyToken lex_name_utf8(PyTok *t, uint32_t start)
 
 /* A NAME from start: ASCII identifier bytes 8 at a time; a byte >= 0x80
  * hands over to lex_name_utf8. */
-PYTOK_NOINLINE PyToken pytok_lex_name(PyTok *t, uint32_t start)
+PYTOK_NOINLINE PyTokCore pytok_lex_name(PyTok *t, uint32_t start)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t p = start + 1, len = t->len;
@@ -314,13 +314,13 @@ static inline PyOp match_op(int c, int c2, int c3, uint32_t *n)
     return op_one[c];
 }
 
-static inline PyToken op_tok(const PyTok *t, PyOp op, uint32_t start)
+static inline PyTokCore op_tok(const PyTok *t, PyOp op, uint32_t start)
 {
     return pytok_line_tok_id(t, PYTOK_OP, start, t->pos, (uint8_t)op, PYKW_NONE);
 }
 
 /* An opening bracket at start (t->pos is past it). */
-static PyToken open_bracket(PyTok *t, PyOp op, uint32_t start)
+static PyTokCore open_bracket(PyTok *t, PyOp op, uint32_t start)
 {
     if (t->paren_overflow || t->paren_depth >= PYTOK_MAX_PAREN) {
         /* Past the cap: the bracket and its partner become silent error
@@ -341,7 +341,7 @@ static PyToken open_bracket(PyTok *t, PyOp op, uint32_t start)
 
 /* A closing bracket at start (t->pos is past it). In an f-string field, the
  * '}' that brings the bracket count back to the field's level ends it. */
-static PyToken close_bracket(PyTok *t, PyOp op, uint32_t start)
+static PyTokCore close_bracket(PyTok *t, PyOp op, uint32_t start)
 {
     char c = t->src[start];
     PyTokFString *fs = t->fstring_depth ? &t->fstrings[t->fstring_depth - 1] : NULL;
@@ -382,7 +382,7 @@ static PyToken close_bracket(PyTok *t, PyOp op, uint32_t start)
 
 /* An operator or bracket at start. Inside an f-string field, a top-level ':'
  * starts the format spec, and '!' is the conversion marker (PEP 701). */
-static PYTOK_NOINLINE PyToken lex_op(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_op(PyTok *t, uint32_t start)
 {
     int c = (uint8_t)t->src[start];
     PyTokFString *fs = t->fstring_depth ? &t->fstrings[t->fstring_depth - 1] : NULL;
@@ -414,21 +414,21 @@ static PYTOK_NOINLINE PyToken lex_op(PyTok *t, uint32_t start)
 }
 
 /* '(' or '[' at start: no longer operator begins with them. */
-static PYTOK_NOINLINE PyToken lex_open(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_open(PyTok *t, uint32_t start)
 {
     t->pos = start + 1;
     return open_bracket(t, t->src[start] == '(' ? PYOP_LPAR : PYOP_LSQB, start);
 }
 
 /* ')' or ']' at start. */
-static PYTOK_NOINLINE PyToken lex_close(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_close(PyTok *t, uint32_t start)
 {
     t->pos = start + 1;
     return close_bracket(t, t->src[start] == ')' ? PYOP_RPAR : PYOP_RSQB, start);
 }
 
 /* ',' ';' or '~' at start. */
-static PYTOK_NOINLINE PyToken lex_single(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_single(PyTok *t, uint32_t start)
 {
     char c = t->src[start];
     t->pos = start + 1;
@@ -442,7 +442,7 @@ enum { INDERR_NONE, INDERR_TABS, INDERR_DEDENT, INDERR_DEEP };
 /* Skips the backslash at t->pos and the line break after it (a line
  * continuation). Returns false, with an error token in *out, if no line break
  * follows or the source ends right after it. */
-static bool continuation(PyTok *t, PyToken *out)
+static bool continuation(PyTok *t, PyTokCore *out)
 {
     uint32_t bs = t->pos, line = t->line, ls = t->line_start;
     int c = pytok_peek_at(t, bs + 1);
@@ -505,7 +505,7 @@ static void indent_compare(PyTok *t, uint32_t col, uint32_t alt)
  * CPython) and, unless the line is blank, comment-only or inside brackets,
  * queues INDENT/DEDENT tokens. Returns false with an error token in *out if a
  * continuation inside the indentation fails. */
-static bool line_begin(PyTok *t, PyToken *out)
+static bool line_begin(PyTok *t, PyTokCore *out)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t p = t->pos, len = t->len, col, alt, cont_col = 0;
@@ -558,7 +558,7 @@ counted:
 /* The error queued by indent_compare: an empty token at the start of the line
  * (the INDENT or DEDENTs that follow cover the indentation), reported at the
  * line's first token. */
-static PyToken indent_error(PyTok *t)
+static PyTokCore indent_error(PyTok *t)
 {
     static const char *const msgs[] = {
         [INDERR_TABS] = "inconsistent use of tabs and spaces in indentation",
@@ -573,7 +573,7 @@ static PyToken indent_error(PyTok *t)
 
 /* Queued indentation tokens: the error first, then INDENT (over the
  * indentation) or DEDENTs (empty, where the line's first token starts). */
-static PyToken emit_pending(PyTok *t)
+static PyTokCore emit_pending(PyTok *t)
 {
     if (t->pending_error)
         return indent_error(t);
@@ -589,10 +589,12 @@ static PyToken emit_pending(PyTok *t)
  * NEWLINE after a logical line, NL inside brackets and after blank or
  * comment-only lines. The token covers the break (\n, \r\n or \r; empty when
  * implied). */
-static PYTOK_NOINLINE PyToken lex_newline(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_newline(PyTok *t, uint32_t start)
 {
     PyTokKind kind = t->blank_line || t->paren_depth ? PYTOK_NL : PYTOK_NEWLINE;
-    PyToken k;
+    PyTokCore k;
+    t->tok_line = t->line; /* the token stays on the line it ends */
+    t->tok_ls = t->line_start;
     if (start >= t->len) {
         t->eof_newline = false;
         k = pytok_line_tok(t, kind, start, start);
@@ -610,13 +612,14 @@ static PYTOK_NOINLINE PyToken lex_newline(PyTok *t, uint32_t start)
     t->at_bol = true;
     t->slow = true;
     t->blank_line = false;
+    k.info = (k.info & 0x00FFFFFFu) | (uint32_t)PYTOK_ON_SAVED << 24;
     return k;
 }
 
 /* The end of the source: an error for brackets left open (reported at the
  * innermost one), then the DEDENTs still due, then ENDMARKER. Returns false
  * when only state changed (the caller loops). */
-static bool lex_eof(PyTok *t, PyToken *out)
+static bool lex_eof(PyTok *t, PyTokCore *out)
 {
     if (t->paren_depth || t->paren_overflow || t->fstring_depth) {
         if (t->paren_depth) {
@@ -642,7 +645,7 @@ static bool lex_eof(PyTok *t, PyToken *out)
 }
 
 /* A comment from '#' to the end of the line (the break is not part of it). */
-static PYTOK_NOINLINE PyToken lex_comment(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_comment(PyTok *t, uint32_t start)
 {
     uint32_t end = find_eol((const uint8_t *)t->src, start + 1, t->len);
     t->pos = end;
@@ -651,7 +654,7 @@ static PYTOK_NOINLINE PyToken lex_comment(PyTok *t, uint32_t start)
 }
 
 /* '.', '...' or a number such as '.5'. */
-static PYTOK_NOINLINE PyToken lex_dot(PyTok *t, uint32_t start)
+static PYTOK_NOINLINE PyTokCore lex_dot(PyTok *t, uint32_t start)
 {
     int c2 = pytok_peek_at(t, start + 1);
     if (pytok_is_digit(c2))
@@ -665,7 +668,7 @@ static PYTOK_NOINLINE PyToken lex_dot(PyTok *t, uint32_t start)
 }
 
 /* A byte that starts no token: NUL, a control character, '$', '?', '`'. */
-static PyToken lex_bad(PyTok *t, uint32_t start)
+static PyTokCore lex_bad(PyTok *t, uint32_t start)
 {
     uint8_t c = (uint8_t)t->src[start];
     t->pos = start + 1;
@@ -711,7 +714,7 @@ void pytok_init(PyTok *t, const char *src, uint32_t len, const char *path, Diag 
 /* Everything but ordinary tokens: ENDMARKER again, queued indentation tokens,
  * f-string text, the start of a line. Returns true with a token in *out, or
  * false (t->slow cleared) when the next token is an ordinary one at t->pos. */
-static bool slow_path(PyTok *t, PyToken *out)
+static bool slow_path(PyTok *t, PyTokCore *out)
 {
     for (;;) {
         if (t->done) {
@@ -736,14 +739,14 @@ static bool slow_path(PyTok *t, PyToken *out)
     }
 }
 
-static PyToken next_general(PyTok *t);
+static PyTokCore next_general(PyTok *t);
 
 /* The central dispatch, for the common token: at most one blank, then a byte
  * that starts an ordinary token, handed to one helper per token class. The
  * rest (flags, more blanks, a continuation, the end, a bad byte) goes to
  * next_general. Helpers are called, not inlined, so that this path needs no
  * stack frame. */
-static inline __attribute__((always_inline)) PyToken next_common(PyTok *t)
+static inline __attribute__((always_inline)) PyTokCore next_common(PyTok *t)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t p = t->pos, len = t->len;
@@ -773,9 +776,9 @@ static inline __attribute__((always_inline)) PyToken next_common(PyTok *t)
  * continuations, the end of the source and bytes that start no token. It
  * hands back to next_common at an ordinary token (no flag set, no blank in
  * front, not at the end: next_common dispatches without coming back). */
-static PYTOK_NOINLINE PyToken next_general(PyTok *t)
+static PYTOK_NOINLINE PyTokCore next_general(PyTok *t)
 {
-    PyToken k;
+    PyTokCore k;
     const uint8_t *s = (const uint8_t *)t->src;
     for (;;) {
         if (t->slow && slow_path(t, &k))
@@ -802,9 +805,27 @@ static PYTOK_NOINLINE PyToken next_general(PyTok *t)
     }
 }
 
-PyToken pytok_next(PyTok *t)
+PyTokCore pytok_next_core(PyTok *t)
 {
     return next_common(t);
+}
+
+PyToken pytok_next(PyTok *t)
+{
+    PyTokCore k = next_common(t);
+    uint32_t line = t->line, ls = t->line_start, end_line = line, end_ls = ls;
+    uint8_t where = pytok_core_where(k);
+    if (where != PYTOK_ON_LINE) {
+        line = t->tok_line;
+        ls = t->tok_ls;
+        if (where == PYTOK_ON_SAVED) {
+            end_line = line;
+            end_ls = ls;
+        }
+    }
+    uint32_t start = pytok_core_start(k), end = pytok_core_end(k);
+    return (PyToken){pytok_core_kind(k), pytok_core_op(k), pytok_core_kw(k), start, end, line,
+                     start - ls,         end_line,         end - end_ls};
 }
 
 const char *pytok_kind_name(PyTokKind k)

@@ -72,6 +72,26 @@ typedef struct PyToken {
     uint32_t end_col;   /* 0-based byte column of `end` within its line */
 } PyToken;
 
+/* A token without its line and column: what the parser reads (kind and byte
+ * range), returned in two registers, so the tokenizer's dispatch hands over
+ * to its helpers by a jump and nothing is built in memory (a PyToken's four
+ * position fields were 2.7% of a run's instructions). Two whole integers, not
+ * byte fields: GCC assembles a struct of bytes on the stack and reloads it
+ * wider than it stored it, a store-forwarding stall per token. pytok_next
+ * adds the positions. Read it with the accessors below. */
+typedef struct PyTokCore {
+    uint64_t span;      /* start | end << 32 (byte offsets; end one past the last byte) */
+    uint32_t info;      /* kind | op << 8 | kw << 16 | where << 24 */
+} PyTokCore;
+
+static inline uint32_t pytok_core_start(PyTokCore k) { return (uint32_t)k.span; }
+static inline uint32_t pytok_core_end(PyTokCore k) { return (uint32_t)(k.span >> 32); }
+static inline PyTokKind pytok_core_kind(PyTokCore k) { return (PyTokKind)(k.info & 0xFF); }
+static inline uint8_t pytok_core_op(PyTokCore k) { return (uint8_t)(k.info >> 8); }
+static inline uint8_t pytok_core_kw(PyTokCore k) { return (uint8_t)(k.info >> 16); }
+/* private to the tokenizer: where pytok_next finds the token's lines */
+static inline uint8_t pytok_core_where(PyTokCore k) { return (uint8_t)(k.info >> 24); }
+
 /* Limits that turn pathological input into a diagnostic instead of unbounded
  * memory or recursion (CPython has the same two caps). */
 #define PYTOK_MAX_INDENT 100
@@ -129,6 +149,8 @@ typedef struct PyTok {
     uint32_t fstring_depth;
     uint32_t errors;        /* errors found (all counted, PYTOK_MAX_ERRORS reported) */
     uint32_t cp_ls, cp_off, cp_col; /* last code-point column computed (errors on one long line) */
+    uint32_t tok_line, tok_ls; /* the line (and its start) where the last token began, when
+                                  it is not the current line (PyTokCore.where) */
 } PyTok;
 
 /* Starts tokenizing src[0..len) (need not be NUL-terminated). A UTF-8 BOM is
@@ -145,6 +167,9 @@ void pytok_init(PyTok *t, const char *src, uint32_t len, const char *path, Diag 
  * DIAG_ERROR at path:line:col (1-based, code points), and tokenizing resumes
  * after it. */
 PyToken pytok_next(PyTok *t);
+/* The same token without positions (the line of a COMMENT is t->line once it
+ * is returned). */
+PyTokCore pytok_next_core(PyTok *t);
 /* Names for the token tables of tests and the `tokens` debug dump. */
 const char *pytok_kind_name(PyTokKind k);
 const char *pytok_op_text(PyOp op);

@@ -124,32 +124,50 @@ static inline uint32_t pytok_line_start_of(const PyTok *t, uint32_t off)
     return off;
 }
 
-static inline PyToken pytok_make_tok(PyTokKind kind, uint32_t start, uint32_t end,
-                                     uint32_t line, uint32_t col, uint32_t end_line,
-                                     uint32_t end_col)
+/* Where pytok_next finds a token's lines (PyTokCore.where). */
+enum {
+    PYTOK_ON_LINE,  /* start and end on the current line (t->line, t->line_start) */
+    PYTOK_ON_SAVED, /* start and end on the saved line (t->tok_line, t->tok_ls) */
+    PYTOK_SPAN,     /* start on the saved line, end on the current one */
+};
+
+static inline PyTokCore pytok_core(PyTokKind kind, uint32_t start, uint32_t end, uint8_t op,
+                                   uint8_t kw, uint8_t where)
 {
-    return (PyToken){kind, PYOP_NONE, PYKW_NONE, start, end, line, col, end_line, end_col};
+    return (PyTokCore){(uint64_t)start | (uint64_t)end << 32,
+                       (uint32_t)kind | (uint32_t)op << 8 | (uint32_t)kw << 16 |
+                           (uint32_t)where << 24};
 }
 
 /* A token [start, end) on the current line, with its operator or keyword id. */
-static inline PyToken pytok_line_tok_id(const PyTok *t, PyTokKind kind, uint32_t start,
-                                        uint32_t end, uint8_t op, uint8_t kw)
+static inline PyTokCore pytok_line_tok_id(const PyTok *t, PyTokKind kind, uint32_t start,
+                                          uint32_t end, uint8_t op, uint8_t kw)
 {
-    uint32_t ls = t->line_start;
-    return (PyToken){kind, op, kw, start, end, t->line, start - ls, t->line, end - ls};
+    (void)t;
+    return pytok_core(kind, start, end, op, kw, PYTOK_ON_LINE);
 }
 
 /* A token [start, end) on the current line. */
-static inline PyToken pytok_line_tok(const PyTok *t, PyTokKind kind, uint32_t start, uint32_t end)
+static inline PyTokCore pytok_line_tok(const PyTok *t, PyTokKind kind, uint32_t start,
+                                       uint32_t end)
 {
     return pytok_line_tok_id(t, kind, start, end, PYOP_NONE, PYKW_NONE);
 }
 
-/* A token from (line, ls) at start to the current position t->pos. */
-static inline PyToken pytok_span_tok(const PyTok *t, PyTokKind kind, uint32_t start,
-                                      uint32_t line, uint32_t ls)
+/* A token [start, end) from line `line` (which starts at ls) to the current line. */
+static inline PyTokCore pytok_make_tok(PyTok *t, PyTokKind kind, uint32_t start, uint32_t end,
+                                       uint32_t line, uint32_t ls)
 {
-    return pytok_make_tok(kind, start, t->pos, line, start - ls, t->line, t->pos - t->line_start);
+    t->tok_line = line;
+    t->tok_ls = ls;
+    return pytok_core(kind, start, end, PYOP_NONE, PYKW_NONE, PYTOK_SPAN);
+}
+
+/* A token from (line, ls) at start to the current position t->pos. */
+static inline PyTokCore pytok_span_tok(PyTok *t, PyTokKind kind, uint32_t start, uint32_t line,
+                                       uint32_t ls)
+{
+    return pytok_make_tok(t, kind, start, t->pos, line, ls);
 }
 
 /* ---- errors (pytok.c) ------------------------------------------------------ */
@@ -173,20 +191,20 @@ static inline bool pytok_nul_in(PyTok *t, uint32_t start, uint32_t end, uint32_t
 
 /* ---- token helpers, one per token class (each sets t->pos past its token) --- */
 
-/* pytok.c: a NAME from start (a keyword id in PyToken.kw). */
-PyToken pytok_lex_name(PyTok *t, uint32_t start);
+/* pytok.c: a NAME from start (a keyword id in PyTokCore.kw). */
+PyTokCore pytok_lex_name(PyTok *t, uint32_t start);
 /* pytok_str.c: a name that may be a string prefix (b r u f): a string, an
  * FSTRING_START or a NAME. */
-PyToken pytok_lex_prefixed(PyTok *t, uint32_t start);
+PyTokCore pytok_lex_prefixed(PyTok *t, uint32_t start);
 /* pytok_str.c: a string literal, prefix at start, opening quote at qpos. */
-PyToken pytok_lex_string(PyTok *t, uint32_t start, uint32_t qpos);
+PyTokCore pytok_lex_string(PyTok *t, uint32_t start, uint32_t qpos);
 /* pytok_str.c: the next token while the innermost f-string (fs) is in its
  * literal part. */
-PyToken pytok_lex_fstring_text(PyTok *t, PyTokFString *fs);
+PyTokCore pytok_lex_fstring_text(PyTok *t, PyTokFString *fs);
 /* pytok_num.c: a NUMBER starting with a digit at start. */
-PyToken pytok_lex_number(PyTok *t, uint32_t start);
+PyTokCore pytok_lex_number(PyTok *t, uint32_t start);
 /* pytok_num.c: fraction, exponent and imaginary suffix of a number from start,
  * p just past its integer part (or past its leading '.', frac set). */
-PyToken pytok_lex_float_tail(PyTok *t, uint32_t start, uint32_t p, bool frac);
+PyTokCore pytok_lex_float_tail(PyTok *t, uint32_t start, uint32_t p, bool frac);
 
 #endif

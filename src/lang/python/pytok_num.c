@@ -11,7 +11,7 @@ static inline bool is_xdigit(int c)
 /* A number token ending at p, checked like CPython's verify_end_of_number: a
  * letter right after a number is an error, except the start of the keywords
  * that may follow one in valid code (`1if x else y`, `0x1for`). */
-static PyToken number_end(PyTok *t, uint32_t start, uint32_t p, const char *kind)
+static PyTokCore number_end(PyTok *t, uint32_t start, uint32_t p, const char *kind)
 {
     int c = pytok_peek_at(t, p), c2 = pytok_peek_at(t, p + 1), c3 = pytok_peek_at(t, p + 2);
     bool kw = (c == 'a' && c2 == 'n' && c3 == 'd') ||
@@ -31,7 +31,7 @@ static PyToken number_end(PyTok *t, uint32_t start, uint32_t p, const char *kind
 }
 
 /* A malformed number: the error token runs over the rest of the word. */
-static PyToken number_error(PyTok *t, uint32_t start, uint32_t p, const char *msg, int digit)
+static PyTokCore number_error(PyTok *t, uint32_t start, uint32_t p, const char *msg, int digit)
 {
     while (p < t->len && ((uint8_t)t->src[p] < 128 && pytok_is_id_char((uint8_t)t->src[p])))
         p++;
@@ -80,7 +80,7 @@ static bool decimal_tail(const PyTok *t, uint32_t *p)
 }
 
 /* 0x, 0o and 0b literals; p is at the radix letter. */
-static PyToken lex_radix(PyTok *t, uint32_t start, uint32_t p)
+static PyTokCore lex_radix(PyTok *t, uint32_t start, uint32_t p)
 {
     int r = pytok_peek_at(t, p) | 0x20;
     int radix = r == 'x' ? 16 : r == 'o' ? 8 : 2;
@@ -106,7 +106,7 @@ static PyToken lex_radix(PyTok *t, uint32_t start, uint32_t p)
 
 /* Fraction, exponent and imaginary suffix after the integer part (p is just
  * past it, or past the '.' that started the number). */
-PyToken pytok_lex_float_tail(PyTok *t, uint32_t start, uint32_t p, bool frac)
+PyTokCore pytok_lex_float_tail(PyTok *t, uint32_t start, uint32_t p, bool frac)
 {
     if (!frac && pytok_peek_at(t, p) == '.') {
         p++;
@@ -133,7 +133,7 @@ PyToken pytok_lex_float_tail(PyTok *t, uint32_t start, uint32_t p, bool frac)
 }
 
 /* A NUMBER starting with a digit at start. */
-PYTOK_NOINLINE PyToken pytok_lex_number(PyTok *t, uint32_t start)
+PYTOK_NOINLINE PyTokCore pytok_lex_number(PyTok *t, uint32_t start)
 {
     uint32_t p = start;
     if (t->src[start] == '0') {

@@ -88,7 +88,7 @@ static void fstring_abandon(PyTok *t)
 
 /* A string literal whose prefix starts at `start` and whose opening quote is at
  * qpos. An unterminated single-quoted string ends at the end of its line. */
-PYTOK_NOINLINE PyToken pytok_lex_string(PyTok *t, uint32_t start, uint32_t qpos)
+PYTOK_NOINLINE PyTokCore pytok_lex_string(PyTok *t, uint32_t start, uint32_t qpos)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t line = t->line, ls = t->line_start;
@@ -127,7 +127,7 @@ PYTOK_NOINLINE PyToken pytok_lex_string(PyTok *t, uint32_t start, uint32_t qpos)
 
 /* FSTRING_START: pushes a mode for the f-string whose prefix starts at `start`
  * and whose opening quote is at qpos (PEP 701). */
-static PyToken lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool raw)
+static PyTokCore lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool raw)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint8_t q = s[qpos];
@@ -162,7 +162,7 @@ static PyToken lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool r
 
 /* A name that may be a string prefix (b r u f, CPython's combinations, any
  * case): a string or f-string if a quote follows the prefix, else a NAME. */
-PYTOK_NOINLINE PyToken pytok_lex_prefixed(PyTok *t, uint32_t start)
+PYTOK_NOINLINE PyTokCore pytok_lex_prefixed(PyTok *t, uint32_t start)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     bool b = false, r = false, u = false, f = false;
@@ -209,7 +209,7 @@ static bool fstring_open_field(PyTokFString *fs)
 
 /* The literal part ended by a line break (single quotes) or by the end of the
  * source: an error token for the text, and the f-string is dropped. */
-static PyToken fstring_unterminated(PyTok *t, PyTokFString *fs, uint32_t start, uint32_t line,
+static PyTokCore fstring_unterminated(PyTok *t, PyTokFString *fs, uint32_t start, uint32_t line,
                                     uint32_t ls)
 {
     pytok_nul_in(t, start, t->pos, line, ls);
@@ -225,12 +225,12 @@ static PyToken fstring_unterminated(PyTok *t, PyTokFString *fs, uint32_t start, 
 }
 
 /* FSTRING_MIDDLE text [start, end) with t->pos at the next byte to read. */
-static PyToken fstring_middle(PyTok *t, uint32_t start, uint32_t end, uint32_t line,
+static PyTokCore fstring_middle(PyTok *t, uint32_t start, uint32_t end, uint32_t line,
                               uint32_t ls)
 {
     PyTokKind kind =
         pytok_nul_in(t, start, end, line, ls) ? PYTOK_ERRORTOKEN : PYTOK_FSTRING_MIDDLE;
-    return pytok_make_tok(kind, start, end, line, start - ls, t->line, end - t->line_start);
+    return pytok_make_tok(t, kind, start, end, line, ls);
 }
 
 /* Byte classes the literal loop stops at: quotes, braces, backslash, breaks. */
@@ -260,7 +260,7 @@ static uint32_t fstring_escape(PyTok *t, const PyTokFString *fs, uint32_t p, boo
 
 /* Text that ends where a replacement field opens (its '{' at t->pos == end):
  * FSTRING_MIDDLE, or an error token if the field nests too deeply. */
-static PyToken fstring_text_then_field(PyTok *t, PyTokFString *fs, uint32_t start, uint32_t line,
+static PyTokCore fstring_text_then_field(PyTok *t, PyTokFString *fs, uint32_t start, uint32_t line,
                                        uint32_t ls)
 {
     uint32_t end = t->pos;
@@ -268,8 +268,7 @@ static PyToken fstring_text_then_field(PyTok *t, PyTokFString *fs, uint32_t star
         return fstring_middle(t, start, end, line, ls);
     pytok_report(t, end, t->line, t->line_start, "f-string: expressions nested too deeply");
     pytok_nul_in(t, start, end, line, ls);
-    return pytok_make_tok(PYTOK_ERRORTOKEN, start, end, line, start - ls, t->line,
-                          end - t->line_start);
+    return pytok_make_tok(t, PYTOK_ERRORTOKEN, start, end, line, ls);
 }
 
 /* The f-string's closing quote(s) at t->pos: FSTRING_END, and its mode is popped. */
@@ -285,7 +284,7 @@ static bool fstring_at_end(PyTok *t, const PyTokFString *fs)
  * end the text after their first brace (outside format specs, where they
  * are escapes); any other '{' opens a field, a '}' ends the field or spec it
  * belongs to, and after `\N{` it is text. */
-static PyToken fstring_brace(PyTok *t, PyTokFString *fs, uint32_t start, uint32_t p, bool in_spec,
+static PyTokCore fstring_brace(PyTok *t, PyTokFString *fs, uint32_t start, uint32_t p, bool in_spec,
                              bool named, uint32_t line, uint32_t ls)
 {
     const char *s = t->src;
@@ -306,14 +305,14 @@ static PyToken fstring_brace(PyTok *t, PyTokFString *fs, uint32_t start, uint32_
 }
 
 /* The next token while the innermost f-string is in its literal part. */
-PyToken pytok_lex_fstring_text(PyTok *t, PyTokFString *fs)
+PyTokCore pytok_lex_fstring_text(PyTok *t, PyTokFString *fs)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint32_t start = t->pos, line = t->line, ls = t->line_start, len = t->len;
     bool in_spec = fs->spec_armed && fs->field_depth >= 0, named = false;
     if (pytok_peek_at(t, start) == '{' && pytok_peek_at(t, start + 1) != '{') {
         if (fstring_open_field(fs))
-            return pytok_next(t);
+            return pytok_next_core(t);
         pytok_report(t, start, line, ls, "f-string: expressions nested too deeply");
         return pytok_line_tok(t, PYTOK_ERRORTOKEN, start, start);
     }
