@@ -394,19 +394,7 @@ void pyparse_free(PyParser *pp)
  * earlier files grew (their contents forgotten). */
 static void parser_begin(Parser *ps, Unit *u, Diag *d)
 {
-    Parser keep = {.toks = ps->toks, .toks_cap = ps->toks_cap, .funcs = ps->funcs,
-                   .imports = ps->imports, .comments = ps->comments, .argbuf = ps->argbuf,
-                   .targets = ps->targets, .vars = ps->vars, .attrs = ps->attrs};
-    memset(ps, 0, sizeof *ps);
-    ps->toks = keep.toks;
-    ps->toks_cap = keep.toks_cap;
-    ps->funcs = keep.funcs;
-    ps->imports = keep.imports;
-    ps->comments = keep.comments;
-    ps->argbuf = keep.argbuf;
-    ps->targets = keep.targets;
-    ps->vars = keep.vars;
-    ps->attrs = keep.attrs;
+    memset(&ps->u, 0, sizeof *ps - offsetof(Parser, u)); /* the file's own state */
     vec_clear(&ps->funcs);
     vec_clear(&ps->imports);
     vec_clear(&ps->comments);

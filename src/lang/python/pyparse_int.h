@@ -83,22 +83,28 @@ typedef struct VarTable {
 enum { PP_SHORT_NAMES = 256 };
 
 typedef struct Parser {
-    Unit *u;
-    Arena *a;            /* u->arena */
-    Diag *d;
-    const char *path;
+    /* Kept from a file to the next (PyParser): buffers and tables that
+     * parser_begin empties without giving back. Everything after them is the
+     * file's own state, which it zeroes (from `u` on). */
     PpToken *toks;       /* all significant tokens (no COMMENT/NL), ENDMARKER-terminated */
-    uint32_t ntoks;
-    uint32_t toks_cap;   /* the buffer's room, kept for the next file (PyParser) */
-    const PpToken *cur;  /* the current token, in toks (read through pp_cur, moved by
-                            pp_advance, which stops at the ENDMARKER) */
+    uint32_t toks_cap;   /* the buffer's room */
     Vec(Function) funcs;
-    Vec(Site) sites;
     Vec(Import) imports;
     Vec(Comment) comments;
     Vec(Arg) argbuf;     /* scratch for call arguments (nested calls stack up) */
     Vec(Str) targets;    /* names stored by the target being parsed, bound only once
                             the value is parsed (`x, y = f(x)` reads the old x) */
+    VarTable vars;       /* name -> VarInfo, per function scope */
+    VarTable attrs;      /* (class, attr) -> type, for self.attr assigned anywhere in the class */
+    /* the file's own state */
+    Unit *u;
+    Arena *a;            /* u->arena */
+    Diag *d;
+    const char *path;
+    uint32_t ntoks;
+    const PpToken *cur;  /* the current token, in toks (read through pp_cur, moved by
+                            pp_advance, which stops at the ENDMARKER) */
+    Vec(Site) sites;     /* handed to the Unit at the end */
     /* scope state */
     int32_t func;        /* current Function */
     int32_t cls;         /* innermost class (for self./cls.), -1 */
@@ -109,15 +115,11 @@ typedef struct Parser {
     bool in_target;      /* parsing an assignment target: names are stores */
     bool no_in;          /* parsing a for-target: `in` ends the expression */
     bool bail;           /* nesting limit hit: unwind to the end of the statement */
-    /* name -> VarInfo, per function scope */
-    VarTable vars;
     /* every name bound anywhere in the file (interned pointers, unit_ptr_slot),
      * each once: assignments rebind the same few names thousands of times; the
      * Unit takes the set over at the end (Unit.bound_set) */
     const char **bound_set;
     uint32_t bound_cap, nbound;
-    /* (class, attr) -> type, for self.attr assigned anywhere in the class */
-    VarTable attrs;
     Str self_name;       /* interned "self" / "cls" */
     Str cls_name;
     /* Names of up to 8 bytes interned lately, direct-mapped on their bytes:
