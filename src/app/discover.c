@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../base/path.h"
+#include "../base/pool.h"
 #include "../base/vec.h"
 #include "../base/xalloc.h"
 
@@ -872,7 +873,7 @@ bool app_discover(const char *const *paths, uint32_t npaths, const AppDiscoverOp
     vec_init(&w.repos);
     uint32_t cfg_errors_before = cfg_cache_errors(opt->configs);
     w.git_wanted = !opt->no_gitignore;
-    unsigned threads = opt->threads ? opt->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = opt->threads ? opt->threads : pool_default_threads();
     w.helpers_wanted = threads > 1 ? threads - 1 : 0;
     if (npaths == 0) {
         paths = here;
