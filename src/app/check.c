@@ -280,6 +280,10 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
     else if (!opt->write_baseline && !opt->exit_zero && fails(in, all.contents, n))
         rc = 1;
 
+    if (in->exiting && !APP_FREE_AT_EXIT) {
+        fflush(NULL); /* the report is out before the caller returns to exit */
+        return rc;
+    }
     supp_table_free(&supp);
     vec_free(&all);
     analysis_free(&an);

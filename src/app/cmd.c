@@ -173,7 +173,7 @@ int app_cmd_check(const AppOptions *opt)
     rctx.rep.execution_successful = rc == 0;
     AppCheckInput in = {.files = disc.files, .nfiles = disc.count,
                         .packages = from_stdin ? NULL : &disc.packages, .env = env, .overrides = &ov,
-                        .diag = &d, .report = report, .report_ctx = &rctx};
+                        .diag = &d, .report = report, .report_ctx = &rctx, .exiting = true};
     char *src = NULL;
     if (from_stdin && disc.count) {
         if (!file_read_stream(stdin, one.path, &src, &in.stdin_len, &d)) {
