@@ -30,6 +30,7 @@ void project_file_free(ProjectFile *pf)
     for (uint32_t i = 0; i < pf->funcs.size; i++)
         vec_free(&pf->funcs.contents[i].facts);
     vec_free(&pf->funcs);
+    vec_free(&pf->qhash);
     vec_free(&pf->calls);
     vec_free(&pf->regs);
     vec_free(&pf->aliases);
@@ -68,6 +69,7 @@ void project_file_seal(ProjectFile *pf)
     strpool_free(&pf->names);
     arena_trim(&pf->arena);
     vec_shrink(&pf->funcs);
+    vec_shrink(&pf->qhash);
     vec_shrink(&pf->calls);
     vec_shrink(&pf->regs);
     vec_shrink(&pf->aliases);
@@ -139,6 +141,7 @@ static void add_function(ProjectFile *pf, const Unit *u, const Function *fn)
     }
     unit_pos(u, fn->name_off, &f.line, &f.col);
     vec_push(&pf->funcs, f);
+    vec_push(&pf->qhash, str_hash(str_from(f.qualname)));
 }
 
 void project_file_from_unit(ProjectFile *pf, const Unit *u)
@@ -157,9 +160,13 @@ void project_file_from_unit(ProjectFile *pf, const Unit *u)
         const Import *im = &u->imports[i];
         if (im->func != 0)
             continue;
-        ProjectAlias a = {qualify(pf, im->local), project_absolute(pf, im->qualified)};
-        if (strcmp(a.name, a.target) != 0)
-            vec_push(&pf->aliases, a);
+        ProjectAlias a = {qualify(pf, im->local), project_absolute(pf, im->qualified), 0, 0};
+        if (strcmp(a.name, a.target) == 0)
+            continue;
+        Str n = str_from(a.name);
+        a.len = n.len;
+        a.hash = str_hash(n);
+        vec_push(&pf->aliases, a);
     }
 }
 
@@ -240,12 +247,13 @@ static bool index_slot_is(const Project *p, struct ProjectSlot s, Str name, uint
     return memcmp(q, name.ptr, name.len) == 0 && q[name.len] == '\0';
 }
 
-static void index_insert(Project *p, Str n, uint32_t h, ProjectRef ref)
+static void index_insert(Project *p, const char *name, uint32_t h, ProjectRef ref)
 {
     bloom_add(&p->bloom, h);
     uint32_t i = h & (p->cap - 1);
     while (p->slots[i].func) {
-        if (index_slot_is(p, p->slots[i], n, h))
+        if (p->slots[i].hash == h &&
+            strcmp(project_func(p, p->refs[p->slots[i].func - 1])->qualname, name) == 0)
             return; /* first definition wins (deterministic: files are sorted) */
         i = (i + 1) & (p->cap - 1);
     }
@@ -253,17 +261,17 @@ static void index_insert(Project *p, Str n, uint32_t h, ProjectRef ref)
     p->slots[i] = (struct ProjectSlot){h, p->nrefs};
 }
 
-static void alias_insert(Project *p, const char *name, const char *target)
+static void alias_insert(Project *p, const ProjectAlias *a)
 {
-    Str n = str_from(name);
-    uint32_t h = str_hash(n), i = h & (p->acap - 1);
+    uint32_t h = a->hash, i = h & (p->acap - 1);
     bloom_add(&p->abloom, h);
     while (p->aslots[i].name) {
-        if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash, n, h))
+        if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash,
+                    str_make(a->name, a->len), h))
             return;
         i = (i + 1) & (p->acap - 1);
     }
-    p->aslots[i] = (struct ProjectAliasSlot){name, n.len, h, target};
+    p->aslots[i] = (struct ProjectAliasSlot){a->name, a->len, h, a->target};
 }
 
 static const char *alias_of(const Project *p, Str name)
@@ -281,11 +289,11 @@ static const char *alias_of(const Project *p, Str name)
     return NULL;
 }
 
-static const ProjectFunc *exact(const Project *p, Str name, ProjectRef *ref)
+static const ProjectFunc *exact(const Project *p, Str name, uint32_t h, ProjectRef *ref)
 {
     if (!p->cap)
         return NULL;
-    uint32_t h = str_hash(name), i = h & (p->cap - 1);
+    uint32_t i = h & (p->cap - 1);
     if (!bloom_may(&p->bloom, h))
         return NULL;
     while (p->slots[i].func) {
@@ -305,8 +313,45 @@ const ProjectFunc *project_func(const Project *p, ProjectRef r)
     return &p->files[r.file]->funcs.contents[r.func];
 }
 
+/* One name's search (project_lookup). A class hierarchy shares ancestors, and
+ * without memory a diamond-shaped one is explored once per path: `seen` keeps
+ * what each name looked up so far gave, so that an ancestor's method is looked
+ * up once per search; `budget` still bounds the whole search. */
+enum { SEARCH_SEEN = 64, SEARCH_BYTES = 4096, SEARCH_DEPTH = 8 };
+typedef struct Search {
+    int budget;
+    uint32_t nseen, used;
+    struct SearchSeen {
+        uint32_t off, len, hash;
+        int depth;      /* where it was looked up: reused no deeper than that */
+        ProjectRef ref; /* file == UINT32_MAX: not found */
+    } seen[SEARCH_SEEN];
+    char names[SEARCH_BYTES];
+} Search;
+
+static const struct SearchSeen *search_seen(const Search *s, Str name, uint32_t h, int depth)
+{
+    for (uint32_t i = 0; i < s->nseen; i++) {
+        const struct SearchSeen *e = &s->seen[i];
+        if (e->hash == h && e->len == name.len && e->depth <= depth &&
+            memcmp(s->names + e->off, name.ptr, name.len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static void search_remember(Search *s, Str name, uint32_t h, int depth, const ProjectRef *ref)
+{
+    if (s->nseen == SEARCH_SEEN || name.len > SEARCH_BYTES - s->used)
+        return; /* a search this big is cut by its budget anyway */
+    memcpy(s->names + s->used, name.ptr, name.len);
+    s->seen[s->nseen++] = (struct SearchSeen){s->used, name.len, h, depth,
+                                              ref ? *ref : (ProjectRef){UINT32_MAX, 0}};
+    s->used += name.len;
+}
+
 static const ProjectFunc *lookup_depth(const Project *p, Str name, ProjectRef *ref, int depth,
-                                       int *budget);
+                                       Search *s);
 
 /* `x` + `y` into buf as a Str, or false if it does not fit. */
 static bool join_into(char *buf, size_t cap, Str x, Str y, Str *out)
@@ -322,13 +367,12 @@ static bool join_into(char *buf, size_t cap, Str x, Str y, Str *out)
 
 /* `Cls.m` not defined on Cls: look in Cls's bases (in base order). */
 static const ProjectFunc *inherited(const Project *p, Str name, ProjectRef *ref, int depth,
-                                    int *budget)
+                                    Search *s)
 {
     int32_t dot = str_rfind(name, '.');
     if (dot < 0 || dot >= 512)
         return NULL;
-    const ProjectFunc *c = lookup_depth(p, str_make(name.ptr, (uint32_t)dot), NULL, depth + 1,
-                                        budget);
+    const ProjectFunc *c = lookup_depth(p, str_make(name.ptr, (uint32_t)dot), NULL, depth + 1, s);
     if (!c || !(c->flags & PF_CLASS))
         return NULL;
     Str method = str_make(name.ptr + dot, name.len - (uint32_t)dot); /* `.m` */
@@ -337,7 +381,7 @@ static const ProjectFunc *inherited(const Project *p, Str name, ProjectRef *ref,
         Str f;
         if (!join_into(full, sizeof full, str_from(c->bases[b]), method, &f))
             continue;
-        const ProjectFunc *fn = lookup_depth(p, f, ref, depth + 1, budget);
+        const ProjectFunc *fn = lookup_depth(p, f, ref, depth + 1, s);
         if (fn)
             return fn;
     }
@@ -346,7 +390,7 @@ static const ProjectFunc *inherited(const Project *p, Str name, ProjectRef *ref,
 
 /* Resolves `a.b.c` where a prefix is an alias: `pkg.save` -> `pkg.repo.save`. */
 static const ProjectFunc *through_alias(const Project *p, Str name, ProjectRef *ref, int depth,
-                                        int *budget)
+                                        Search *s)
 {
     if (name.len >= 640 || !p->acap)
         return NULL;
@@ -361,30 +405,45 @@ static const ProjectFunc *through_alias(const Project *p, Str name, ProjectRef *
         if (!join_into(full, sizeof full, str_from(target),
                        str_make(name.ptr + cut, name.len - cut), &f))
             return NULL;
-        return lookup_depth(p, f, ref, depth + 1, budget);
+        return lookup_depth(p, f, ref, depth + 1, s);
     }
     return NULL;
 }
 
-/* `budget` bounds the whole search: class hierarchies share ancestors, and
- * without it a deep diamond-shaped hierarchy is explored exponentially. */
 static const ProjectFunc *lookup_depth(const Project *p, Str name, ProjectRef *ref, int depth,
-                                       int *budget)
+                                       Search *s)
 {
-    if (depth > 8 || --*budget < 0)
+    if (depth > SEARCH_DEPTH || --s->budget < 0)
         return NULL;
-    const ProjectFunc *f = exact(p, name, ref);
+    uint32_t h = str_hash(name);
+    const struct SearchSeen *seen = search_seen(s, name, h, depth);
+    if (seen) {
+        if (seen->ref.file == UINT32_MAX)
+            return NULL;
+        if (ref)
+            *ref = seen->ref;
+        return project_func(p, seen->ref);
+    }
+    ProjectRef r;
+    const ProjectFunc *f = exact(p, name, h, &r);
     if (!f)
-        f = through_alias(p, name, ref, depth, budget);
+        f = through_alias(p, name, &r, depth, s);
     if (!f)
-        f = inherited(p, name, ref, depth, budget);
+        f = inherited(p, name, &r, depth, s);
+    search_remember(s, name, h, depth, f ? &r : NULL);
+    if (f && ref)
+        *ref = r;
     return f;
 }
 
 const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref)
 {
-    int budget = 256;
-    return qualname ? lookup_depth(p, str_from(qualname), ref, 0, &budget) : NULL;
+    if (!qualname)
+        return NULL;
+    Search s;
+    s.budget = 256;
+    s.nseen = s.used = 0;
+    return lookup_depth(p, str_from(qualname), ref, 0, &s);
 }
 
 const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)
@@ -397,8 +456,9 @@ const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)
 /* The name index of every function but C statics, in file order (the first
  * definition of a name wins: files are sorted, so the choice is the same in
  * every run). The table is far bigger than the caches and each insert lands on
- * a random slot: names are hashed INDEX_AHEAD functions ahead of their insert
- * and their slot prefetched, so the misses overlap. */
+ * a random slot: slots are prefetched INDEX_AHEAD functions ahead of their
+ * insert, so the misses overlap. The hashes come with the summaries (qhash):
+ * a name is read again only to tell a repeated definition. */
 static void index_functions(Project *p, uint32_t total)
 {
     p->cap = table_cap(total);
@@ -406,7 +466,7 @@ static void index_functions(Project *p, uint32_t total)
     p->refs = xcalloc(total ? total : 1, sizeof *p->refs);
     bloom_init(&p->bloom, p->cap);
     enum { INDEX_AHEAD = 16 };
-    struct { Str name; uint32_t hash; ProjectRef ref; } ring[INDEX_AHEAD];
+    struct { const char *name; uint32_t hash; ProjectRef ref; } ring[INDEX_AHEAD];
     uint32_t queued = 0;
     for (uint32_t f = 0; f < p->nfiles; f++) {
         ProjectFile *pf = p->files[f];
@@ -416,10 +476,9 @@ static void index_functions(Project *p, uint32_t total)
             uint32_t k = queued++ % INDEX_AHEAD;
             if (queued > INDEX_AHEAD)
                 index_insert(p, ring[k].name, ring[k].hash, ring[k].ref);
-            Str n = str_from(pf->funcs.contents[i].qualname);
-            uint32_t h = str_hash(n);
+            uint32_t h = pf->qhash.contents[i];
             __builtin_prefetch(&p->slots[h & (p->cap - 1)], 1);
-            ring[k].name = n;
+            ring[k].name = pf->funcs.contents[i].qualname;
             ring[k].hash = h;
             ring[k].ref = (ProjectRef){f, i};
         }
@@ -439,7 +498,7 @@ static void index_aliases(Project *p, uint32_t aliases)
     for (uint32_t f = 0; f < p->nfiles; f++) {
         const ProjectFile *pf = p->files[f];
         for (uint32_t i = 0; i < pf->aliases.size; i++)
-            alias_insert(p, pf->aliases.contents[i].name, pf->aliases.contents[i].target);
+            alias_insert(p, &pf->aliases.contents[i]);
     }
 }
 

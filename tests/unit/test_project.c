@@ -398,6 +398,36 @@ static void test_project_link_methods_through_bases(void **state)
                         "  call 5:9 self.missing -> pkg.child.Child.missing => - (async)\n");
 }
 
+/* A wide diamond-shaped hierarchy before the base that has the method: each
+ * level's four bases share one ancestor. Explored once per path, the dead
+ * branch alone takes more than a search's budget (338 lookups), and the method
+ * two bases along was never found; each name is now looked up once per search. */
+static void test_project_lookup_wide_diamond_within_budget(void **state)
+{
+    Fx *f = *state;
+    char src[2048];
+    size_t at = 0;
+    at += (size_t)snprintf(src + at, sizeof src - at, "class Dead0:\n    pass\n");
+    for (int k = 1; k <= 3; k++) {
+        for (char b = 'a'; b <= 'd'; b++)
+            at += (size_t)snprintf(src + at, sizeof src - at, "class B%d%c(Dead%d):\n    pass\n",
+                                   k, b, k - 1);
+        at += (size_t)snprintf(src + at, sizeof src - at,
+                               "class Dead%d(B%da, B%db, B%dc, B%dd):\n    pass\n", k, k, k, k, k);
+    }
+    snprintf(src + at, sizeof src - at,
+             "class Real:\n    def ping(self):\n        pass\n"
+             "class Top(Dead3, Real):\n    pass\n");
+    const Src files[] = {{"m.py", src}};
+    analyse(f, files, 1);
+    ProjectRef r;
+    const ProjectFunc *fn = project_lookup(&f->project, "m.Top.ping", &r);
+    assert_non_null(fn);
+    assert_string_equal(fn->qualname, "m.Real.ping");
+    assert_string_equal(project_func(&f->project, r)->qualname, "m.Real.ping");
+    assert_null(project_lookup(&f->project, "m.Top.pong", NULL));
+}
+
 /* The chain recorded is the shortest one, cycles terminate, and an async
  * function never passes `blocks` to its callers. */
 static void test_project_compute_blocks_shortest_chain_cycles_async(void **state)
@@ -575,6 +605,7 @@ int main(void)
         T(test_project_file_from_unit_functions),
         T(test_project_link_resolves_imports_and_reexports),
         T(test_project_link_methods_through_bases),
+        T(test_project_lookup_wide_diamond_within_budget),
         T(test_project_blocks_same_with_any_jobs),
         T(test_project_compute_blocks_shortest_chain_cycles_async),
         T(test_chk_summarise_keeps_calls_into_the_run),
