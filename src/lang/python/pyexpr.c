@@ -475,8 +475,8 @@ static void attribute(Parser *ps, Expr *e)
     if (e->site >= 0 && (e->kind == E_NAME || e->kind == E_CALL))
         pp_set_use(ps, e, USE_RECEIVER, attr, -1, 0);
     /* what pp_resolve_attr reads of the base, before e becomes the attribute */
-    const Expr base = {.kind = e->kind, .resolved = e->resolved, .from_import = e->from_import,
-                       .from_self = e->from_self};
+    const Expr base = {.kind = e->kind, .text = e->text, .resolved = e->resolved,
+                       .from_import = e->from_import, .from_self = e->from_self};
     Str base_text = e->text;
     e->kind = (base.kind == E_NAME || base.kind == E_DOTTED) ? E_DOTTED : E_ATTR;
     e->site = -1;

@@ -430,7 +430,7 @@ Unit *pyparse_parse(PyParser *pp, const char *path, const char *src, uint32_t le
     parser_begin(ps, u, d);
     tokenize_all(ps);
     vec_reserve(&ps->sites, ps->ntoks / 6 + 16); /* about one site per six tokens */
-    pp_scope_init(ps);
+    pp_scope_init(ps, ps->ntoks / 20); /* about one binding per 20 tokens */
     ps->func = pp_new_function(ps, FN_MODULE, STR_LIT("<module>"), 0);
     vec_at(&ps->funcs, 0)->qualname = STR_NULL;
     vec_at(&ps->funcs, 0)->end = len;

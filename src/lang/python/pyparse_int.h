@@ -74,10 +74,12 @@ typedef struct VarInfo {
 /* Open addressing on (func, interned name pointer). The slots outlive a file
  * (PyParser keeps them for the next one): a slot is free unless it carries the
  * current generation, so a new file starts with an empty table and nothing to
- * clear, whatever size the table grew to. */
+ * clear, whatever size the table grew to. A file uses the first `cap` slots of
+ * the `room` allocated, sized from its length, and grows within the room
+ * without clearing it either. */
 typedef struct VarTable {
     VarInfo *slots;
-    uint32_t cap, count, gen;
+    uint32_t cap, room, count, gen;
 } VarTable;
 
 enum { PP_SHORT_NAMES = 256 };
@@ -232,7 +234,8 @@ void pp_set_use(Parser *ps, const Expr *e, Use use, Str name, int32_t parent, ui
 void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2);
 
 /* --- pyscope.c --- */
-void pp_scope_init(Parser *ps);
+/* Empties the name tables for a file of about `names` bindings. */
+void pp_scope_init(Parser *ps, uint32_t names);
 void pp_scope_trim(Parser *ps);
 void pp_scope_free(Parser *ps);
 /* Records a binding of `name` in the current function, with what it was bound to. */

@@ -31,22 +31,43 @@ static VarInfo *table_find(const VarTable *t, int32_t scope, Str name)
     return NULL;
 }
 
+/* A new generation: every slot is free (on wrap-around, zeroed). */
+static void table_next_gen(VarTable *t)
+{
+    t->count = 0;
+    if (++t->gen == 0) {
+        memset(t->slots, 0, sizeof *t->slots * t->room);
+        t->gen = 1;
+    }
+}
+
+/* Doubles the part of the table in use. Within the room already allocated,
+ * the live entries are set aside and put back under a new generation: no
+ * slot is zeroed. */
 static void table_grow(VarTable *t)
 {
-    uint32_t ncap = t->cap * 2;
-    VarInfo *ns = xcalloc(ncap, sizeof *ns);
-    for (uint32_t i = 0; i < t->cap; i++) {
-        VarInfo *v = &t->slots[i];
-        if (v->gen != t->gen)
-            continue;
-        uint32_t j = key_hash(v->func, v->name) & (ncap - 1);
-        while (ns[j].gen == t->gen)
-            j = (j + 1) & (ncap - 1);
-        ns[j] = *v;
+    uint32_t ncap = t->cap * 2, n = 0;
+    VarInfo *live = xmalloc((size_t)t->count * sizeof *live + 1);
+    for (uint32_t i = 0; i < t->cap; i++)
+        if (t->slots[i].gen == t->gen)
+            live[n++] = t->slots[i];
+    if (ncap > t->room) {
+        xfree(t->slots);
+        t->slots = xcalloc(ncap, sizeof *t->slots);
+        t->room = ncap;
+        t->gen = 0; /* calloc'ed slots carry generation 0: the next one is 1 */
     }
-    xfree(t->slots);
-    t->slots = ns;
+    table_next_gen(t);
     t->cap = ncap;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t j = key_hash(live[k].func, live[k].name) & (ncap - 1);
+        while (t->slots[j].gen == t->gen)
+            j = (j + 1) & (ncap - 1);
+        live[k].gen = t->gen;
+        t->slots[j] = live[k];
+    }
+    t->count = n;
+    xfree(live);
 }
 
 static VarInfo *table_upsert(VarTable *t, int32_t scope, Str name)
@@ -68,46 +89,39 @@ static VarInfo *table_upsert(VarTable *t, int32_t scope, Str name)
     return v;
 }
 
-static void table_init(VarTable *t, uint32_t cap)
+/* Empties t for the next file, which uses the first `cap` slots (a power of
+ * two) of the room it keeps: a small file's names stay in a few cache lines
+ * whatever a big file grew the room to. */
+static void table_reset(VarTable *t, uint32_t cap)
 {
-    t->cap = cap;
-    t->slots = xcalloc(cap, sizeof *t->slots);
-    t->count = 0;
-    t->gen = 1; /* calloc'ed slots carry generation 0: free */
-}
-
-/* Empties t for the next file: a new generation, or on wrap-around, zeroed slots. */
-static void table_reset(VarTable *t)
-{
-    t->count = 0;
-    if (++t->gen == 0) {
-        memset(t->slots, 0, sizeof *t->slots * t->cap);
-        t->gen = 1;
+    if (!t->slots) {
+        t->slots = xcalloc(cap, sizeof *t->slots);
+        t->room = cap;
+        t->gen = 0; /* calloc'ed slots carry generation 0 */
     }
+    table_next_gen(t);
+    t->cap = cap < t->room ? cap : t->room;
 }
 
-void pp_scope_init(Parser *ps)
+void pp_scope_init(Parser *ps, uint32_t names)
 {
-    if (!ps->vars.slots)
-        table_init(&ps->vars, 256);
-    else
-        table_reset(&ps->vars);
-    if (!ps->attrs.slots)
-        table_init(&ps->attrs, 64);
-    else
-        table_reset(&ps->attrs);
+    uint32_t cap = 256;
+    while (cap < 2 * names && cap < (1u << 24))
+        cap *= 2; /* at most half full */
+    table_reset(&ps->vars, cap);
+    table_reset(&ps->attrs, 64);
 }
 
-/* A table a big file grew goes back to the allocator (the next file starts a
- * small one): a worker keeps only what an ordinary file needs. */
+/* The room a very big file grew goes back to the allocator: a worker keeps
+ * what most files need (16,384 slots, 768 KB). */
 void pp_scope_trim(Parser *ps)
 {
-    enum { KEEP_SLOTS = 1024 };
-    if (ps->vars.cap > KEEP_SLOTS) {
+    enum { KEEP_SLOTS = 16384 };
+    if (ps->vars.room > KEEP_SLOTS) {
         xfree(ps->vars.slots);
         memset(&ps->vars, 0, sizeof ps->vars);
     }
-    if (ps->attrs.cap > KEEP_SLOTS) {
+    if (ps->attrs.room > KEEP_SLOTS) {
         xfree(ps->attrs.slots);
         memset(&ps->attrs, 0, sizeof ps->attrs);
     }
@@ -292,7 +306,13 @@ void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr)
             return;
         }
     }
-    e->resolved = base->resolved.len ? str_join(ps->a, base->resolved, ".", attr) : STR_NULL;
+    if (!base->resolved.len)
+        e->resolved = STR_NULL;
+    else if (e->text.len && base->resolved.ptr == base->text.ptr &&
+             base->resolved.len == base->text.len)
+        e->resolved = e->text; /* a name that resolves to itself: the same join */
+    else
+        e->resolved = str_join(ps->a, base->resolved, ".", attr);
 }
 
 static bool is_wrapper_type(Str r)
