@@ -137,18 +137,27 @@ void lines_build(LineTable *t, Arena *a, const char *src, uint32_t len)
 
 uint32_t lines_line(const LineTable *t, uint32_t off)
 {
-    /* Queries come mostly in source order (sites, findings): try the line of
-     * the previous answer and the one after it before searching. */
-    uint32_t h = t->hint;
-    if (h < t->count && t->starts[h] <= off) {
-        if (h + 1 >= t->count || off < t->starts[h + 1])
-            return h + 1;
-        if (h + 2 >= t->count || off < t->starts[h + 2]) {
-            ((LineTable *)t)->hint = h + 1;
-            return h + 2;
+    /* Queries come mostly in source order, and near the previous one (a call's
+     * start, then its end, then the start of the next): the search gallops
+     * from the line of the previous answer, in steps of 1, 2, 4..., in
+     * either direction, so a query d lines away costs about 2 log d probes. */
+    uint32_t h = t->hint < t->count ? t->hint : 0, lo, hi;
+    if (t->starts[h] <= off) {
+        lo = h;
+        hi = h + 1;
+        for (uint32_t step = 1; hi < t->count && t->starts[hi] <= off; step *= 2) {
+            lo = hi;
+            hi = t->count - hi > step ? hi + step : t->count;
+        }
+    } else { /* starts[0] is 0: the search stops there at the latest */
+        hi = h;
+        lo = h - 1;
+        for (uint32_t step = 1; t->starts[lo] > off; step *= 2) {
+            hi = lo;
+            lo = lo > step ? lo - step : 0;
         }
     }
-    uint32_t lo = 0, hi = t->count;
+    /* starts[lo] <= off, and off < starts[hi] unless hi is count */
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (t->starts[mid] <= off)
@@ -176,7 +185,16 @@ void lines_pos(const LineTable *t, uint32_t off, uint32_t *line, uint32_t *col)
         from = t->memo_off;
         c = t->memo_col;
     }
-    for (uint32_t i = from; i < off; i++)
+    /* one column per byte that does not continue a UTF-8 sequence (10xxxxxx),
+     * eight bytes at a time */
+    uint32_t i = from;
+    for (; i + 8 <= off; i += 8) {
+        uint64_t w;
+        memcpy(&w, t->src + i, 8);
+        uint64_t cont = (w & ~(w << 1) & 0x8080808080808080ull) >> 7; /* 1 per such byte */
+        c += 8 - (uint32_t)((cont * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < off; i++)
         if (((unsigned char)t->src[i] & 0xC0) != 0x80)
             c++;
     LineTable *memo = (LineTable *)t;

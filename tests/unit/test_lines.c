@@ -63,6 +63,19 @@ static void check_all(const char *src, uint32_t len)
             fail_msg("offset %u (query %u) of a %u-byte buffer: got %u:%u, expected %u:%u", off,
                      k, len, l1, c1, l2, c2);
     }
+    /* wandering: each query a few lines before or after the last (the search
+     * gallops from the last answer, both ways) */
+    uint32_t off = len / 2;
+    for (uint32_t k = 0; k <= len; k++) {
+        uint32_t step = (k * 2654435761u >> 7) % 97;
+        off = k % 3 ? (off + step) % (len + 1) : (off >= step ? off - step : len - off);
+        uint32_t l1, c1, l2, c2;
+        lines_pos(&t, off, &l1, &c1);
+        reference(src, len, off, &l2, &c2);
+        if (l1 != l2 || c1 != c2)
+            fail_msg("offset %u (wandering query %u) of a %u-byte buffer: got %u:%u, expected %u:%u",
+                     off, k, len, l1, c1, l2, c2);
+    }
     arena_free(&a);
 }
 
