@@ -67,6 +67,24 @@ void arena_free(Arena *a)
     a->total = 0;
 }
 
+void arena_adopt(Arena *into, Arena *from)
+{
+    ArenaChunk *last = from->head;
+    if (!last)
+        return;
+    while (last->next)
+        last = last->next;
+    if (into->head) { /* behind into's newest chunk, which stays the one allocated from */
+        last->next = into->head->next;
+        into->head->next = from->head;
+    } else {
+        into->head = from->head;
+    }
+    into->total += from->total;
+    from->head = NULL;
+    from->total = 0;
+}
+
 static ArenaChunk *new_chunk(Arena *a, size_t need)
 {
     size_t cap = a->head ? a->head->cap * 2 : a->first;

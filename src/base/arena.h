@@ -31,6 +31,9 @@ void arena_init_child(Arena *a, Arena *parent, size_t first);
 void arena_trim(Arena *a);
 /* Releases every chunk; the arena can be reused after arena_init. */
 void arena_free(Arena *a);
+/* Moves every chunk of `from` into `into` (neither a child arena): what was
+ * allocated in `from` now lives as long as `into`; `from` is left empty. */
+void arena_adopt(Arena *into, Arena *from);
 /* Zeroed memory aligned to 16 bytes, valid until arena_free. Never NULL. */
 void *arena_alloc(Arena *a, size_t n);
 /* Like arena_alloc but not zeroed, for buffers the caller fills entirely. */

@@ -16,6 +16,15 @@ void chk_sink_free(FindingSink *s)
     vec_free(&s->items);
 }
 
+void chk_sink_move(FindingSink *into, FindingSink *from)
+{
+    vec_reserve(&into->items, into->items.size + from->items.size);
+    for (uint32_t i = 0; i < from->items.size; i++)
+        into->items.contents[into->items.size++] = from->items.contents[i];
+    from->items.size = 0;
+    arena_adopt(&into->arena, &from->arena);
+}
+
 /* The call's text without whitespace: stable across reformatting and line
  * shifts, so it can key baselines and fingerprints. */
 static const char *normalised(Arena *a, const char *src, uint32_t off, uint32_t end)

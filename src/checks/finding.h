@@ -53,6 +53,9 @@ typedef struct FindingSink {
 
 void chk_sink_init(FindingSink *s);
 void chk_sink_free(FindingSink *s);
+/* Appends the findings of `from` to `into`, with the memory they point to;
+ * `from` is left empty. */
+void chk_sink_move(FindingSink *into, FindingSink *from);
 
 /* Appends a finding for the span [off, end) of u. `message` is copied. Returns
  * the finding so the caller can attach a chain or a fix (allocated in s->arena). */

@@ -104,7 +104,7 @@ Finding *chk_sink_add_loc(FindingSink *s, const Rule *r, const char *path, Proje
 /* Runs the shared call pass (on_call) and every enabled rule's run_unit and
  * summarise for one file. */
 void chk_run_unit(const ChkEnv *env, const Unit *u, FindingSink *sink, ProjectFile *pf);
-/* Runs every enabled rule's run_project. */
+/* Runs every enabled rule's run_project (p->jobs threads; findings in rule order). */
 void chk_run_project(const ChkEnv *env, const Project *p, FindingSink *sink);
 
 #endif

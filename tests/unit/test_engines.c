@@ -374,6 +374,58 @@ static void test_fanout_candidates_decided_by_limits(void **state)
         "worker pool)\n");
 }
 
+/* The whole-run passes (AL109, AL201, AL301, AL302 here) run side by side on
+ * the Project's threads: the findings, unsorted, come in the same order, with
+ * the same text, for any number of threads, and outlive the per-rule sinks. */
+static void test_run_project_same_for_any_jobs(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"p/__init__.py", ""},
+        {"p/lib.py", "import asyncio, time\n"
+                     "def slow():\n"
+                     "    time.sleep(1)\n"
+                     "async def fetch(u):\n"
+                     "    return u\n"},
+        {"p/app.py", "import asyncio\n"
+                     "from .lib import slow, fetch\n"
+                     "async def main(urls):\n"
+                     "    slow()\n"
+                     "    fetch(1)\n"
+                     "    await asyncio.gather(*[fetch(u) for u in urls])\n"
+                     "    for u in urls:\n"
+                     "        asyncio.create_task(fetch(u))\n"
+                     "def sync():\n"
+                     "    fetch(2)\n"},
+    };
+    run(f, files, 3);
+    char *want = NULL;
+    for (unsigned jobs = 1; jobs <= 4; jobs++) {
+        f->project.jobs = jobs;
+        FindingSink whole;
+        chk_sink_init(&whole);
+        chk_run_project(f->env, &f->project, &whole);
+        size_t len = 0;
+        char *got = NULL;
+        FILE *m = open_memstream(&got, &len);
+        for (uint32_t k = 0; k < whole.items.size; k++)
+            render_finding(m, &whole.items.contents[k]);
+        fclose(m);
+        chk_sink_free(&whole);
+        if (!want) {
+            want = got;
+            continue;
+        }
+        assert_string_equal(got, want);
+        free(got);
+    }
+    assert_non_null(strstr(want, " AL109 "));
+    assert_non_null(strstr(want, " AL201 "));
+    assert_non_null(strstr(want, " AL301 "));
+    assert_non_null(strstr(want, " AL302 "));
+    free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +437,7 @@ int main(void)
         T(test_unawaited_library_coroutines),
         T(test_unawaited_project_coroutines),
         T(test_fanout_candidates_decided_by_limits),
+        T(test_run_project_same_for_any_jobs),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
