@@ -410,12 +410,12 @@ static const ProjectFunc *through_alias(const Project *p, Str name, ProjectRef *
     return NULL;
 }
 
-static const ProjectFunc *lookup_depth(const Project *p, Str name, ProjectRef *ref, int depth,
-                                       Search *s)
+/* lookup_depth of a name whose hash (str_hash) is h */
+static const ProjectFunc *lookup_hashed(const Project *p, Str name, uint32_t h, ProjectRef *ref,
+                                        int depth, Search *s)
 {
     if (depth > SEARCH_DEPTH || --s->budget < 0)
         return NULL;
-    uint32_t h = str_hash(name);
     const struct SearchSeen *seen = search_seen(s, name, h, depth);
     if (seen) {
         if (seen->ref.file == UINT32_MAX)
@@ -436,13 +436,24 @@ static const ProjectFunc *lookup_depth(const Project *p, Str name, ProjectRef *r
     return f;
 }
 
+static const ProjectFunc *lookup_depth(const Project *p, Str name, ProjectRef *ref, int depth,
+                                       Search *s)
+{
+    return lookup_hashed(p, name, str_hash(name), ref, depth, s);
+}
+
+static void search_init(Search *s)
+{
+    s->budget = 256;
+    s->nseen = s->used = 0;
+}
+
 const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref)
 {
     if (!qualname)
         return NULL;
     Search s;
-    s.budget = 256;
-    s.nseen = s.used = 0;
+    search_init(&s);
     return lookup_depth(p, str_from(qualname), ref, 0, &s);
 }
 
@@ -551,6 +562,37 @@ static bool resolve_name(const Project *p, uint32_t file, const char *name, Proj
     return project_lookup(p, name, ref) != NULL;
 }
 
+/* The same names are called from file after file (`os.path.join`, a
+ * project's own helpers): each resolving thread keeps the last answer for each
+ * of LOOKUP_CACHE slots, direct-mapped on the name's hash. A search's answer
+ * depends on the name alone (the indexes are only read, a search starts with a
+ * full budget), so a kept answer is the one a new search would give, whatever
+ * files a thread was given before. The names stay in their files' arenas. */
+enum { LOOKUP_CACHE = 1 << 15 };
+typedef struct LookupCache {
+    struct LookupSlot {
+        const char *name;
+        ProjectRef ref; /* file == UINT32_MAX: does not resolve */
+        uint32_t hash;
+    } slot[LOOKUP_CACHE];
+} LookupCache;
+
+static ProjectRef cached_lookup(const Project *p, LookupCache *lc, const char *name)
+{
+    Str n = str_from(name);
+    uint32_t h = str_hash(n);
+    struct LookupSlot *e = &lc->slot[h & (LOOKUP_CACHE - 1)];
+    if (e->name && e->hash == h && strcmp(e->name, name) == 0)
+        return e->ref;
+    Search s;
+    search_init(&s);
+    ProjectRef r;
+    if (!lookup_hashed(p, n, h, &r, 0, &s))
+        r.file = UINT32_MAX;
+    *e = (struct LookupSlot){name, r, h};
+    return r;
+}
+
 /* Callee names are interned per file, and a file calls the same few names
  * over and over: each distinct name is resolved once per file (a memo keyed on
  * the interned pointer), which matters because a failed lookup tries every
@@ -561,25 +603,35 @@ typedef struct ResolveMemo {
     uint32_t cap;
 } ResolveMemo;
 
-static ProjectRef memo_resolve(const Project *p, uint32_t f, ResolveMemo *m, const char *name)
+static ProjectRef memo_resolve(const Project *p, uint32_t f, ResolveMemo *m, LookupCache *lc,
+                               const char *name)
 {
     uint32_t i = (uint32_t)(((uintptr_t)name >> 4) * 2654435761u) & (m->cap - 1);
     while (m->keys[i] && m->keys[i] != name)
         i = (i + 1) & (m->cap - 1);
     if (!m->keys[i]) {
         m->keys[i] = name;
-        if (!resolve_name(p, f, name, &m->refs[i]))
-            m->refs[i].file = UINT32_MAX;
+        const ProjectFile *pf = p->files[f];
+        uint32_t idx;
+        if (pf->lang == LANG_C && local_static(pf, name, &idx))
+            m->refs[i] = (ProjectRef){f, idx};
+        else
+            m->refs[i] = cached_lookup(p, lc, name);
     }
     return m->refs[i];
 }
+
+typedef struct ResolveJob {
+    Project *p;
+    LookupCache *caches; /* one per thread */
+} ResolveJob;
 
 /* One file's calls; files are independent (the indexes are only read), so the
  * pool runs them in parallel. */
 static void resolve_file_calls(void *ctx, size_t f, unsigned worker)
 {
-    (void)worker;
-    Project *p = ctx;
+    ResolveJob *job = ctx;
+    Project *p = job->p;
     ProjectFile *pf = p->files[f];
     if (!pf->calls.size)
         return;
@@ -592,7 +644,7 @@ static void resolve_file_calls(void *ctx, size_t f, unsigned worker)
         c->target_file = UINT32_MAX;
         if (!c->callee)
             continue;
-        ProjectRef r = memo_resolve(p, (uint32_t)f, &m, c->callee);
+        ProjectRef r = memo_resolve(p, (uint32_t)f, &m, &job->caches[worker], c->callee);
         c->target_file = r.file;
         c->target_func = r.func;
     }
@@ -603,7 +655,10 @@ static void resolve_file_calls(void *ctx, size_t f, unsigned worker)
 
 static void resolve_calls(Project *p)
 {
-    pool_run(p->nfiles, p->jobs ? p->jobs : 1, resolve_file_calls, p);
+    unsigned threads = p->jobs ? p->jobs : 1;
+    ResolveJob job = {p, xcalloc(threads, sizeof(LookupCache))};
+    pool_run(p->nfiles, threads, resolve_file_calls, &job);
+    xfree(job.caches);
 }
 
 static void apply_registrations(Project *p)
