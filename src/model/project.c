@@ -323,7 +323,8 @@ typedef struct Search {
     uint32_t nseen, used;
     struct SearchSeen {
         uint32_t off, len, hash;
-        int depth;      /* where it was looked up: reused no deeper than that */
+        int depth;      /* where it was looked up: the answer is reused there and
+                           deeper (where a search has less depth left) */
         ProjectRef ref; /* file == UINT32_MAX: not found */
     } seen[SEARCH_SEEN];
     char names[SEARCH_BYTES];
