@@ -108,6 +108,10 @@ static void analyse(Analysis *an, unsigned jobs)
     for (unsigned w = 0; w < workers; w++)
         arena_init_sized(&an->summaries[w], 1024 * 1024);
     pool_run(an->nfiles, workers, analyse_file, an);
+    /* the workers' parsers (token buffers, name tables) are not needed again:
+     * the link's indexes reuse their memory (a lower peak) */
+    app_frontends_free(an->fronts);
+    an->fronts = NULL;
     an->pfs = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->pfs);
     for (uint32_t i = 0; i < an->nfiles; i++)
         an->pfs[i] = &an->results[i].pf;
@@ -287,7 +291,6 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
     supp_table_free(&supp);
     vec_free(&all);
     analysis_free(&an);
-    app_frontends_free(an.fronts);
     arena_free(&scratch);
     return rc;
 }

@@ -186,6 +186,7 @@ void project_free(Project *p)
     xfree(p->bloom.bits);
     xfree(p->abloom.bits);
     xfree(p->aslots);
+    xfree(p->aliases);
     arena_free(&p->arena);
     memset(p, 0, sizeof *p);
 }
@@ -196,15 +197,6 @@ static uint32_t table_cap(uint32_t n)
     while (cap < n * 2 + 1)
         cap *= 2;
     return cap;
-}
-
-/* Slots keep each name's hash and length: a probe compares those and touches
- * the name's bytes only on a real match (lookups are most of the link, and
- * most probes are misses). */
-static bool slot_is(const char *slot_name, uint32_t slot_len, uint32_t slot_hash, Str name,
-                    uint32_t h)
-{
-    return slot_hash == h && slot_len == name.len && memcmp(slot_name, name.ptr, name.len) == 0;
 }
 
 /* A bit set of about 8 bits per name (two set per name: ~5% false positives). */
@@ -261,17 +253,27 @@ static void index_insert(Project *p, const char *name, uint32_t h, ProjectRef re
     p->slots[i] = (struct ProjectSlot){h, p->nrefs};
 }
 
+/* The alias in slot s if it is called name (hash h). */
+static const ProjectAlias *alias_slot_is(const Project *p, struct ProjectSlot s, Str name,
+                                         uint32_t h)
+{
+    if (s.hash != h)
+        return NULL;
+    const ProjectAlias *a = p->aliases[s.func - 1];
+    return a->len == name.len && memcmp(a->name, name.ptr, name.len) == 0 ? a : NULL;
+}
+
 static void alias_insert(Project *p, const ProjectAlias *a)
 {
     uint32_t h = a->hash, i = h & (p->acap - 1);
     bloom_add(&p->abloom, h);
-    while (p->aslots[i].name) {
-        if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash,
-                    str_make(a->name, a->len), h))
-            return;
+    while (p->aslots[i].func) {
+        if (alias_slot_is(p, p->aslots[i], str_make(a->name, a->len), h))
+            return; /* first definition wins, as for functions */
         i = (i + 1) & (p->acap - 1);
     }
-    p->aslots[i] = (struct ProjectAliasSlot){a->name, a->len, h, a->target};
+    p->aliases[p->naliases++] = a;
+    p->aslots[i] = (struct ProjectSlot){h, p->naliases};
 }
 
 static const char *alias_of(const Project *p, Str name)
@@ -281,9 +283,10 @@ static const char *alias_of(const Project *p, Str name)
     uint32_t h = str_hash(name), i = h & (p->acap - 1);
     if (!bloom_may(&p->abloom, h))
         return NULL;
-    while (p->aslots[i].name) {
-        if (slot_is(p->aslots[i].name, p->aslots[i].len, p->aslots[i].hash, name, h))
-            return p->aslots[i].target;
+    while (p->aslots[i].func) {
+        const ProjectAlias *a = alias_slot_is(p, p->aslots[i], name, h);
+        if (a)
+            return a->target;
         i = (i + 1) & (p->acap - 1);
     }
     return NULL;
@@ -506,6 +509,7 @@ static void index_aliases(Project *p, uint32_t aliases)
 {
     p->acap = table_cap(aliases);
     p->aslots = xcalloc(p->acap, sizeof *p->aslots);
+    p->aliases = xcalloc(aliases ? aliases : 1, sizeof *p->aliases);
     bloom_init(&p->abloom, p->acap);
     for (uint32_t f = 0; f < p->nfiles; f++) {
         const ProjectFile *pf = p->files[f];

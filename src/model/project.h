@@ -151,9 +151,13 @@ typedef struct Project {
     ProjectBloom bloom;
     /* alias index: `pkg.save` -> `pkg.repo.save` (open addressing), with its
      * own bit set: a failed lookup tries every dotted prefix of the name as an
-     * alias (12 probes per resolved call over the stdlib, 87% of them misses) */
-    struct ProjectAliasSlot { const char *name; uint32_t len, hash; const char *target; } *aslots;
+     * alias (12 probes per resolved call over the stdlib, 87% of them misses).
+     * A slot is the name's hash and the alias's number in `aliases` (+1; 0:
+     * empty), 8 bytes, as in the name index. */
+    struct ProjectSlot *aslots;
     uint32_t acap;
+    const ProjectAlias **aliases; /* the indexed aliases, in insertion order */
+    uint32_t naliases;
     ProjectBloom abloom;
     unsigned jobs;           /* threads project_link may use (0: one); set after project_init */
     struct ProjectEdges *edges; /* during project_link only (project_blocks.c) */
