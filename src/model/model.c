@@ -93,13 +93,13 @@ uint32_t model_context_parse(const char *name)
     return 0;
 }
 
-/* The USE sites of each name, chained in site order (any order would do: a
- * query asks whether some use qualifies): the interned name's slot in `names`
- * (unit_ptr_slot) gives its first site, next[site] the following one. */
+/* The USE sites of each name, in site order: the interned name's slot in
+ * `names` (unit_ptr_slot) gives its run sites[start[k] .. start[k] + count[k]). */
 struct UnitUses {
     const char **names; /* a pointer set: NULL slots empty */
-    uint32_t *first;    /* per slot: first USE site of the name */
-    uint32_t *next;     /* per site: next USE site of its name, or UINT32_MAX */
+    uint32_t *start;    /* per slot: its first entry in `sites` */
+    uint32_t *count;    /* per slot: its number of uses */
+    uint32_t *sites;    /* the USE sites, grouped by name, each group in site order */
     uint32_t cap;
 };
 
@@ -114,24 +114,30 @@ static void build_uses(const Unit *cu)
     while (ix->cap < 2 * n)
         ix->cap *= 2;
     ix->names = ARENA_ARRAY(&u->arena, const char *, ix->cap);
-    /* read only where set: occupied slots, USE sites */
-    ix->first = arena_alloc_raw(&u->arena, sizeof(uint32_t) * ix->cap);
-    ix->next = arena_alloc_raw(&u->arena, sizeof(uint32_t) * (u->nsites ? u->nsites : 1));
-    uint32_t *last = xmalloc(sizeof *last * ix->cap);
+    ix->count = ARENA_ARRAY(&u->arena, uint32_t, ix->cap);
+    /* read only where set: occupied slots */
+    ix->start = arena_alloc_raw(&u->arena, sizeof(uint32_t) * ix->cap);
+    ix->sites = arena_alloc_raw(&u->arena, sizeof(uint32_t) * (n ? n : 1));
     for (uint32_t i = 0; i < u->nsites; i++) {
         if (u->sites[i].kind != SITE_USE)
             continue;
-        ix->next[i] = UINT32_MAX;
         uint32_t k = unit_ptr_slot(ix->names, ix->cap, u->sites[i].text.ptr);
-        if (!ix->names[k]) {
-            ix->names[k] = u->sites[i].text.ptr;
-            ix->first[k] = i;
-        } else {
-            ix->next[last[k]] = i;
-        }
-        last[k] = i;
+        ix->names[k] = u->sites[i].text.ptr;
+        ix->count[k]++;
     }
-    xfree(last);
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < ix->cap; k++)
+        if (ix->names[k]) {
+            ix->start[k] = at;
+            at += ix->count[k];
+            ix->count[k] = 0; /* counted again as the group fills */
+        }
+    for (uint32_t i = 0; i < u->nsites; i++) {
+        if (u->sites[i].kind != SITE_USE)
+            continue;
+        uint32_t k = unit_ptr_slot(ix->names, ix->cap, u->sites[i].text.ptr);
+        ix->sites[ix->start[k] + ix->count[k]++] = i;
+    }
     u->uses = ix;
 }
 
@@ -162,8 +168,21 @@ bool unit_name_used_after(const Unit *u, const Site *s, Str name)
     uint32_t k = unit_ptr_slot(ix->names, ix->cap, name.ptr);
     if (!ix->names[k])
         return false;
-    for (uint32_t i = ix->first[k]; i != UINT32_MAX; i = ix->next[i]) {
-        const Site *use = &u->sites[i];
+    /* Any qualifying use will do. A bound name is mostly read soon after its
+     * binding: the uses after s's site come first (from a binary search of
+     * the group), then, if none qualifies, those before it (a loop's earlier
+     * lines; a use whose offset is after s but whose site was made first). */
+    const uint32_t *g = ix->sites + ix->start[k], n = ix->count[k];
+    uint32_t si = (uint32_t)(s - u->sites), lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (g[mid] <= si)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        const Site *use = &u->sites[g[(lo + j) % n]];
         /* a USE_STORED use is still a read: `self.c = c` keeps c's value */
         if (!within(u, use->func, s->func))
             continue;

@@ -238,10 +238,12 @@ static inline uint32_t unit_ptr_slot(const char *const *set, uint32_t cap, const
  * the bodies of a def, lambda or class nested inside it. */
 bool unit_is_async_context(const Unit *u, int32_t f);
 const char *model_use_name(Use use);
-/* Whether the local `name` (interned) is read after the call site `s` in s's
- * function or in a function nested in it: a USE site after s, or one in a loop
- * that also encloses s (read on the next iteration). Builds an index on first
- * use (the Unit belongs to one thread, so this is safe); O(log n) per query. */
+/* Whether the local `name` (interned) is read after the call site `s` (one of
+ * u->sites) in s's function or in a function nested in it: a USE site after s,
+ * or one in a loop that also encloses s (read on the next iteration). Builds
+ * an index on first use (the Unit belongs to one thread, so this is safe); a
+ * query looks first at the name's uses made after s, so one read soon after
+ * the binding answers it in a few steps. */
 bool unit_name_used_after(const Unit *u, const Site *s, Str name);
 /* The def or class named `name` defined directly in function `parent` (0: the
  * module), or -1. Lambdas are never found. Lazily indexed like the uses. */
