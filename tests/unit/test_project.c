@@ -592,6 +592,54 @@ static void test_chk_summarise_limits(void **state)
                         "  fn l.timeout async\n");
 }
 
+/* chk_site_key against a byte-by-byte reference: the call's text without
+ * blanks, line breaks and backslashes, at most 256 bytes kept, on calls whose
+ * text has those at every position of an 8-byte word, other control bytes,
+ * UTF-8, and more than 256 bytes to keep. */
+static void test_chk_site_key_against_reference(void **state)
+{
+    (void)state;
+    char src[8192];
+    size_t at = 0;
+    static const char *const pieces[] = {"a", " ", "\t", "\\\n", "\f", "bc", "(x)", ",", "\x01",
+                                         "\xc3\xa9", "  ", "defgh", "[1, 2]", "\v"};
+    srand(7);
+    for (int call = 0; call < 60; call++) {
+        at += (size_t)snprintf(src + at, sizeof src - at, "f%d(", call);
+        int n = call == 59 ? 400 : rand() % 40;
+        for (int k = 0; k < n; k++) {
+            const char *piece = pieces[rand() % (int)(sizeof pieces / sizeof *pieces)];
+            at += (size_t)snprintf(src + at, sizeof src - at, "%s", piece);
+        }
+        at += (size_t)snprintf(src + at, sizeof src - at, ")\n");
+    }
+    Diag d;
+    diag_init(&d);
+    Unit *u = pyparse_unit("k.py", src, (uint32_t)at, &d);
+    ProjectFile pf;
+    project_file_init(&pf, "k.py", LANG_PYTHON);
+    uint32_t ncalls = 0;
+    for (uint32_t i = 0; i < u->nsites; i++) {
+        const Site *s = &u->sites[i];
+        if (s->kind != SITE_CALL)
+            continue;
+        ncalls++;
+        char want[257];
+        uint32_t n = 0;
+        for (uint32_t b = s->off; b < s->end && n < 256; b++) {
+            char c = src[b];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\' && c != '\f')
+                want[n++] = c;
+        }
+        want[n] = '\0';
+        assert_string_equal(chk_site_key(&pf, u, s), want);
+    }
+    assert_true(ncalls >= 60); /* (and the calls in their arguments: `a(x)`) */
+    project_file_free(&pf);
+    unit_free(u);
+    diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +658,7 @@ int main(void)
         T(test_project_compute_blocks_shortest_chain_cycles_async),
         T(test_chk_summarise_keeps_calls_into_the_run),
         T(test_chk_summarise_limits),
+        T(test_chk_site_key_against_reference),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
