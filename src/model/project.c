@@ -556,17 +556,6 @@ static bool local_static(const ProjectFile *pf, const char *name, uint32_t *idx)
     return false;
 }
 
-static bool resolve_name(const Project *p, uint32_t file, const char *name, ProjectRef *ref)
-{
-    const ProjectFile *pf = p->files[file];
-    uint32_t idx;
-    if (pf->lang == LANG_C && local_static(pf, name, &idx)) {
-        *ref = (ProjectRef){file, idx};
-        return true;
-    }
-    return project_lookup(p, name, ref) != NULL;
-}
-
 /* The same names are called from file after file (`os.path.join`, a
  * project's own helpers): each resolving thread keeps the last answer for each
  * of LOOKUP_CACHE slots, direct-mapped on the name's hash. A search's answer
@@ -598,6 +587,24 @@ static ProjectRef cached_lookup(const Project *p, LookupCache *lc, const char *n
     return r;
 }
 
+/* What `name`, called in file `file`, reaches: a C static of that file, or the
+ * run's function of that name (through lc when given); file == UINT32_MAX if
+ * none. */
+static ProjectRef resolve_name(const Project *p, uint32_t file, const char *name,
+                               LookupCache *lc)
+{
+    const ProjectFile *pf = p->files[file];
+    uint32_t idx;
+    if (pf->lang == LANG_C && local_static(pf, name, &idx))
+        return (ProjectRef){file, idx};
+    if (lc)
+        return cached_lookup(p, lc, name);
+    ProjectRef r;
+    if (!project_lookup(p, name, &r))
+        r.file = UINT32_MAX;
+    return r;
+}
+
 /* Callee names are interned per file, and a file calls the same few names
  * over and over: each distinct name is resolved once per file (a memo keyed on
  * the interned pointer), which matters because a failed lookup tries every
@@ -616,12 +623,7 @@ static ProjectRef memo_resolve(const Project *p, uint32_t f, ResolveMemo *m, Loo
         i = (i + 1) & (m->cap - 1);
     if (!m->keys[i]) {
         m->keys[i] = name;
-        const ProjectFile *pf = p->files[f];
-        uint32_t idx;
-        if (pf->lang == LANG_C && local_static(pf, name, &idx))
-            m->refs[i] = (ProjectRef){f, idx};
-        else
-            m->refs[i] = cached_lookup(p, lc, name);
+        m->refs[i] = resolve_name(p, f, name, lc);
     }
     return m->refs[i];
 }
@@ -672,8 +674,8 @@ static void apply_registrations(Project *p)
         ProjectFile *pf = p->files[f];
         for (uint32_t i = 0; i < pf->regs.size; i++) {
             const ProjectReg *reg = &pf->regs.contents[i];
-            ProjectRef r;
-            if (!resolve_name(p, f, reg->func, &r))
+            ProjectRef r = resolve_name(p, f, reg->func, NULL);
+            if (r.file == UINT32_MAX)
                 continue;
             ProjectFunc *fn = &p->files[r.file]->funcs.contents[r.func];
             if (!fn->context_via)

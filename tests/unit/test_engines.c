@@ -76,9 +76,22 @@ static bool selected(const char *only, const char *id)
     return false;
 }
 
+/* n findings in their order, one or more lines each; with `only`
+ * (comma-separated id prefixes), just those rules. Free the text. */
+static char *render_list(const Finding *items, uint32_t n, const char *only)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    for (uint32_t k = 0; k < n; k++)
+        if (!only || selected(only, items[k].rule->id))
+            render_finding(m, &items[k]);
+    fclose(m);
+    return text;
+}
+
 /* Every finding of the run, sorted as reports are (path, line, column, rule),
- * one or more lines each; with `only` (comma-separated id prefixes), just
- * those rules. */
+ * rendered by render_list. */
 static const char *findings(Fx *f, const char *only)
 {
     Vec(Finding) all;
@@ -89,15 +102,8 @@ static const char *findings(Fx *f, const char *only)
     for (uint32_t k = 0; k < f->whole.items.size; k++)
         vec_push(&all, f->whole.items.contents[k]);
     finding_sort(all.contents, all.size);
-    size_t len = 0;
     free(f->text);
-    FILE *m = open_memstream(&f->text, &len);
-    for (uint32_t k = 0; k < all.size; k++) {
-        const Finding *x = &all.contents[k];
-        if (!only || selected(only, x->rule->id))
-            render_finding(m, x);
-    }
-    fclose(m);
+    f->text = render_list(all.contents, all.size, only);
     vec_free(&all);
     return f->text;
 }
@@ -405,12 +411,7 @@ static void test_run_project_same_for_any_jobs(void **state)
         FindingSink whole;
         chk_sink_init(&whole);
         chk_run_project(f->env, &f->project, &whole);
-        size_t len = 0;
-        char *got = NULL;
-        FILE *m = open_memstream(&got, &len);
-        for (uint32_t k = 0; k < whole.items.size; k++)
-            render_finding(m, &whole.items.contents[k]);
-        fclose(m);
+        char *got = render_list(whole.items.contents, whole.items.size, NULL);
         chk_sink_free(&whole);
         if (!want) {
             want = got;

@@ -31,6 +31,12 @@ static VarInfo *table_find(const VarTable *t, int32_t scope, Str name)
     return NULL;
 }
 
+static void table_free(VarTable *t)
+{
+    xfree(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
 /* A new generation: every slot is free (on wrap-around, zeroed). */
 static void table_next_gen(VarTable *t)
 {
@@ -117,22 +123,16 @@ void pp_scope_init(Parser *ps, uint32_t names)
 void pp_scope_trim(Parser *ps)
 {
     enum { KEEP_SLOTS = 16384 };
-    if (ps->vars.room > KEEP_SLOTS) {
-        xfree(ps->vars.slots);
-        memset(&ps->vars, 0, sizeof ps->vars);
-    }
-    if (ps->attrs.room > KEEP_SLOTS) {
-        xfree(ps->attrs.slots);
-        memset(&ps->attrs, 0, sizeof ps->attrs);
-    }
+    if (ps->vars.room > KEEP_SLOTS)
+        table_free(&ps->vars);
+    if (ps->attrs.room > KEEP_SLOTS)
+        table_free(&ps->attrs);
 }
 
 void pp_scope_free(Parser *ps)
 {
-    xfree(ps->vars.slots);
-    xfree(ps->attrs.slots);
-    memset(&ps->vars, 0, sizeof ps->vars);
-    memset(&ps->attrs, 0, sizeof ps->attrs);
+    table_free(&ps->vars);
+    table_free(&ps->attrs);
 }
 
 /* ---- bindings ----------------------------------------------------------------------- */
