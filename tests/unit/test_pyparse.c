@@ -1004,6 +1004,60 @@ static void test_pyparse_reused_parser_forgets_earlier_files(void **state)
     free(bigv);
 }
 
+/* Short names are looked up in a small table keyed on their bytes (up to 16)
+ * before the pool: names of every length up to 17 bytes that differ from
+ * each other in one byte, at every position, and more names sharing their
+ * first 8 bytes than the table has entries (some must meet in one), each
+ * keep their own text, in one file and in the next one through the same
+ * parser. */
+static void test_pyparse_short_names_differing_in_one_byte(void **state)
+{
+    (void)state;
+    char *src = NULL;
+    size_t cap = 0;
+    FILE *m = open_memstream(&src, &cap);
+    uint32_t calls = 0;
+    for (int len = 1; len <= 17; len++) {
+        for (int pos = -1; pos < len; pos++) {
+            char name[32];
+            memset(name, 'a', (size_t)len);
+            name[len] = '\0';
+            if (pos >= 0)
+                name[pos] = 'b';
+            fprintf(m, "%s()\n", name);
+            calls++;
+        }
+    }
+    for (unsigned i = 0; i < 3000; i++) {
+        fprintf(m, "samefirst8_%04x()\n", i);
+        calls++;
+    }
+    fclose(m);
+    PyParser *pp = pyparse_new();
+    for (int round = 0; round < 2; round++) {
+        Diag d;
+        diag_init(&d);
+        Unit *u = pyparse_parse(pp, "t.py", src, (uint32_t)strlen(src), &d);
+        uint32_t seen = 0;
+        for (uint32_t i = 0; i < u->nsites; i++) {
+            const Site *s = &u->sites[i];
+            if (s->kind != SITE_CALL)
+                continue;
+            /* the callee as written is the source text at the site */
+            assert_true(s->text.len > 0 && s->text.len <= 17);
+            assert_memory_equal(s->text.ptr, src + s->off, s->text.len);
+            assert_int_equal(src[s->off + s->text.len], '(');
+            seen++;
+        }
+        assert_int_equal(seen, calls);
+        assert_int_equal(d.msgs.size, 0);
+        unit_free(u);
+        diag_free(&d);
+    }
+    pyparse_free(pp);
+    free(src);
+}
+
 static void test_pyparse_unit_class_bases(void **state)
 {
     Fx *f = *state;
@@ -1483,6 +1537,7 @@ int main(void)
         T(test_pyparse_unit_one_line_compound_statements),
         T(test_pyparse_unit_class_bases),
         T(test_pyparse_reused_parser_forgets_earlier_files),
+        T(test_pyparse_short_names_differing_in_one_byte),
         T(test_pyparse_unit_defaults_run_in_the_enclosing_scope),
         T(test_pyparse_unit_generators),
         T(test_pyparse_unit_empty_source),

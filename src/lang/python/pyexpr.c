@@ -617,8 +617,33 @@ Expr pp_disjunction(Parser *ps)
     return e;
 }
 
+/* True if nothing can extend an operand followed by t: a closing bracket, a
+ * separator, `=` or the end of the line. */
+static bool ends_operand(const PpToken *t)
+{
+    if (t->kind != PYTOK_OP)
+        return t->kind == PYTOK_NEWLINE;
+    switch (t->op) {
+    case PYOP_RPAR: case PYOP_RSQB: case PYOP_RBRACE: case PYOP_COMMA: case PYOP_COLON:
+    case PYOP_EQUAL: case PYOP_SEMI:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void expr(Parser *ps, Expr *e)
 {
+    /* A lone name, number or string (most arguments, elements and values):
+     * the atom is the whole expression, without the operator levels. */
+    const PpToken *a = pp_cur(ps);
+    if ((a->kind == PYTOK_NUMBER || a->kind == PYTOK_STRING ||
+         (a->kind == PYTOK_NAME && (is_ident(a) || a->kw == PYKW_TRUE || a->kw == PYKW_FALSE ||
+                                    a->kw == PYKW_NONE_))) &&
+        ends_operand(pp_peek(ps, 1))) {
+        atom(ps, e);
+        return;
+    }
     if (!enter(ps)) {
         *e = none_expr(ps);
         return;

@@ -168,16 +168,24 @@ static inline uint64_t short_bytes(const char *p, uint32_t n)
 
 Str pp_intern(Parser *ps, const char *p, uint32_t n)
 {
-    if (n - 1u >= 8u) /* empty or longer than 8 bytes */
+    if (n - 1u >= 16u) /* empty or longer than 16 bytes */
         return strpool_intern(&ps->u->names, str_make(p, n));
-    uint64_t w = short_bytes(p, n);
-    struct PpShortName *e =
-        &ps->short_names[(w * 0x9E3779B97F4A7C15ull) >> 56 & (PP_SHORT_NAMES - 1)];
-    if (e->bytes == w && e->name.len == n)
-        return e->name; /* (n and the zero padding tell `a` from `a\0`) */
-    e->name = strpool_intern(&ps->u->names, str_make(p, n));
-    e->bytes = w;
-    return e->name;
+    uint64_t lo, hi = 0;
+    if (n > 8) {
+        memcpy(&lo, p, 8);
+        memcpy(&hi, p + n - 8, 8);
+    } else {
+        lo = short_bytes(p, n);
+    }
+    uint64_t h = (lo ^ hi * 0xBF58476D1CE4E5B9ull) * 0x9E3779B97F4A7C15ull;
+    struct PpShortName *e = &ps->short_names[h >> 54 & (PP_SHORT_NAMES - 1)];
+    /* (n and the zero padding tell `a` from `a\0`; for 9 to 16 bytes the two
+     * words and n give every byte) */
+    if (e->lo == lo && e->hi == hi && e->len == n && e->gen == ps->name_gen)
+        return (Str){e->ptr, n};
+    Str name = strpool_intern(&ps->u->names, str_make(p, n));
+    *e = (struct PpShortName){lo, hi, name.ptr, n, ps->name_gen};
+    return name;
 }
 
 /* ---- model building ---------------------------------------------------------- */
@@ -387,6 +395,7 @@ void pyparse_free(PyParser *pp)
     vec_free(&ps->argbuf);
     vec_free(&ps->targets);
     xfree(ps->toks);
+    xfree(ps->short_names);
     xfree(pp);
 }
 
@@ -395,6 +404,12 @@ void pyparse_free(PyParser *pp)
 static void parser_begin(Parser *ps, Unit *u, Diag *d)
 {
     memset(&ps->u, 0, sizeof *ps - offsetof(Parser, u)); /* the file's own state */
+    if (!ps->short_names)
+        ps->short_names = xcalloc(PP_SHORT_NAMES, sizeof *ps->short_names);
+    if (++ps->name_gen == 0) { /* wrapped: entries of 2^32 files ago would look current */
+        memset(ps->short_names, 0, PP_SHORT_NAMES * sizeof *ps->short_names);
+        ps->name_gen = 1;
+    }
     vec_clear(&ps->funcs);
     vec_clear(&ps->imports);
     vec_clear(&ps->comments);

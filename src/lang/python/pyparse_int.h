@@ -82,7 +82,7 @@ typedef struct VarTable {
     uint32_t cap, room, count, gen;
 } VarTable;
 
-enum { PP_SHORT_NAMES = 256 };
+enum { PP_SHORT_NAMES = 1024 };
 
 typedef struct Parser {
     /* Kept from a file to the next (PyParser): buffers and tables that
@@ -98,6 +98,18 @@ typedef struct Parser {
                             the value is parsed (`x, y = f(x)` reads the old x) */
     VarTable vars;       /* name -> VarInfo, per function scope */
     VarTable attrs;      /* (class, attr) -> type, for self.attr assigned anywhere in the class */
+    /* Names of up to 16 bytes interned lately, direct-mapped on their bytes:
+     * most identifiers are short and repeat (`self`, `i`, `os`), and this
+     * table answers them without hashing or probing the pool. An entry is
+     * of this file if it carries the file's number `name_gen` (the names
+     * point into the file's Unit): a new file starts with none, nothing
+     * cleared. */
+    struct PpShortName {
+        uint64_t lo, hi;  /* the first 8 and the last 8 bytes (overlapping), zero-padded */
+        const char *ptr;
+        uint32_t len, gen;
+    } *short_names;      /* PP_SHORT_NAMES entries */
+    uint32_t name_gen;
     /* the file's own state */
     Unit *u;
     Arena *a;            /* u->arena */
@@ -124,10 +136,6 @@ typedef struct Parser {
     uint32_t bound_cap, nbound;
     Str self_name;       /* interned "self" / "cls" */
     Str cls_name;
-    /* Names of up to 8 bytes interned lately, direct-mapped on their bytes:
-     * most identifiers are short and repeat (`self`, `i`, `os`), and this
-     * small table stays in L1 where the pool's does not. */
-    struct PpShortName { uint64_t bytes; Str name; } short_names[PP_SHORT_NAMES];
 } Parser;
 
 /* --- token access (inline: the parser asks for the current token at every step) --- */
