@@ -54,7 +54,7 @@ bool str_ends_with(Str s, const char *suffix);
 /* Index of the first c in s, or -1. */
 int32_t str_find(Str s, char c);
 int32_t str_rfind(Str s, char c);
-/* FNV-1a over the bytes. */
+/* A multiply-xorshift hash of the bytes (see str.c). */
 uint32_t str_hash(Str s);
 /* NUL-terminated copy in the arena. */
 char *str_dup(Arena *a, Str s);

@@ -489,7 +489,14 @@ static void attribute(Parser *ps, Expr *e)
         e->from_import = e->from_self = false;
         return;
     }
-    e->text = e->kind == E_DOTTED ? str_join(ps->a, base_text, ".", attr) : STR_NULL;
+    e->text = STR_NULL;
+    if (e->kind == E_DOTTED) {
+        /* Written without blanks (nearly always), the source bytes of the
+         * span are the name: base, '.', attr. */
+        uint32_t n = base_text.len + 1 + attr.len;
+        e->text = t->end - e->off == n ? str_make(ps->u->src + e->off, n)
+                                       : str_join(ps->a, base_text, ".", attr);
+    }
     pp_resolve_attr(ps, e, &base, attr);
 }
 

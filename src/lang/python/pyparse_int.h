@@ -49,7 +49,8 @@ typedef struct Expr {
     uint32_t off, end;  /* bytes */
     int32_t site;       /* CALL/COMP: its Site; NAME: the USE site emitted, or -1 */
     int32_t func;       /* LAMBDA */
-    Str text;           /* NAME/DOTTED: as written (`t.sleep`), interned */
+    Str text;           /* NAME/DOTTED: as written (`t.sleep`): a NAME interned, a
+                           DOTTED the source bytes (in the arena if written with blanks) */
     Str resolved;       /* qualified name / type path (`time.sleep`, `httpx.Client`) */
     bool from_import;   /* `resolved` starts from an import or a known type */
     bool from_self;     /* `resolved` starts from the enclosing class (self./cls.) */
