@@ -67,17 +67,23 @@ static void tokenize_all(Parser *ps)
         PyTokCore tk = pytok_next_core(&t);
         PyTokKind kind = pytok_core_kind(tk);
         uint32_t start = pytok_core_start(tk), end = pytok_core_end(tk);
-        if (kind == PYTOK_COMMENT) {
-            Comment c = {start, end - start, t.line, comment_own_line(u->src, start)};
-            vec_push(&ps->comments, c);
-            continue;
+        /* one test for the kinds the parser never sees (and the end) */
+        _Static_assert(PYTOK_ERRORTOKEN < 32, "token kinds fit a 32-bit mask");
+        if (__builtin_expect((1u << kind) & ((1u << PYTOK_COMMENT) | (1u << PYTOK_NL) |
+                                              (1u << PYTOK_ERRORTOKEN) | (1u << PYTOK_ENDMARKER)),
+                             0)) {
+            if (kind == PYTOK_COMMENT) {
+                Comment c = {start, end - start, t.line, comment_own_line(u->src, start)};
+                vec_push(&ps->comments, c);
+            }
+            if (kind != PYTOK_ENDMARKER)
+                continue;
+            toks.contents[toks.size++] =
+                (PpToken){start, end, (uint8_t)kind, pytok_core_op(tk), pytok_core_kw(tk)};
+            break;
         }
-        if (kind == PYTOK_NL || kind == PYTOK_ERRORTOKEN)
-            continue;
         toks.contents[toks.size++] =
             (PpToken){start, end, (uint8_t)kind, pytok_core_op(tk), pytok_core_kw(tk)};
-        if (kind == PYTOK_ENDMARKER)
-            break;
     }
     ps->ntoks = toks.size;
     ps->toks = toks.contents; /* owned by the PyParser */
