@@ -310,7 +310,7 @@ void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr)
         e->resolved = STR_NULL;
     else if (e->text.len && base->resolved.ptr == base->text.ptr &&
              base->resolved.len == base->text.len)
-        e->resolved = e->text; /* a name that resolves to itself: the same join */
+        e->resolved = e->text; /* a name that resolves to itself: the same text */
     else
         e->resolved = str_join(ps->a, base->resolved, ".", attr);
 }
