@@ -47,6 +47,13 @@ static void move_token_errors(Parser *ps, Diag *tokd)
     diag_free(tokd);
 }
 
+/* The parser's copy of a token. */
+static inline PpToken pp_token(PyTokCore tk)
+{
+    return (PpToken){pytok_core_start(tk), pytok_core_end(tk), (uint8_t)pytok_core_kind(tk),
+                     pytok_core_op(tk), pytok_core_kw(tk)};
+}
+
 /* Tokenizes the whole file into ps->toks (the PyParser's buffer, kept for the next file);
  * NL and COMMENT are filtered out, error tokens are dropped (reported). */
 static void tokenize_all(Parser *ps)
@@ -66,24 +73,22 @@ static void tokenize_all(Parser *ps)
             vec_reserve(&toks, toks.size + 1);
         PyTokCore tk = pytok_next_core(&t);
         PyTokKind kind = pytok_core_kind(tk);
-        uint32_t start = pytok_core_start(tk), end = pytok_core_end(tk);
         /* one test for the kinds the parser never sees (and the end) */
         _Static_assert(PYTOK_ERRORTOKEN < 32, "token kinds fit a 32-bit mask");
         if (__builtin_expect((1u << kind) & ((1u << PYTOK_COMMENT) | (1u << PYTOK_NL) |
                                               (1u << PYTOK_ERRORTOKEN) | (1u << PYTOK_ENDMARKER)),
                              0)) {
             if (kind == PYTOK_COMMENT) {
+                uint32_t start = pytok_core_start(tk), end = pytok_core_end(tk);
                 Comment c = {start, end - start, t.line, comment_own_line(u->src, start)};
                 vec_push(&ps->comments, c);
             }
             if (kind != PYTOK_ENDMARKER)
                 continue;
-            toks.contents[toks.size++] =
-                (PpToken){start, end, (uint8_t)kind, pytok_core_op(tk), pytok_core_kw(tk)};
+            toks.contents[toks.size++] = pp_token(tk); /* (the ENDMARKER ends the buffer) */
             break;
         }
-        toks.contents[toks.size++] =
-            (PpToken){start, end, (uint8_t)kind, pytok_core_op(tk), pytok_core_kw(tk)};
+        toks.contents[toks.size++] = pp_token(tk);
     }
     ps->ntoks = toks.size;
     ps->toks = toks.contents; /* owned by the PyParser */
