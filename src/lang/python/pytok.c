@@ -585,6 +585,48 @@ static PyTokCore emit_pending(PyTok *t)
     return pytok_line_tok(t, PYTOK_DEDENT, t->pos, t->pos);
 }
 
+/* The common next line, taken here instead of by line_begin on the slow
+ * path: indented by spaces alone exactly as the current block (or inside
+ * brackets, by anything counted as spaces), and starting an ordinary token
+ * (no blank, comment, tab, form feed or continuation). Then there is no
+ * INDENT or DEDENT to queue: t->pos moves to the token and false comes back
+ * only when line_begin has to look. */
+static inline bool same_indent_line(PyTok *t)
+{
+    if (t->fstring_depth || t->pending || t->pending_error)
+        return false;
+    const uint8_t *s = (const uint8_t *)t->src;
+    uint32_t p = t->pos, len = t->len;
+#ifdef PYTOK_SWAR
+    for (; p + 8 <= len; p += 8) {
+        uint64_t w;
+        memcpy(&w, s + p, 8);
+        w ^= ONES * ' ';
+        if (w) {
+            p += (uint32_t)__builtin_ctzll(w) / 8;
+            goto counted;
+        }
+    }
+#endif
+    while (p < len && s[p] == ' ')
+        p++;
+#ifdef PYTOK_SWAR
+counted:
+#endif
+    if (p >= len)
+        return false;
+    uint8_t c = pytok_cclass[s[p]];
+    if (c < CC_NAME || c == CC_BSLASH)
+        return false; /* blank, comment, tab, form feed, line break, bad byte */
+    uint32_t col = p - t->pos, d = t->indent_depth;
+    if (!t->paren_depth && (col != t->indents[d] || col != t->alt_indents[d]))
+        return false;
+    t->pos = p;
+    t->at_bol = false;
+    t->slow = false;
+    return true;
+}
+
 /* A line break at start (or the implied one at the end of the source):
  * NEWLINE after a logical line, NL inside brackets and after blank or
  * comment-only lines. The token covers the break (\n, \r\n or \r; empty when
@@ -609,10 +651,12 @@ static PYTOK_NOINLINE PyTokCore lex_newline(PyTok *t, uint32_t start)
         t->line++;
         t->line_start = end;
     }
-    t->at_bol = true;
-    t->slow = true;
     t->blank_line = false;
     k.info = (k.info & 0x00FFFFFFu) | (uint32_t)PYTOK_ON_SAVED << 24;
+    if (!same_indent_line(t)) {
+        t->at_bol = true;
+        t->slow = true;
+    }
     return k;
 }
 
