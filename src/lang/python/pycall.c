@@ -165,9 +165,7 @@ void pp_call(Parser *ps, Expr *e)
     ps->no_in = ni;
     Site *s = pp_site(ps, site);
     s->nargs = ps->argbuf.size - base;
-    s->args = ARENA_ARRAY(ps->a, Arg, s->nargs ? s->nargs : 1);
-    if (s->nargs)
-        memcpy(s->args, ps->argbuf.contents + base, sizeof(Arg) * s->nargs);
+    s->args = pp_copy_array(ps, ps->argbuf.contents + base, s->nargs, sizeof(Arg));
     ps->argbuf.size = base;
     s->end = pp_prev_end(ps);
     bool bounded = call_bounded(callee, &facts);

@@ -150,8 +150,7 @@ static Expr lambda_expr(Parser *ps)
     int32_t f = pp_new_function(ps, FN_LAMBDA, STR_LIT("<lambda>"), off);
     Function *fn = vec_at(&ps->funcs, f);
     fn->nparams = np;
-    fn->params = ARENA_ARRAY(ps->a, Param, np ? np : 1);
-    memcpy(fn->params, params, sizeof(Param) * np);
+    fn->params = pp_copy_array(ps, params, np, sizeof(Param));
     int32_t sf = ps->func, sl = ps->loop, sg = ps->guard, sh = ps->handler;
     uint32_t flags = ps->site_flags;
     bool st = ps->in_target;

@@ -152,8 +152,7 @@ static void except_clause(Parser *ps)
     }
     Site *s = pp_site(ps, h);
     s->ntypes = nt;
-    s->types = ARENA_ARRAY(ps->a, Str, nt ? nt : 1);
-    memcpy(s->types, types, sizeof(Str) * nt);
+    s->types = pp_copy_array(ps, types, nt, sizeof(Str));
     s->end = pp_prev_end(ps);
     int32_t outer = ps->handler;
     uint32_t flags = ps->site_flags;

@@ -365,8 +365,7 @@ static void finish_unit(Parser *ps)
 {
     Unit *u = ps->u;
     u->nfuncs = ps->funcs.size;
-    u->funcs = ARENA_ARRAY(ps->a, Function, u->nfuncs);
-    memcpy(u->funcs, ps->funcs.contents, sizeof(Function) * u->nfuncs);
+    u->funcs = pp_copy_array(ps, ps->funcs.contents, u->nfuncs, sizeof(Function));
     /* The site vector is the biggest array of the model: hand it over instead
      * of copying it (unit_free releases it). */
     u->nsites = ps->sites.size;
@@ -374,13 +373,9 @@ static void finish_unit(Parser *ps)
     u->owned_sites = ps->sites.contents;
     vec_init(&ps->sites);
     u->nimports = ps->imports.size;
-    u->imports = ARENA_ARRAY(ps->a, Import, u->nimports ? u->nimports : 1);
-    if (u->nimports)
-        memcpy(u->imports, ps->imports.contents, sizeof(Import) * u->nimports);
+    u->imports = pp_copy_array(ps, ps->imports.contents, u->nimports, sizeof(Import));
     u->ncomments = ps->comments.size;
-    u->comments = ARENA_ARRAY(ps->a, Comment, u->ncomments ? u->ncomments : 1);
-    if (u->ncomments)
-        memcpy(u->comments, ps->comments.contents, sizeof(Comment) * u->ncomments);
+    u->comments = pp_copy_array(ps, ps->comments.contents, u->ncomments, sizeof(Comment));
     unit_index_sites(u);
 }
 

@@ -140,6 +140,16 @@ typedef struct Parser {
 } Parser;
 
 /* --- token access (inline: the parser asks for the current token at every step) --- */
+/* A copy of n elements of `size` bytes in the file's arena; for n == 0 one
+ * zeroed element (never read, but a valid pointer). The copy is not zeroed
+ * first: it is written whole. */
+static inline void *pp_copy_array(Parser *ps, const void *src, uint32_t n, size_t size)
+{
+    if (!n)
+        return arena_alloc(ps->a, size);
+    return memcpy(arena_alloc_raw(ps->a, size * n), src, size * n);
+}
+
 static inline const PpToken *pp_cur(const Parser *ps)
 {
     return ps->cur;

@@ -538,12 +538,9 @@ static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, b
     fn->is_async = is_async;
     fn->name_off = nt->start;
     fn->nparams = np;
-    fn->params = ARENA_ARRAY(ps->a, Param, np ? np : 1);
-    memcpy(fn->params, params, sizeof(Param) * np);
+    fn->params = pp_copy_array(ps, params, np, sizeof(Param));
     fn->ndecorators = ndecs;
-    fn->decorators = ARENA_ARRAY(ps->a, Str, ndecs ? ndecs : 1);
-    if (ndecs) /* decs is NULL for an undecorated definition */
-        memcpy(fn->decorators, decs, sizeof(Str) * ndecs);
+    fn->decorators = pp_copy_array(ps, decs, ndecs, sizeof(Str)); /* decs: NULL if none */
     SavedScope saved = save_scope(ps);
     if (in_class) {
         ps->cls = saved.func;
@@ -600,12 +597,9 @@ static void classdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off)
     Function *fn = vec_at(&ps->funcs, f);
     fn->name_off = nt->start;
     fn->nbases = nb;
-    fn->bases = ARENA_ARRAY(ps->a, Str, nb ? nb : 1);
-    memcpy(fn->bases, bases, sizeof(Str) * nb);
+    fn->bases = pp_copy_array(ps, bases, nb, sizeof(Str));
     fn->ndecorators = ndecs;
-    fn->decorators = ARENA_ARRAY(ps->a, Str, ndecs ? ndecs : 1);
-    if (ndecs) /* decs is NULL for an undecorated definition */
-        memcpy(fn->decorators, decs, sizeof(Str) * ndecs);
+    fn->decorators = pp_copy_array(ps, decs, ndecs, sizeof(Str)); /* decs: NULL if none */
     SavedScope saved = save_scope(ps);
     enter_function(ps, f);
     ps->cls = f;
