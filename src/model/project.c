@@ -398,18 +398,19 @@ static const ProjectFunc *through_alias(const Project *p, Str name, ProjectRef *
 {
     if (name.len >= 640 || !p->acap)
         return NULL;
-    for (uint32_t cut = name.len; cut > 0; cut--) {
-        if (cut != name.len && name.ptr[cut] != '.')
-            continue;
+    /* the name itself, then each prefix ending before a dot, longest first */
+    for (uint32_t cut = name.len; cut > 0;) {
         const char *target = alias_of(p, str_make(name.ptr, cut));
-        if (!target)
-            continue;
-        char full[640];
-        Str f;
-        if (!join_into(full, sizeof full, str_from(target),
-                       str_make(name.ptr + cut, name.len - cut), &f))
-            return NULL;
-        return lookup_depth(p, f, ref, depth + 1, s);
+        if (target) {
+            char full[640];
+            Str f;
+            if (!join_into(full, sizeof full, str_from(target),
+                           str_make(name.ptr + cut, name.len - cut), &f))
+                return NULL;
+            return lookup_depth(p, f, ref, depth + 1, s);
+        }
+        const char *dot = memrchr(name.ptr, '.', cut);
+        cut = dot ? (uint32_t)(dot - name.ptr) : 0;
     }
     return NULL;
 }
