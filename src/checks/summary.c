@@ -184,6 +184,12 @@ static void add_c_calls(const ChkEnv *env, ProjectFile *pf, const Unit *u, const
 
 void chk_summarise(const ChkEnv *env, const Unit *u, ProjectFile *pf)
 {
+    if (u->lang == LANG_PYTHON) { /* at most one entry per call site: room made once */
+        uint32_t ncalls = 0;
+        for (uint32_t i = 0; i < u->nsites; i++)
+            ncalls += u->sites[i].kind == SITE_CALL;
+        vec_reserve(&pf->calls, pf->calls.size + ncalls);
+    }
     for (uint32_t i = 0; i < u->nsites; i++) {
         const Site *s = &u->sites[i];
         if (s->kind == SITE_WITH) {

@@ -152,6 +152,9 @@ void project_file_from_unit(ProjectFile *pf, const Unit *u)
     /* the names the summary will intern: about 0.6 per site over the stdlib
      * (grown from a few slots, the pool was rehashed 2.5 times per file) */
     strpool_reserve(&pf->names, u->nsites / 8 * 5 + u->nfuncs + 16);
+    /* one entry per function: room made once, not grown by doubling */
+    vec_reserve(&pf->funcs, pf->funcs.size + u->nfuncs);
+    vec_reserve(&pf->qhash, pf->qhash.size + u->nfuncs);
     for (uint32_t i = 0; i < u->nfuncs; i++)
         add_function(pf, u, &u->funcs[i]);
     if (!pf->module)
