@@ -56,32 +56,55 @@ static uint32_t line_last(const Parser *ps)
     return i;
 }
 
+/* What count_assign_eq looks at in an operator: brackets, and at bracket
+ * depth 0, `=`, `:` and `;`. */
+enum { AE_OTHER, AE_OPEN, AE_CLOSE, AE_EQUAL, AE_COLON, AE_SEMI };
+static const uint8_t assign_scan[256] = {
+    [PYOP_LPAR] = AE_OPEN,    [PYOP_LSQB] = AE_OPEN,   [PYOP_LBRACE] = AE_OPEN,
+    [PYOP_RPAR] = AE_CLOSE,   [PYOP_RSQB] = AE_CLOSE,  [PYOP_RBRACE] = AE_CLOSE,
+    [PYOP_EQUAL] = AE_EQUAL,  [PYOP_COLON] = AE_COLON, [PYOP_SEMI] = AE_SEMI,
+};
+
 /* Counts the `=` of an assignment statement at bracket depth 0 (a lambda's
- * defaults and everything after a depth-0 `:` do not count). */
+ * defaults and everything after a depth-0 `:` do not count). It runs ahead
+ * over every statement, so it reads each token once, an operator through
+ * one table. */
 static uint32_t count_assign_eq(const Parser *ps, bool *annotated)
 {
     int depth = 0;
     uint32_t n = 0;
     *annotated = false;
-    for (uint32_t i = pp_pos(ps); i < ps->ntoks; i++) {
-        const PpToken *t = &ps->toks[i];
-        if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER)
-            break;
-        depth += bracket_delta(t);
-        if (depth != 0)
-            continue;
-        if (t->kind == PYTOK_NAME && t->kw == PYKW_LAMBDA)
-            break;
-        if (t->kind == PYTOK_OP && t->op == PYOP_SEMI)
-            break;
-        if (t->kind == PYTOK_OP && t->op == PYOP_COLON && n == 0) {
-            *annotated = true;
-            break;
+    for (const PpToken *t = pp_cur(ps);; t++) { /* the buffer ends with ENDMARKER */
+        if (t->kind == PYTOK_OP) {
+            switch (assign_scan[t->op]) {
+            case AE_OPEN:
+                depth++;
+                break;
+            case AE_CLOSE:
+                depth--;
+                break;
+            case AE_EQUAL:
+                n += depth == 0;
+                break;
+            case AE_COLON:
+                if (depth == 0 && n == 0) {
+                    *annotated = true;
+                    return n;
+                }
+                break;
+            case AE_SEMI:
+                if (depth == 0)
+                    return n;
+                break;
+            default:
+                break;
+            }
+        } else if (t->kind == PYTOK_NEWLINE || t->kind == PYTOK_ENDMARKER) {
+            return n;
+        } else if (depth == 0 && t->kind == PYTOK_NAME && t->kw == PYKW_LAMBDA) {
+            return n;
         }
-        if (t->kind == PYTOK_OP && t->op == PYOP_EQUAL)
-            n++;
     }
-    return n;
 }
 
 static Str expr_display(Parser *ps, const Expr *e)
