@@ -165,7 +165,9 @@ void pp_call(Parser *ps, Expr *e)
     ps->no_in = ni;
     Site *s = pp_site(ps, site);
     s->nargs = ps->argbuf.size - base;
-    s->args = pp_copy_array(ps, ps->argbuf.contents + base, s->nargs, sizeof(Arg));
+    /* (no arguments: the scratch may be empty, its contents NULL) */
+    s->args = pp_copy_array(ps, s->nargs ? ps->argbuf.contents + base : NULL, s->nargs,
+                            sizeof(Arg));
     ps->argbuf.size = base;
     s->end = pp_prev_end(ps);
     bool bounded = call_bounded(callee, &facts);

@@ -1,0 +1,3 @@
+import threading
+
+guard = threading.Lock()
