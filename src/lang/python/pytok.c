@@ -466,6 +466,24 @@ static bool continuation(PyTok *t, PyTokCore *out)
     return true;
 }
 
+/* The first byte from p on that is not a ' ' (len at the end): the
+ * indentation of a line, 8 bytes at a time. */
+static inline uint32_t skip_spaces(const uint8_t *s, uint32_t p, uint32_t len)
+{
+#ifdef PYTOK_SWAR
+    for (; p + 8 <= len; p += 8) {
+        uint64_t w;
+        memcpy(&w, s + p, 8);
+        w ^= ONES * ' ';
+        if (w)
+            return p + (uint32_t)__builtin_ctzll(w) / 8;
+    }
+#endif
+    while (p < len && s[p] == ' ')
+        p++;
+    return p;
+}
+
 /* Compares the indentation of a new logical line (col: tabs to multiples of 8;
  * alt: tabs of width 1) with the indent stack, as CPython does: the two
  * measures must agree on every comparison, else the tabs and spaces are
@@ -508,24 +526,8 @@ static void indent_compare(PyTok *t, uint32_t col, uint32_t alt)
 static bool line_begin(PyTok *t, PyTokCore *out)
 {
     const uint8_t *s = (const uint8_t *)t->src;
-    uint32_t p = t->pos, len = t->len, col, alt, cont_col = 0;
+    uint32_t p = skip_spaces(s, t->pos, t->len), col, alt, cont_col = 0;
     t->at_bol = false;
-#ifdef PYTOK_SWAR
-    for (; p + 8 <= len; p += 8) {
-        uint64_t w;
-        memcpy(&w, s + p, 8);
-        w ^= ONES * ' ';
-        if (w) {
-            p += (uint32_t)__builtin_ctzll(w) / 8;
-            goto counted;
-        }
-    }
-#endif
-    while (p < len && s[p] == ' ')
-        p++;
-#ifdef PYTOK_SWAR
-counted:
-#endif
     /* the common case, spaces only, is counted above; the loop takes the rest */
     col = alt = p - t->pos;
     t->pos = p;
@@ -596,23 +598,7 @@ static inline bool same_indent_line(PyTok *t)
     if (t->fstring_depth || t->pending || t->pending_error)
         return false;
     const uint8_t *s = (const uint8_t *)t->src;
-    uint32_t p = t->pos, len = t->len;
-#ifdef PYTOK_SWAR
-    for (; p + 8 <= len; p += 8) {
-        uint64_t w;
-        memcpy(&w, s + p, 8);
-        w ^= ONES * ' ';
-        if (w) {
-            p += (uint32_t)__builtin_ctzll(w) / 8;
-            goto counted;
-        }
-    }
-#endif
-    while (p < len && s[p] == ' ')
-        p++;
-#ifdef PYTOK_SWAR
-counted:
-#endif
+    uint32_t p = skip_spaces(s, t->pos, t->len), len = t->len;
     if (p >= len)
         return false;
     uint8_t c = pytok_cclass[s[p]];
