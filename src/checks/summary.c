@@ -48,6 +48,8 @@ static int32_t local_function(const Unit *u, int32_t f, Str root)
 
 static const char *qualified_local(ProjectFile *pf, const Unit *u, int32_t fi, Str rest)
 {
+    if (!rest.len && (uint32_t)fi < pf->funcs.size)
+        return pf->funcs.contents[fi].qualname; /* the function itself: named already */
     Str q = u->funcs[fi].qualname;
     if (!pf->module || !pf->module[0])
         return project_intern_join(pf, q, NULL, rest, STR_NULL);

@@ -126,7 +126,9 @@ static void add_function(ProjectFile *pf, const Unit *u, const Function *fn)
             f.flags |= PF_STATIC;
     if (fn->cls >= 0) {
         f.flags |= PF_METHOD;
-        f.cls = qualify(pf, u->funcs[fn->cls].qualname);
+        /* the class comes first in the file: its entry holds the name already */
+        f.cls = (uint32_t)fn->cls < pf->funcs.size ? pf->funcs.contents[fn->cls].qualname
+                                                    : qualify(pf, u->funcs[fn->cls].qualname);
     }
     if (fn->kind == FN_CLASS) {
         f.flags |= PF_CLASS;
