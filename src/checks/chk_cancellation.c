@@ -16,6 +16,9 @@
  *     cancellation (it never sees it, or the earlier one is the finding);
  *   - a handler whose body calls one of the `deliberate` patterns
  *     (`task.uncancel()`: swallowing on purpose, the 3.11 way);
+ *   - a handler whose body calls a function of the file annotated
+ *     `-> NoReturn` or `-> Never` (`self._convert_error(exc)`, a helper that
+ *     raises in its place; what it raises is not followed);
  *   - a handler of `cancel-exceptions` only (not broad, not bare) in a function
  *     that already called one of the `after-cancel` patterns before it
  *     (`task.cancel()` then `try: await task / except CancelledError: pass`:
@@ -209,6 +212,42 @@ static bool deliberate(const CancelParams *p, const Unit *u, uint32_t hi)
     return false;
 }
 
+/* Whether call s names a function of this file annotated `-> NoReturn` or
+ * `-> Never`: a plain name (nested or module level), or `self.m` / `cls.m`
+ * with some method m of the file so annotated. */
+static bool calls_never_returning(const Unit *u, const Site *s)
+{
+    Str name = s->text;
+    if (s->kind != SITE_CALL || !name.len)
+        return false;
+    if (s->flags & SITE_F_SELF) {
+        int32_t dot = str_rfind(name, '.');
+        Str method = str_make(name.ptr + dot + 1, name.len - (uint32_t)(dot + 1));
+        for (uint32_t f = 1; f < u->nfuncs; f++)
+            if (u->funcs[f].never_returns && u->funcs[f].cls >= 0 &&
+                str_eq(u->funcs[f].name, method))
+                return true;
+        return false;
+    }
+    if (!(s->flags & SITE_F_ROOT_LOCAL) || str_find(name, '.') >= 0)
+        return false;
+    int32_t fi = s->func > 0 ? unit_find_function(u, s->func, name) : -1;
+    if (fi < 0)
+        fi = unit_find_function(u, 0, name);
+    return fi >= 0 && u->funcs[fi].never_returns;
+}
+
+/* Whether handler hi's body hands the exception to a function that never
+ * returns (`self._convert_error(exc)`): the handler ends by raising, and what
+ * the helper raises is not followed (in doubt: no finding). */
+static bool ends_in_helper(const Unit *u, uint32_t hi)
+{
+    for (uint32_t i = hi + 1; i < u->nsites && in_handler(u, &u->sites[i], hi); i++)
+        if (calls_never_returning(u, &u->sites[i]))
+            return true;
+    return false;
+}
+
 /* For every function, the index of its first call of an `after-cancel`
  * pattern (UINT32_MAX if none): computed once per file. */
 static uint32_t *first_cancels(const CancelParams *p, const Unit *u)
@@ -240,7 +279,8 @@ static bool swallows(const CancelParams *p, const Unit *u, const uint32_t *first
         return false;
     bool earlier;
     uint32_t first = first_handler(p, u, hi, &earlier);
-    if (earlier || try_body_never_suspends(u, &u->funcs[h->func], first) || deliberate(p, u, hi))
+    if (earlier || try_body_never_suspends(u, &u->funcs[h->func], first) || deliberate(p, u, hi) ||
+        ends_in_helper(u, hi))
         return false;
     return c == CATCH_BROAD || first_cancel[h->func] > hi;
 }

@@ -532,6 +532,14 @@ static bool has_decorator(const Str *decs, uint32_t n, const char *name)
     return false;
 }
 
+/* The bottom type, imported from typing or typing_extensions: a function so
+ * annotated always raises (or exits). */
+static bool is_never_type(Str r)
+{
+    return str_eq_c(r, "typing.NoReturn") || str_eq_c(r, "typing.Never") ||
+           str_eq_c(r, "typing_extensions.NoReturn") || str_eq_c(r, "typing_extensions.Never");
+}
+
 static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, bool is_async)
 {
     pp_advance(ps); /* def */
@@ -552,13 +560,17 @@ static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, b
         np = pp_params(ps, PYOP_RPAR, params, MAX_PARAMS);
         pp_expect_op(ps, PYOP_RPAR, "')'");
     }
-    if (pp_accept_op(ps, PYOP_ARROW))
-        pp_expr(ps);
+    bool never_returns = false;
+    if (pp_accept_op(ps, PYOP_ARROW)) {
+        Expr ret = pp_expr(ps);
+        never_returns = ret.from_import && is_never_type(ret.resolved);
+    }
     pp_bind(ps, name, NULL);
     bool in_class = ps->func >= 0 && vec_at(&ps->funcs, ps->func)->kind == FN_CLASS;
     int32_t f = pp_new_function(ps, FN_DEF, name, off);
     Function *fn = vec_at(&ps->funcs, f);
     fn->is_async = is_async;
+    fn->never_returns = never_returns;
     fn->name_off = nt->start;
     fn->nparams = np;
     fn->params = pp_copy_array(ps, params, np, sizeof(Param));
