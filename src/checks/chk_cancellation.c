@@ -231,9 +231,7 @@ static bool calls_never_returning(const Unit *u, const Site *s)
     }
     if (!(s->flags & SITE_F_ROOT_LOCAL) || str_find(name, '.') >= 0)
         return false;
-    int32_t fi = s->func > 0 ? unit_find_function(u, s->func, name) : -1;
-    if (fi < 0)
-        fi = unit_find_function(u, 0, name);
+    int32_t fi = unit_visible_function(u, s->func, name);
     return fi >= 0 && u->funcs[fi].never_returns;
 }
 

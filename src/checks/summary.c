@@ -38,14 +38,6 @@ static bool is_root(const ChkEnv *env, Str first)
     return strpool_find(&env->roots, first).ptr != NULL;
 }
 
-/* The in-file function named `root` visible from function f: one defined in f
- * (a nested helper), or at module level. */
-static int32_t local_function(const Unit *u, int32_t f, Str root)
-{
-    int32_t fi = f > 0 ? unit_find_function(u, f, root) : -1;
-    return fi >= 0 ? fi : unit_find_function(u, 0, root);
-}
-
 static const char *qualified_local(ProjectFile *pf, const Unit *u, int32_t fi, Str rest)
 {
     if (!rest.len && (uint32_t)fi < pf->funcs.size)
@@ -66,7 +58,7 @@ const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u
     if (s->flags & SITE_F_SELF) {
         int32_t dot = str_find(r, '.');
         Str cls = str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot);
-        int32_t fi = local_function(u, 0, cls);
+        int32_t fi = unit_visible_function(u, 0, cls);
         if (fi < 0)
             return NULL;
         return qualified_local(pf, u, fi, str_make(r.ptr + cls.len, r.len - cls.len));
@@ -83,7 +75,7 @@ const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u
         return NULL; /* an unbound root: a builtin or a star import */
     int32_t dot = str_find(r, '.');
     Str root = str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot);
-    int32_t fi = local_function(u, s->func, root);
+    int32_t fi = unit_visible_function(u, s->func, root);
     if (fi < 0)
         return NULL;
     return qualified_local(pf, u, fi, str_make(r.ptr + root.len, r.len - root.len));

@@ -236,3 +236,9 @@ int32_t unit_find_function(const Unit *u, int32_t parent, Str name)
     uint32_t i = func_slot(u, u->fnindex, parent, name);
     return u->fnindex->slots[i] - 1;
 }
+
+int32_t unit_visible_function(const Unit *u, int32_t f, Str name)
+{
+    int32_t fi = f > 0 ? unit_find_function(u, f, name) : -1;
+    return fi >= 0 ? fi : unit_find_function(u, 0, name);
+}

@@ -249,5 +249,8 @@ bool unit_name_used_after(const Unit *u, const Site *s, Str name);
 /* The def or class named `name` defined directly in function `parent` (0: the
  * module), or -1. Lambdas are never found. Lazily indexed like the uses. */
 int32_t unit_find_function(const Unit *u, int32_t parent, Str name);
+/* The def or class `name` visible from function f: one defined in f (a nested
+ * helper), else one at module level; -1 if neither. */
+int32_t unit_visible_function(const Unit *u, int32_t f, Str name);
 
 #endif
