@@ -630,6 +630,38 @@ static void test_pyparse_unit_bounded_iterables(void **state)
                  "#25 LOOP.for 18:5 fn1 xs\n");
 }
 
+/* A loop's iterable as messages show it: one line (a space for each run of
+ * blanks, line breaks and comments; none inside brackets), cut after 120
+ * bytes at a token with `...`, a single long token at a character. */
+static void test_pyparse_unit_iterable_display_is_one_line(void **state)
+{
+    Fx *f = *state;
+    parse(f,
+          "def f(src, n):\n"
+          "    for a in src.items(\n"
+          "        n,   # the count\n"
+          "        key=lambda kv: kv[0],\n"
+          "    ): pass\n"
+          "    for a in src.very_long_method_name_number_one(n).another_long_method_name(n, n, n).a_third_method_name_to_go_past(n, more_arguments_here): pass\n"
+          "    for a in \"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+          "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+          "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+          "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\": pass\n");
+    const Unit *u = f->u;
+    Str texts[3];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < u->nsites && n < 3; i++)
+        if (u->sites[i].kind == SITE_LOOP)
+            texts[n++] = u->sites[i].text;
+    assert_int_equal(n, 3);
+    assert_true(str_eq_c(texts[0], "src.items(n, key=lambda kv: kv[0],)"));
+    assert_true(str_eq_c(texts[1], "src.very_long_method_name_number_one(n).another_long_method_name"
+                                   "(n, n, n).a_third_method_name_to_go_past(n,..."));
+    /* 80 two-byte characters: 119 bytes of the string are a quote and 59 of them */
+    assert_int_equal(texts[2].len, 1 + 59 * 2 + 3);
+    assert_memory_equal(texts[2].ptr + texts[2].len - 5, "\xc3\xa9...", 5);
+}
+
 /* while True / while 1 and a body that is one awaited call */
 static void test_pyparse_unit_while_flags(void **state)
 {
@@ -1523,7 +1555,8 @@ int main(void)
         T(test_pyparse_unit_use_sites_of_tracked_names),
         T(test_pyparse_unit_comprehension_moves_element_sites),
         T(test_pyparse_unit_bounded_iterables),
-        T(test_pyparse_unit_while_flags),
+        T(test_pyparse_unit_iterable_display_is_one_line),
+    T(test_pyparse_unit_while_flags),
         T(test_pyparse_unit_except_handlers),
         T(test_pyparse_unit_with_items_and_guards),
         T(test_pyparse_unit_fstring_fields),

@@ -107,14 +107,78 @@ static uint32_t count_assign_eq(const Parser *ps, bool *annotated)
     }
 }
 
+enum { DISPLAY_MAX = 120 }; /* bytes of an expression shown in a message */
+
+static bool is_open_op(const PpToken *t)
+{
+    return t->kind == PYTOK_OP &&
+           (t->op == PYOP_LPAR || t->op == PYOP_LSQB || t->op == PYOP_LBRACE);
+}
+
+static bool is_close_op(const PpToken *t)
+{
+    return t->kind == PYTOK_OP && (t->op == PYOP_RPAR || t->op == PYOP_RSQB ||
+                                   t->op == PYOP_RBRACE || t->op == PYOP_COMMA);
+}
+
+/* The first token that starts at or after off. */
+static const PpToken *token_at(const Parser *ps, uint32_t off)
+{
+    uint32_t lo = 0, hi = ps->ntoks;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ps->toks[mid].start < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return ps->toks + lo;
+}
+
+/* The expression on one line, for messages (`{iterable}`): its tokens as
+ * written, one space where the source has blanks, a line break or a comment
+ * between two (none after an opening bracket or before a closing one or a
+ * comma), cut after DISPLAY_MAX bytes with `...`. Most are one short line,
+ * taken as they are. */
 static Str expr_display(Parser *ps, const Expr *e)
 {
     if ((e->kind == E_NAME || e->kind == E_DOTTED) && e->text.len)
         return e->text;
+    const char *src = ps->u->src;
     uint32_t n = e->end > e->off ? e->end - e->off : 0;
-    if (n > 120)
-        n = 120;
-    return pp_intern(ps, ps->u->src + e->off, n);
+    bool plain = n <= DISPLAY_MAX;
+    for (uint32_t i = 0; plain && i < n; i++)
+        plain = src[e->off + i] != '\n' && src[e->off + i] != '\r' && src[e->off + i] != '#' &&
+                src[e->off + i] != '\\' && src[e->off + i] != '\t' && src[e->off + i] != '\f';
+    if (plain)
+        return pp_intern(ps, src + e->off, n);
+    char buf[DISPLAY_MAX + 3];
+    uint32_t len = 0;
+    const PpToken *prev = NULL, *last = ps->toks + ps->ntoks;
+    for (const PpToken *t = token_at(ps, e->off); t < last && t->end <= e->end; t++) {
+        if (t->end == t->start)
+            continue; /* INDENT, DEDENT, the end */
+        uint32_t space = prev && t->start > prev->end && !is_open_op(prev) && !is_close_op(t);
+        uint32_t tl = t->end - t->start;
+        if (len + space + tl > DISPLAY_MAX) {
+            if (!prev) { /* one long token: as much of it as fits, whole characters */
+                tl = DISPLAY_MAX;
+                while (tl > 0 && ((unsigned char)src[t->start + tl] & 0xC0) == 0x80)
+                    tl--;
+                memcpy(buf, src + t->start, tl);
+                len = tl;
+            }
+            memcpy(buf + len, "...", 3);
+            len += 3;
+            break;
+        }
+        if (space)
+            buf[len++] = ' ';
+        memcpy(buf + len, src + t->start, tl);
+        len += tl;
+        prev = t;
+    }
+    return pp_intern(ps, buf, len);
 }
 
 /* ---- assignments ---------------------------------------------------------------- */
