@@ -1,8 +1,9 @@
 /* Engine `unbounded-spawn` (AL302): a task spawned (pack-level `spawners`:
  * create_task, ensure_future, tg.create_task, start_soon ...) inside a for /
  * async for / comprehension over input-sized data, with no limiter held around
- * it and none acquired by the spawned coroutine (decided on the linked Project,
- * so the coroutine may live in another file). Constant-size iterables (literal
+ * it, none acquired (`await sem.acquire()`) before it in the loop body, and
+ * none acquired by the spawned coroutine (decided on the linked Project, so
+ * the coroutine may live in another file). Constant-size iterables (literal
  * collections, range() of constants, slices, names bound to those) are bounded.
  *
  * Parameters: spawners are pack-level; the rule itself only needs a message
@@ -31,6 +32,64 @@ static const Site *spawned(const Unit *u, const Site *s)
     return NULL;
 }
 
+/* Columns of indentation of line n (a tab to the next multiple of 8), or -1 for
+ * a line with no code (blank, or a comment only). */
+static int32_t indentation(const Unit *u, uint32_t n)
+{
+    uint32_t len, col = 0;
+    const char *t = lines_text(&u->lines, n, &len);
+    for (uint32_t i = 0; i < len; i++) {
+        if (t[i] == ' ' || t[i] == '\f')
+            col++;
+        else if (t[i] == '\t')
+            col = (col / 8 + 1) * 8;
+        else
+            return t[i] == '#' ? -1 : (int32_t)col;
+    }
+    return -1;
+}
+
+/* Whether the statement at `a` is on the way to `s` in every pass: no line
+ * from a's to s's is indented less than a's (an `else:` or the end of a's
+ * block would be). Indentation stands for the block structure the model does
+ * not keep; a continuation line indented less than its statement is rare. */
+static bool runs_before(const Unit *u, const Site *a, const Site *s)
+{
+    uint32_t first = lines_line(&u->lines, a->off), last = lines_line(&u->lines, s->off);
+    int32_t base = indentation(u, first);
+    for (uint32_t n = first + 1; n <= last; n++) {
+        int32_t in = indentation(u, n);
+        if (in >= 0 && in < base)
+            return false;
+    }
+    return true;
+}
+
+/* `await sem.acquire()` earlier in the same loop body, on the way to the spawn:
+ * each pass waits for a permit before it spawns (the task gives it back), so
+ * the loop holds at most the semaphore's count of tasks. A receiver of unknown
+ * type gets the benefit of the doubt, as `async with` on one does (a
+ * connection pool's `acquire` bounds as well). */
+static bool permit_acquired(const ChkEnv *env, const Unit *u, const Site *s)
+{
+    for (int32_t k = (int32_t)(s - u->sites) - 1; k > s->loop; k--) {
+        const Site *a = &u->sites[k];
+        if (a->kind != SITE_CALL || a->loop != s->loop || a->use != USE_AWAITED)
+            continue;
+        Str name = chk_call_name(u, a);
+        int32_t dot = str_rfind(name, '.');
+        if (dot <= 0 || !str_eq_c(str_make(name.ptr + dot + 1, name.len - (uint32_t)dot - 1), "acquire"))
+            continue;
+        Str receiver = str_make(name.ptr, (uint32_t)dot);
+        bool limiter = (a->flags & SITE_F_RESOLVED)
+                           ? chk_idx_any(&env->limiters[u->lang], receiver, u, a)
+                           : true;
+        if (limiter && runs_before(u, a, s))
+            return true;
+    }
+    return false;
+}
+
 static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFile *pf)
 {
     Arena scratch;
@@ -40,7 +99,8 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
         /* the loop first: most calls are in none, and it is a field to read
          * where a spawner is a pattern lookup */
         const Site *loop = s->kind == SITE_CALL ? chk_fanout_input_loop(u, s) : NULL;
-        if (!loop || !chk_fanout_is_spawner(env, u, s) || chk_is_guarded(env, u, s))
+        if (!loop || !chk_fanout_is_spawner(env, u, s) || chk_is_guarded(env, u, s) ||
+            permit_acquired(env, u, s))
             continue;
         const char *msg = chk_fanout_message(&scratch, r, u, s, loop);
         chk_fanout_candidate(env, r, u, s, spawned(u, s), msg, pf);
