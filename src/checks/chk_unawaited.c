@@ -5,19 +5,33 @@
  * across files through imports and self./cls. methods (decided once the Project
  * is linked), and library coroutines listed in the rule's `coroutines:`
  * (decided during the file's call pass). Not when awaited, returned, passed on,
- * scheduled, stored, or used as a context manager.
+ * scheduled, stored, or used as a context manager. An `async def` under a
+ * decorator that is not known to keep it a coroutine function (textual's
+ * `@work` makes a call start a worker) is not one: what its call returns is
+ * unknown, and unknown is not reported.
  *
- * Parameters: coroutines (call patterns). Placeholders: {callee} {function}. */
+ * Parameters: coroutines (call patterns), transparent-decorators (patterns of
+ * the decorators that keep an `async def` a coroutine function). Placeholders:
+ * {callee} {function}. */
+#include "flow.h"
 #include "params.h"
 #include "registry.h"
 
-static const char *const KEYS[] = {"coroutines", NULL};
+typedef struct UnawaitedParams {
+    CallIndex transparent;
+} UnawaitedParams;
+
+static const char *const KEYS[] = {"coroutines", "transparent-decorators", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
     (void)rs;
-    (void)a;
-    return chk_params_validate(r, KEYS, d);
+    if (!chk_params_validate(r, KEYS, d))
+        return false;
+    UnawaitedParams *p = ARENA_NEW(a, UnawaitedParams);
+    bool ok = chk_flow_patterns(r, "transparent-decorators", false, a, d, &p->transparent);
+    r->bound = p;
+    return ok;
 }
 
 static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
@@ -46,6 +60,24 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
     chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(&sink->arena, r->message, vars));
 }
 
+/* Marks the file's `async def`s whose calls may not return a coroutine: under
+ * a decorator that is not one of the rule's transparent ones. */
+static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFile *pf)
+{
+    (void)env;
+    const UnawaitedParams *p = r->bound;
+    for (uint32_t i = 0; i < u->nfuncs && i < pf->funcs.size; i++) {
+        const Function *fn = &u->funcs[i];
+        if (!fn->is_async)
+            continue;
+        for (uint32_t k = 0; k < fn->ndecorators; k++)
+            if (!chk_idx_any(&p->transparent, fn->decorators[k], u, NULL)) {
+                pf->funcs.contents[i].flags |= PF_WRAPPED;
+                break;
+            }
+    }
+}
+
 static void run_project(const Rule *r, const ChkEnv *env, const Project *p, FindingSink *sink)
 {
     (void)env;
@@ -58,7 +90,7 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
             if (c->use != USE_DISCARDED && !(c->flags & PC_UNUSED_BINDING))
                 continue;
             const ProjectFunc *t = project_call_target(p, c);
-            if (!t || (t->flags & (PF_ASYNC | PF_GENERATOR | PF_CLASS)) != PF_ASYNC)
+            if (!t || (t->flags & (PF_ASYNC | PF_GENERATOR | PF_CLASS | PF_WRAPPED)) != PF_ASYNC)
                 continue;
             const ProjectFunc *caller = &pf->funcs.contents[c->caller];
             const char *func = chk_display_function(pf, caller);
@@ -74,5 +106,6 @@ const CheckEngine chk_unawaited_engine = {
     .bind = bind,
     .index = index_rule,
     .on_call = on_call,
+    .summarise = summarise,
     .run_project = run_project,
 };

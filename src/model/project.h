@@ -40,6 +40,9 @@ enum {
     PF_CLASS = 1u << 4,      /* the entry is a class (its bases in `bases`) */
     PF_STATIC = 1u << 5,     /* C: `static` linkage, file-local */
     PF_DEFINED = 1u << 6,    /* C: has a body in this file (not only a declaration) */
+    PF_WRAPPED = 1u << 7,    /* an `async def` under a decorator that may change what a
+                                call returns (set by AL201's engine, from its
+                                transparent-decorators) */
 };
 
 typedef struct ProjectFunc {
