@@ -250,8 +250,15 @@ static void index_insert(Project *p, const char *name, uint32_t h, ProjectRef re
     uint32_t i = h & (p->cap - 1);
     while (p->slots[i].func) {
         if (p->slots[i].hash == h &&
-            strcmp(project_func(p, p->refs[p->slots[i].func - 1])->qualname, name) == 0)
-            return; /* first definition wins (deterministic: files are sorted) */
+            strcmp(project_func(p, p->refs[p->slots[i].func - 1])->qualname, name) == 0) {
+            /* First definition wins (deterministic: files are sorted). Two
+             * scripts of one name (`examples/app.py`, `docs/app.py`: both
+             * module `app`) define the same names: the second resolves its
+             * own (resolve_name). */
+            if (p->refs[p->slots[i].func - 1].file != ref.file)
+                p->files[ref.file]->shadowed = true;
+            return;
+        }
         i = (i + 1) & (p->cap - 1);
     }
     p->refs[p->nrefs++] = ref;
@@ -550,11 +557,12 @@ static void build_indexes(Project *p)
     pool_run(2, p->jobs > 1 ? 2 : 1, index_one, &job);
 }
 
-static bool local_static(const ProjectFile *pf, const char *name, uint32_t *idx)
+/* The file's own function called `name` (only C statics with `statics`). */
+static bool local_def(const ProjectFile *pf, const char *name, bool statics, uint32_t *idx)
 {
     for (uint32_t i = 0; i < pf->funcs.size; i++) {
         const ProjectFunc *f = &pf->funcs.contents[i];
-        if ((f->flags & PF_STATIC) && strcmp(f->qualname, name) == 0) {
+        if ((!statics || (f->flags & PF_STATIC)) && strcmp(f->qualname, name) == 0) {
             *idx = i;
             return true;
         }
@@ -594,20 +602,23 @@ static ProjectRef cached_lookup(const Project *p, LookupCache *lc, const char *n
 }
 
 /* What `name`, called in file `file`, reaches: a C static of that file, or the
- * run's function of that name (through lc when given); file == UINT32_MAX if
- * none. */
+ * run's function of that name (through lc when given), or the file's own
+ * definition where another file's of the same name came first;
+ * file == UINT32_MAX if none. */
 static ProjectRef resolve_name(const Project *p, uint32_t file, const char *name,
                                LookupCache *lc)
 {
     const ProjectFile *pf = p->files[file];
     uint32_t idx;
-    if (pf->lang == LANG_C && local_static(pf, name, &idx))
+    if (pf->lang == LANG_C && local_def(pf, name, true, &idx))
         return (ProjectRef){file, idx};
-    if (lc)
-        return cached_lookup(p, lc, name);
     ProjectRef r;
-    if (!project_lookup(p, name, &r))
+    if (lc)
+        r = cached_lookup(p, lc, name);
+    else if (!project_lookup(p, name, &r))
         r.file = UINT32_MAX;
+    if (pf->shadowed && r.file != file && local_def(pf, name, false, &idx))
+        r = (ProjectRef){file, idx};
     return r;
 }
 

@@ -116,6 +116,8 @@ typedef struct ProjectFile {
     const char *path;
     const char *module;      /* dotted module name (Python), or NULL */
     bool is_package;         /* an __init__.py: relative imports start here */
+    bool shadowed;           /* (link) defines a name another file defined first: its
+                                calls of the name reach its own definition */
     Lang lang;
     Vec(ProjectFunc) funcs;
     Vec(uint32_t) qhash;     /* str_hash of each funcs[i].qualname, computed while the
