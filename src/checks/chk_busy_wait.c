@@ -39,7 +39,10 @@ static const char *condition(Arena *a, const Site *loop)
     Str t = loop->text;
     if (t.len <= MAX)
         return str_dup(a, t);
-    return arena_printf(a, "%.*s...", MAX - 3, t.ptr);
+    uint32_t n = MAX - 3;
+    while (n > 0 && ((unsigned char)t.ptr[n] & 0xC0) == 0x80)
+        n--; /* whole characters */
+    return arena_printf(a, "%.*s...", (int)n, t.ptr);
 }
 
 static void check_loop(const Rule *r, const Unit *u, const Site *s, FindingSink *sink)

@@ -178,10 +178,19 @@ static void test_chk_busy_wait_and_resource_leak(void **state)
         "    while not j.done:\n" /* 3 */
         "        await asyncio.sleep(1)\n"
         "    while True:\n"
+        "        await asyncio.sleep(1)\n"
+        /* 7: a condition past 60 bytes is cut between characters (\u00e9: 2 bytes) */
+        "    while not j.\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+        "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+        "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9:\n"
         "        await asyncio.sleep(1)\n");
-    assert_string_equal(lines(f), "3");
+    assert_string_equal(lines(f), "3 7");
     assert_non_null(strstr(f->sink.items.contents[0].message,
                            "`while not j.done` in `go` polls with `asyncio.sleep`"));
+    assert_non_null(strstr(f->sink.items.contents[1].message,
+                           "j.\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+                           "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+                           "\u00e9\u00e9\u00e9\u00e9\u00e9...` in `go`"));
     chk_sink_free(&f->sink);
     chk_sink_init(&f->sink);
     const Rule *leak = bind_rule(f, "AL601", &chk_resource_leak_engine);
