@@ -630,7 +630,7 @@ static void test_pyparse_unit_bounded_iterables(void **state)
                  "#25 LOOP.for 18:5 fn1 xs\n");
 }
 
-/* A loop's iterable as messages show it: one line (a space for each run of
+/* A loop's iterable (and a while loop's condition) as messages show it: one line (a space for each run of
  * blanks, line breaks and comments; none inside brackets), cut after 120
  * bytes at a token with `...`, a single long token at a character. */
 static void test_pyparse_unit_iterable_display_is_one_line(void **state)
@@ -646,14 +646,19 @@ static void test_pyparse_unit_iterable_display_is_one_line(void **state)
           "    for a in \"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
           "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
           "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
-          "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\": pass\n");
+          "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\": pass\n"
+          /* a parenthesised operand's span takes its parentheses */
+          "    for a in (src) or (n): pass\n"
+          "    while not (n.done): pass\n");
     const Unit *u = f->u;
-    Str texts[3];
+    Str texts[5];
     uint32_t n = 0;
-    for (uint32_t i = 0; i < u->nsites && n < 3; i++)
+    for (uint32_t i = 0; i < u->nsites && n < 5; i++)
         if (u->sites[i].kind == SITE_LOOP)
             texts[n++] = u->sites[i].text;
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 5);
+    assert_true(str_eq_c(texts[3], "(src) or (n)"));
+    assert_true(str_eq_c(texts[4], "not (n.done)"));
     assert_true(str_eq_c(texts[0], "src.items(n, key=lambda kv: kv[0],)"));
     assert_true(str_eq_c(texts[1], "src.very_long_method_name_number_one(n).another_long_method_name"
                                    "(n, n, n).a_third_method_name_to_go_past(n,..."));

@@ -300,7 +300,11 @@ static Expr display(Parser *ps, PyOp close)
     }
     if (close == PYOP_RPAR && !pp_is_op(ps, PYOP_COMMA)) {
         pp_expect_op(ps, PYOP_RPAR, "')'");
-        return first; /* parenthesised expression: keeps its kind and site */
+        /* a parenthesised expression keeps its kind and site; its span takes
+         * the parentheses (`not (await x)`, `(a) and (b)` are shown whole) */
+        first.off = off;
+        first.end = pp_prev_end(ps);
+        return first;
     }
     pp_set_use(ps, &first, USE_ELEMENT, STR_NULL, -1, 0);
     if (first.starred)
