@@ -253,6 +253,9 @@ void pp_set_use(Parser *ps, const Expr *e, Use use, Str name, int32_t parent, ui
 void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2);
 
 /* --- pyscope.c --- */
+/* Index of the first token whose start is >= off (tokens are sorted by offset;
+ * ps->ntoks if none). */
+uint32_t pp_token_at(const Parser *ps, uint32_t off);
 /* Empties the name tables for a file of about `names` bindings. */
 void pp_scope_init(Parser *ps, uint32_t names);
 void pp_scope_trim(Parser *ps);

@@ -322,8 +322,7 @@ static bool is_wrapper_type(Str r)
            str_eq_c(r, "typing.Annotated") || str_eq_c(r, "typing_extensions.Annotated");
 }
 
-/* First token index whose start is >= off (tokens are sorted by offset). */
-static uint32_t token_at(const Parser *ps, uint32_t off)
+uint32_t pp_token_at(const Parser *ps, uint32_t off)
 {
     uint32_t lo = 0, hi = ps->ntoks;
     while (lo < hi) {
@@ -340,7 +339,7 @@ static uint32_t token_at(const Parser *ps, uint32_t off)
  * annotation that resolves through an import and is not a typing wrapper. */
 static Str scan_annotation(Parser *ps, const Expr *e)
 {
-    for (uint32_t i = token_at(ps, e->off); i < ps->ntoks && ps->toks[i].start < e->end; i++) {
+    for (uint32_t i = pp_token_at(ps, e->off); i < ps->ntoks && ps->toks[i].start < e->end; i++) {
         const PpToken *t = &ps->toks[i];
         if (t->kind != PYTOK_NAME || t->kw != PYKW_NONE)
             continue;

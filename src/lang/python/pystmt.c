@@ -121,20 +121,6 @@ static bool is_close_op(const PpToken *t)
                                    t->op == PYOP_RBRACE || t->op == PYOP_COMMA);
 }
 
-/* The first token that starts at or after off. */
-static const PpToken *token_at(const Parser *ps, uint32_t off)
-{
-    uint32_t lo = 0, hi = ps->ntoks;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (ps->toks[mid].start < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return ps->toks + lo;
-}
-
 /* The expression on one line, for messages (`{iterable}`): its tokens as
  * written, one space where the source has blanks, a line break or a comment
  * between two (none after an opening bracket or before a closing one or a
@@ -155,7 +141,7 @@ static Str expr_display(Parser *ps, const Expr *e)
     char buf[DISPLAY_MAX + 3];
     uint32_t len = 0;
     const PpToken *prev = NULL, *last = ps->toks + ps->ntoks;
-    for (const PpToken *t = token_at(ps, e->off); t < last && t->end <= e->end; t++) {
+    for (const PpToken *t = ps->toks + pp_token_at(ps, e->off); t < last && t->end <= e->end; t++) {
         if (t->end == t->start)
             continue; /* INDENT, DEDENT, the end */
         uint32_t space = prev && t->start > prev->end && !is_open_op(prev) && !is_close_op(t);
