@@ -39,8 +39,10 @@ static int32_t indentation(const Unit *u, uint32_t n)
     uint32_t len, col = 0;
     const char *t = lines_text(&u->lines, n, &len);
     for (uint32_t i = 0; i < len; i++) {
-        if (t[i] == ' ' || t[i] == '\f')
+        if (t[i] == ' ')
             col++;
+        else if (t[i] == '\f')
+            col = 0; /* as Python's tokenizer counts it */
         else if (t[i] == '\t')
             col = (col / 8 + 1) * 8;
         else
@@ -77,10 +79,9 @@ static bool permit_acquired(const ChkEnv *env, const Unit *u, const Site *s)
         if (a->kind != SITE_CALL || a->loop != s->loop || a->use != USE_AWAITED)
             continue;
         Str name = chk_call_name(u, a);
-        int32_t dot = str_rfind(name, '.');
-        if (dot <= 0 || !str_eq_c(str_make(name.ptr + dot + 1, name.len - (uint32_t)dot - 1), "acquire"))
+        if (name.len <= 8 || !str_ends_with(name, ".acquire"))
             continue;
-        Str receiver = str_make(name.ptr, (uint32_t)dot);
+        Str receiver = str_make(name.ptr, name.len - 8);
         bool limiter = (a->flags & SITE_F_RESOLVED)
                            ? chk_idx_any(&env->limiters[u->lang], receiver, u, a)
                            : true;

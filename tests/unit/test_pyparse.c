@@ -649,14 +649,17 @@ static void test_pyparse_unit_iterable_display_is_one_line(void **state)
           "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\": pass\n"
           /* a parenthesised operand's span takes its parentheses */
           "    for a in (src) or (n): pass\n"
-          "    while not (n.done): pass\n");
+          "    while not (n.done): pass\n"
+          /* a line break inside a token, a continued line */
+          "    for a in \"\"\"x\ny\"\"\".split() + \\\n        n: pass\n");
     const Unit *u = f->u;
-    Str texts[5];
+    Str texts[6];
     uint32_t n = 0;
-    for (uint32_t i = 0; i < u->nsites && n < 5; i++)
+    for (uint32_t i = 0; i < u->nsites && n < 6; i++)
         if (u->sites[i].kind == SITE_LOOP)
             texts[n++] = u->sites[i].text;
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 6);
+    assert_true(str_eq_c(texts[5], "\"\"\"x y\"\"\".split() + n"));
     assert_true(str_eq_c(texts[3], "(src) or (n)"));
     assert_true(str_eq_c(texts[4], "not (n.done)"));
     assert_true(str_eq_c(texts[0], "src.items(n, key=lambda kv: kv[0],)"));

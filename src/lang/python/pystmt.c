@@ -124,8 +124,8 @@ static bool is_close_op(const PpToken *t)
 /* The expression on one line, for messages (`{iterable}`): its tokens as
  * written, one space where the source has blanks, a line break or a comment
  * between two (none after an opening bracket or before a closing one or a
- * comma), cut after DISPLAY_MAX bytes with `...`. Most are one short line,
- * taken as they are. */
+ * comma) and for a line break inside a token, cut after DISPLAY_MAX bytes
+ * with `...`. Most are one short line, taken as they are. */
 static Str expr_display(Parser *ps, const Expr *e)
 {
     if ((e->kind == E_NAME || e->kind == E_DOTTED) && e->text.len)
@@ -164,6 +164,9 @@ static Str expr_display(Parser *ps, const Expr *e)
         len += tl;
         prev = t;
     }
+    for (uint32_t i = 0; i < len; i++)
+        if (buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t' || buf[i] == '\f')
+            buf[i] = ' '; /* inside a token: a triple-quoted string, a continued line */
     return pp_intern(ps, buf, len);
 }
 
