@@ -2,6 +2,8 @@
  * callee (as written and resolved), its arguments (kind, keyword, starred), and
  * each argument's value marked USE_ARGUMENT of this call. Also decides whether
  * the call's result is a constant-size iterable (`range(10)`, `zip(xs[:5], ys)`). */
+#include <string.h>
+
 #include "pyparse_int.h"
 
 static bool is_ident(const PpToken *t)
@@ -55,15 +57,26 @@ static Arg arg_from(const Expr *e)
     return a;
 }
 
-/* Builtins whose result has as many items as their (first) argument. */
-static bool passes_size(Str name)
+/* What a call of `name` yields as an iterable, by the name alone. Most calls
+ * are none of these: the length and first byte settle them before any compare. */
+typedef enum { SIZE_NONE, SIZE_RANGE, SIZE_ZIP, SIZE_COUNTED, SIZE_PASSES } SizeKind;
+
+static SizeKind size_kind(Str r)
 {
-    static const char *const fns[] = {"enumerate", "sorted", "list", "tuple", "reversed",
-                                      "set", "frozenset", "iter"};
+    static const struct { const char *name; SizeKind kind; } fns[] = {
+        {"range", SIZE_RANGE}, {"zip", SIZE_ZIP},
+        {"itertools.islice", SIZE_COUNTED}, {"itertools.repeat", SIZE_COUNTED},
+        /* builtins whose result has as many items as their (first) argument */
+        {"enumerate", SIZE_PASSES}, {"sorted", SIZE_PASSES}, {"list", SIZE_PASSES},
+        {"tuple", SIZE_PASSES}, {"reversed", SIZE_PASSES}, {"set", SIZE_PASSES},
+        {"frozenset", SIZE_PASSES}, {"iter", SIZE_PASSES},
+    };
+    if (r.len < 3 || r.len > 16 || !strchr("zrielstf", r.ptr[0]))
+        return SIZE_NONE;
     for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
-        if (str_eq_c(name, fns[i]))
-            return true;
-    return false;
+        if (str_eq_c(r, fns[i].name))
+            return fns[i].kind;
+    return SIZE_NONE;
 }
 
 typedef struct ArgFacts {
@@ -77,15 +90,13 @@ static bool call_bounded(const Expr *callee, const ArgFacts *f)
 {
     if (callee->kind != E_NAME && callee->kind != E_DOTTED)
         return false;
-    Str r = callee->resolved.len ? callee->resolved : callee->text;
-    if (str_eq_c(r, "range"))
-        return f->all_const;
-    if (str_eq_c(r, "zip"))
-        return f->any_bounded;
-    if (str_eq_c(r, "itertools.islice") || str_eq_c(r, "itertools.repeat"))
-        return f->n >= 2;
-    if (passes_size(r))
-        return f->n >= 1 && f->first_bounded;
+    switch (size_kind(callee->resolved.len ? callee->resolved : callee->text)) {
+    case SIZE_RANGE: return f->all_const;
+    case SIZE_ZIP: return f->any_bounded;
+    case SIZE_COUNTED: return f->n >= 2;
+    case SIZE_PASSES: return f->n >= 1 && f->first_bounded;
+    case SIZE_NONE: break;
+    }
     return false;
 }
 

@@ -505,7 +505,13 @@ static void attribute(Parser *ps, Expr *e)
 
 static void primary(Parser *ps, Expr *e)
 {
-    atom(ps, e);
+    /* a name (most operands) straight to name_atom: atom's frame serves the
+     * displays, lambdas and strings it may have to parse */
+    const PpToken *a = pp_cur(ps);
+    if (is_ident(a))
+        name_atom(ps, a, e);
+    else
+        atom(ps, e);
     for (;;) {
         const PpToken *t = pp_cur(ps);
         if (t->kind != PYTOK_OP)
@@ -651,7 +657,10 @@ static void expr(Parser *ps, Expr *e)
          (a->kind == PYTOK_NAME && (is_ident(a) || a->kw == PYKW_TRUE || a->kw == PYKW_FALSE ||
                                     a->kw == PYKW_NONE_))) &&
         ends_operand(pp_peek(ps, 1))) {
-        atom(ps, e);
+        if (is_ident(a))
+            name_atom(ps, a, e);
+        else
+            atom(ps, e);
         return;
     }
     if (!enter(ps)) {
