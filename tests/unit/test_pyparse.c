@@ -788,6 +788,30 @@ static void test_pyparse_unit_with_items_and_guards(void **state)
                  "#15 CALL 11:5 fn1 d discarded ()\n");
 }
 
+/* `with (yield x):` is one parenthesised yield, not parenthesised items
+ * (tornado's coroutine style): it parses, and the yielded call is a context */
+static void test_pyparse_unit_with_paren_yield(void **state)
+{
+    Fx *f = *state;
+    parse(f,
+          "def f(s):\n"
+          "    with (yield s.acquire()):\n"
+          "        a()\n"
+          "    with (yield):\n"
+          "        pass\n"
+          "    with (yield s.b()) as x, (c()):\n"
+          "        pass\n");
+    assert_model(f, R_SITES,
+                 "#0 CALL 2:17 fn1 s.acquire returned {local} ()\n"
+                 "#1 WITH 2:10 fn1 (yield s.acquire())\n"
+                 "#2 CALL 3:9 fn1 a discarded guard=#1 ()\n"
+                 "#3 WITH 4:10 fn1 (yield)\n"
+                 "#4 CALL 6:17 fn1 s.b returned {local} ()\n"
+                 "#5 WITH 6:10 fn1 (yield s.b()) as x\n"
+                 "#6 CALL 6:31 fn1 c context guard=#5 ()\n"
+                 "#7 WITH 6:30 fn1 (c())->c @6 guard=#5\n");
+}
+
 /* calls in replacement fields (nested, in format specs) are seen; the text around them is not */
 static void test_pyparse_unit_fstring_fields(void **state)
 {
@@ -1567,6 +1591,7 @@ int main(void)
     T(test_pyparse_unit_while_flags),
         T(test_pyparse_unit_except_handlers),
         T(test_pyparse_unit_with_items_and_guards),
+        T(test_pyparse_unit_with_paren_yield),
         T(test_pyparse_unit_fstring_fields),
         T(test_pyparse_unit_strings_and_comments_are_not_code),
         T(test_pyparse_unit_decorators),

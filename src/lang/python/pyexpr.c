@@ -273,6 +273,8 @@ static Expr display(Parser *ps, PyOp close)
     if (close == PYOP_RPAR && pp_is_kw(ps, PYKW_YIELD)) {
         Expr y = pp_exprlist(ps, true);
         pp_expect_op(ps, PYOP_RPAR, "')'");
+        y.off = off; /* the span takes the parentheses, as below */
+        y.end = pp_prev_end(ps);
         return y;
     }
     uint32_t mark = ps->sites.size;

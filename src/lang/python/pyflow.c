@@ -211,8 +211,9 @@ static void with_item(Parser *ps, bool is_async)
  * parenthesised expression by the `:` right after the closing bracket. */
 static bool paren_items(const Parser *ps)
 {
-    if (!pp_is_op(ps, PYOP_LPAR))
-        return false;
+    const PpToken *n1 = pp_peek(ps, 1);
+    if (!pp_is_op(ps, PYOP_LPAR) || (n1->kind == PYTOK_NAME && n1->kw == PYKW_YIELD))
+        return false; /* `with (yield x):` is one item, a parenthesised yield */
     int depth = 0;
     for (uint32_t i = pp_pos(ps); i < ps->ntoks; i++) {
         const PpToken *t = &ps->toks[i];

@@ -69,6 +69,7 @@ typedef struct VarInfo {
     Str type;          /* resolved producer (`httpx.Client`), or empty */
     bool from_import;
     bool bounded;
+    bool is_const;     /* bound to a constant (`n = 200`): `range(n)` has a constant size */
     bool tracked;      /* bound from a call: its loads become USE sites */
 } VarInfo;
 

@@ -194,6 +194,7 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
         v->from_import = imp;
     }
     v->bounded = value && value->bounded;
+    v->is_const = value && value->is_const;
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
 }
 
@@ -229,7 +230,7 @@ void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n)
             *v = s->info;
         } else { /* unknown before: as if unbound (no type, no USE sites) */
             v->type = STR_NULL;
-            v->from_import = v->bounded = v->tracked = false;
+            v->from_import = v->bounded = v->is_const = v->tracked = false;
         }
     }
 }
@@ -243,7 +244,7 @@ void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
     v->type = qualified;
     v->from_import = true;
     v->tracked = false;
-    v->bounded = false;
+    v->bounded = v->is_const = false;
 }
 
 VarInfo *pp_var(Parser *ps, Str name)
@@ -290,6 +291,7 @@ VarInfo *pp_resolve_name(Parser *ps, Expr *e)
         e->from_import = v->from_import;
     }
     e->bounded = v->bounded;
+    e->is_const |= v->is_const;
     return v;
 }
 
