@@ -71,6 +71,10 @@ bool chk_idx_parse(const YNode *n, Arena *a, Diag *d, CallPattern *out)
             if (v->kind != YNODE_SCALAR || *end || idx < 0 || idx > 64)
                 return ynode_error(d, v, "'arg' must be an argument index from 0 to 64");
             out->arg = (int32_t)idx;
+        } else if (strcmp(k, "keyword") == 0) {
+            if (v->kind != YNODE_SCALAR || !*v->scalar)
+                return ynode_error(d, v, "'keyword' must be a parameter name");
+            out->keyword = v->scalar;
         } else if (strcmp(k, "is") == 0) {
             if (!ynode_strings(v, a, d, &out->is, &out->nis))
                 return false;
@@ -79,11 +83,14 @@ bool chk_idx_parse(const YNode *n, Arena *a, Diag *d, CallPattern *out)
                 return false;
         } else {
             return ynode_error(d, n->key_nodes[i],
-                               "unknown key '%s' in a call pattern (expected call, arg, is, not)", k);
+                               "unknown key '%s' in a call pattern (expected call, arg, keyword, "
+                               "is, not)", k);
         }
     }
     if ((out->nis || out->nnot) && out->arg < 0)
         return ynode_error(d, n, "'is'/'not' need 'arg' (which argument to test)");
+    if (out->keyword && out->arg < 0)
+        return ynode_error(d, n, "'keyword' needs 'arg' (the parameter's position)");
     return true;
 }
 
@@ -216,13 +223,25 @@ static bool in_list(Str s, const char **list, uint32_t n)
     return false;
 }
 
+/* The argument a condition tests: the one passed as p->keyword if the call
+ * names it, else the one at position p->arg (whatever its form); -1 if none. */
+static int32_t tested_arg(const CallPattern *p, const Site *site)
+{
+    if (p->keyword)
+        for (uint32_t i = 0; i < site->nargs; i++)
+            if (str_eq_c(site->args[i].keyword, p->keyword))
+                return (int32_t)i;
+    return (uint32_t)p->arg < site->nargs ? p->arg : -1;
+}
+
 static bool condition_holds(const CallPattern *p, const Unit *u, const Site *site)
 {
     if (p->arg < 0)
         return true;
-    if (!site || (uint32_t)p->arg >= site->nargs)
+    int32_t i = site ? tested_arg(p, site) : -1;
+    if (i < 0)
         return false;
-    Str t = arg_text(u, site, p->arg);
+    Str t = arg_text(u, site, i);
     if (p->nis && !in_list(t, p->is, p->nis))
         return false;
     if (p->nnot && in_list(t, p->is_not, p->nnot))

@@ -26,6 +26,7 @@ typedef struct CallPattern {
     const void *owner;      /* the Rule (or NULL for pack tables) */
     bool exclude;           /* an `exclude:` entry: a match vetoes the owner's matches */
     int32_t arg;            /* argument condition index, or -1 */
+    const char *keyword;    /* or the argument given as this keyword, if it is (NULL: none) */
     const char **is;        /* argument text must be one of these (NULL: no condition) */
     uint32_t nis;
     const char **is_not;    /* argument text must be none of these */

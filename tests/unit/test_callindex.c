@@ -203,7 +203,13 @@ static void test_chk_idx_parse_errors_with_positions(void **state)
         {"{call: f, arg: [1]}", "p.yaml:1:18: error: 'arg' must be an argument index from 0 to 64\n"},
         {"{call: f, is: [x]}", "p.yaml:1:3: error: 'is'/'not' need 'arg' (which argument to test)\n"},
         {"{call: f, arg: 1, args: 2}", "p.yaml:1:21: error: unknown key 'args' in a call pattern "
-                                       "(expected call, arg, is, not)\n"},
+                                       "(expected call, arg, keyword, is, not)\n"},
+        {"{call: f, keyword: k, is: [x]}", "p.yaml:1:3: error: 'is'/'not' need 'arg' (which "
+                                           "argument to test)\n"},
+        {"{call: f, keyword: k}", "p.yaml:1:3: error: 'keyword' needs 'arg' (the parameter's "
+                                  "position)\n"},
+        {"{call: f, arg: 1, keyword: [k]}", "p.yaml:1:30: error: 'keyword' must be a parameter "
+                                            "name\n"},
         {"{call: \"a.*.b\", arg: 0}", "p.yaml:1:10: error: invalid call pattern 'a.*.b': `*` may "
                                       "only be a whole first or last component\n"},
     };
@@ -441,6 +447,29 @@ static void test_chk_idx_match_argument_conditions(void **state)
     assert_string_equal(match(f, "lock.acquire", NULL), ""); /* no site: conditions fail */
 }
 
+/* {arg, keyword}: the argument passed as `keyword=` when the call names it,
+ * else the one at position arg, whatever its form. */
+static void test_chk_idx_match_keyword_conditions(void **state)
+{
+    Fx *f = *state;
+    add(f, "{call: gai, arg: 5, keyword: flags, is: [NUMERIC]}", false);
+    chk_idx_build(&f->ix, &f->arena);
+    parse_py(f, "gai(h, 0, 0, 0, 0, NUMERIC)\n"       /* 0: positional */
+                "gai(h, 0, flags=NUMERIC)\n"          /* 1: keyword, early */
+                "gai(h, 0, 0, 0, 0, flags=NUMERIC)\n" /* 2: keyword, at its position */
+                "gai(h, 0, flags=PASSIVE)\n"          /* 3 */
+                "gai(h, 0, type=NUMERIC)\n"           /* 4: another keyword */
+                "gai(h, 0, 0, 0, 0, 0, NUMERIC)\n"    /* 5: the text one place on */
+                "gai(h, 0)\n");                       /* 6 */
+    static const char *const expected[] = {"gai", "gai", "gai", "", "", "", ""};
+    for (uint32_t i = 0; i < sizeof expected / sizeof *expected; i++) {
+        const Site *s = nth_call(f, i);
+        const char *got = match(f, str_dup(&f->arena, s->text), s);
+        if (strcmp(got, expected[i]) != 0)
+            fail_msg("call #%u: matched '%s', expected '%s'", i, got, expected[i]);
+    }
+}
+
 /* chk_idx_any: a match of an `exclude:` entry alone is no match. */
 static void test_chk_idx_any_ignores_excludes(void **state)
 {
@@ -471,6 +500,7 @@ int main(void)
         T(test_chk_idx_match_filters_keep_every_key),
         T(test_chk_idx_match_local_root_only_suffix),
         T(test_chk_idx_match_argument_conditions),
+        T(test_chk_idx_match_keyword_conditions),
         T(test_chk_idx_any_ignores_excludes),
 #undef T
     };
