@@ -3,7 +3,8 @@
  * async for / comprehension over input-sized data, with no limiter held around
  * it, none acquired (`await sem.acquire()`) before it in the loop body, and
  * none acquired by the spawned coroutine (decided on the linked Project, so
- * the coroutine may live in another file). Constant-size iterables (literal
+ * the coroutine may live in another file), and not awaited in chunks (the
+ * list the tasks are appended to gathered later in the same loop body). Constant-size iterables (literal
  * collections, range() of constants, slices, names bound to those) are bounded.
  *
  * Parameters: spawners are pack-level; the rule itself only needs a message
@@ -91,6 +92,55 @@ static bool permit_acquired(const ChkEnv *env, const Unit *u, const Site *s)
     return false;
 }
 
+/* The list a spawned task is appended to (`pending.append(create_task(..))`),
+ * or an empty Str. */
+static Str appended_to(const Unit *u, const Site *s)
+{
+    if (s->use != USE_ARGUMENT || s->parent < 0)
+        return STR_NULL;
+    Str name = u->sites[s->parent].text;
+    if (name.len <= 7 || !str_ends_with(name, ".append"))
+        return STR_NULL;
+    return str_make(name.ptr, name.len - 7);
+}
+
+/* The tasks are awaited in chunks: later in the same loop body the list they
+ * go to is awaited whole (`await asyncio.gather(*pending)`, `asyncio.wait(pending)`),
+ * so no more tasks than a chunk run at once, whatever the condition around the
+ * await (`if len(pending) == 100:`). Not a wait with `return_when`. */
+static bool drained_in_loop(const Unit *u, const Site *s)
+{
+    Str list = appended_to(u, s);
+    if (!list.len)
+        return false;
+    for (uint32_t k = (uint32_t)(s - u->sites) + 1; k < u->nsites; k++) {
+        const Site *a = &u->sites[k];
+        if (a->func != s->func)
+            continue; /* a def or lambda in the body */
+        int32_t l = a->loop;
+        while (l >= 0 && l != s->loop)
+            l = u->sites[l].loop;
+        if (l < 0)
+            break; /* past the loop body (sites come in source order) */
+        if (a->kind != SITE_CALL || a->loop != s->loop || a->use != USE_AWAITED)
+            continue;
+        Str name = chk_call_name(u, a);
+        bool wait = str_eq_c(name, "asyncio.wait");
+        if (!wait && !str_eq_c(name, "asyncio.gather"))
+            continue;
+        bool whole = true, named = false;
+        for (uint32_t i = 0; i < a->nargs; i++) {
+            named |= a->args[i].kind == ARG_NAME && str_eq(a->args[i].text, list);
+            /* wait(.., return_when=FIRST_COMPLETED) returns as soon as one of the
+             * list is done, and the done ones stay in it */
+            whole &= !(wait && str_eq_c(a->args[i].keyword, "return_when"));
+        }
+        if (named && whole)
+            return true;
+    }
+    return false;
+}
+
 static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFile *pf)
 {
     Arena scratch;
@@ -101,7 +151,7 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
          * where a spawner is a pattern lookup */
         const Site *loop = s->kind == SITE_CALL ? chk_fanout_input_loop(u, s) : NULL;
         if (!loop || !chk_fanout_is_spawner(env, u, s) || chk_is_guarded(env, u, s) ||
-            permit_acquired(env, u, s))
+            permit_acquired(env, u, s) || drained_in_loop(u, s))
             continue;
         const char *msg = chk_fanout_message(&scratch, r, u, s, loop);
         chk_fanout_candidate(env, r, u, s, spawned(u, s), msg, pf);
