@@ -282,6 +282,8 @@ void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n);
 /* Records that a name is bound in the file (for the "unbound root" rule). */
 void pp_note_bound(Parser *ps, Str name);
 VarInfo *pp_var(Parser *ps, Str name);
+/* `name op= value`: name is bound again, to no constant. */
+void pp_rebind_operator(Parser *ps, Str name);
 /* Resolves a bare name load to an Expr (type, import, self/cls); returns the
  * name's binding (pp_var), or NULL. */
 VarInfo *pp_resolve_name(Parser *ps, Expr *e);

@@ -198,6 +198,14 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
 }
 
+void pp_rebind_operator(Parser *ps, Str name)
+{
+    pp_note_bound(ps, name);
+    VarInfo *v = table_find(&ps->vars, ps->func, name);
+    if (v)
+        v->is_const = false; /* `n += 1`: a counter, not a constant */
+}
+
 void pp_flush_targets(Parser *ps)
 {
     for (uint32_t i = 0; i < ps->targets.size; i++)

@@ -254,12 +254,8 @@ static void expr_statement(Parser *ps)
             pp_advance(ps);
             Expr v = parse_value(ps);
             (void)v; /* the value feeds an operator: stays USE_OPERAND */
-            if (e.kind == E_NAME) {
-                pp_note_bound(ps, e.text);
-                VarInfo *var = pp_var(ps, e.text); /* `n += 1`: a counter, not a constant */
-                if (var)
-                    var->is_const = false;
-            }
+            if (e.kind == E_NAME)
+                pp_rebind_operator(ps, e.text);
             return;
         }
         pp_set_use(ps, &e, USE_DISCARDED, STR_NULL, -1, 0);
