@@ -246,7 +246,8 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
     Arena scratch;
     arena_init(&scratch);
     name_modules(&an, &scratch);
-    an.fronts = app_frontends_new(opt, opt->jobs ? opt->jobs : pool_default_threads());
+    an.fronts = app_frontends_new(opt, opt->jobs ? opt->jobs : pool_default_threads(),
+                                  chk_env_types(in->env, LANG_PYTHON));
     analyse(&an, opt->jobs);
 
     FindingVec all;

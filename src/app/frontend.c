@@ -19,12 +19,14 @@ struct AppFrontends {
     Diag shared_diag;       /* compile-database problems, reported once */
     CfrontCtx **ctx;        /* per worker */
     PyParser **py;          /* per worker, made at its first Python file */
+    const TypeMap *py_types; /* the Python packs' value types (`returns`) */
     unsigned workers;
 };
 
-AppFrontends *app_frontends_new(const AppOptions *opt, unsigned workers)
+AppFrontends *app_frontends_new(const AppOptions *opt, unsigned workers, const TypeMap *py_types)
 {
     AppFrontends *fe = xcalloc(1, sizeof *fe);
+    fe->py_types = py_types;
     fe->copts.compdb = opt->compile_commands ? opt->compile_commands : opt->build_dir;
     fe->workers = workers ? workers : 1;
     fe->ctx = xcalloc(fe->workers, sizeof *fe->ctx);
@@ -80,9 +82,9 @@ Unit *app_frontend_parse(AppFrontends *fe, unsigned worker, const AppFile *f, co
     }
     if (f->lang == LANG_PYTHON) {
         if (worker >= fe->workers)
-            return pyparse_unit(f->path, src, (uint32_t)len, d);
+            return pyparse_unit_typed(f->path, src, (uint32_t)len, fe->py_types, d);
         if (!fe->py[worker])
-            fe->py[worker] = pyparse_new();
+            fe->py[worker] = pyparse_new(fe->py_types);
         return pyparse_parse(fe->py[worker], f->path, src, (uint32_t)len, d);
     }
     CfrontCtx *ctx = c_context(fe, worker, d);

@@ -11,13 +11,15 @@
 #include "../base/diag.h"
 #include "../base/str.h"
 #include "../model/model.h"
+#include "../model/types.h"
 #include "cli.h"
 #include "discover.h"
 
 typedef struct AppFrontends AppFrontends;
 
-/* `workers` is the most worker indices app_frontend_parse will see. */
-AppFrontends *app_frontends_new(const AppOptions *opt, unsigned workers);
+/* `workers` is the most worker indices app_frontend_parse will see; py_types
+ * (borrowed, may be NULL) the value types the Python parser resolves through. */
+AppFrontends *app_frontends_new(const AppOptions *opt, unsigned workers, const TypeMap *py_types);
 void app_frontends_free(AppFrontends *fe);
 /* Parses src (borrowed; must outlive the Unit) as f's language. Problems go to d;
  * NULL when nothing could be analysed. Safe to call from worker `worker` only. */

@@ -102,6 +102,61 @@ static bool load_table(ChkEnv *env, Lang lang, const char *key, CallIndex *ix, D
     return ok;
 }
 
+/* A name in a `returns` table: a dotted name, no pattern. */
+static bool is_type_name(const char *s)
+{
+    Str k = str_from(s);
+    if (!k.len || k.ptr[0] == '.' || k.ptr[k.len - 1] == '.')
+        return false;
+    for (uint32_t i = 0; i < k.len; i++) {
+        unsigned char c = (unsigned char)k.ptr[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c >= 0x80 || (c == '.' && k.ptr[i + 1] != '.');
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The pack-level `returns` maps of every pack of the language (`NAME: TYPE`),
+ * later packs overriding earlier ones. */
+static bool load_types(ChkEnv *env, Lang lang, Diag *d)
+{
+    const YNode *tables[64];
+    uint32_t n = rules_pack_tables(env->rs, lang, "returns", tables, 64);
+    TypeMap *m = &env->types[lang];
+    bool ok = true;
+    for (uint32_t t = 0; t < n && t < 64; t++) {
+        const YNode *map = tables[t];
+        if (map->kind != YNODE_MAP) {
+            ok = ynode_error(d, map, "'returns' must be a map of NAME: TYPE (found %s)",
+                             ynode_kind_name(map));
+            continue;
+        }
+        for (uint32_t i = 0; i < map->count; i++) {
+            const char *name = map->keys[i];
+            const YNode *v = map->items[i];
+            if (!is_type_name(name)) {
+                ok = ynode_error(d, map->key_nodes[i],
+                                 "invalid name '%s' in 'returns': expected a dotted name", name);
+                continue;
+            }
+            if (v->kind != YNODE_SCALAR || !is_type_name(v->scalar)) {
+                ok = ynode_error(d, v, "'returns' entry '%s': the type must be a dotted name",
+                                 name);
+                continue;
+            }
+            typemap_put(m, &env->rs->arena, str_from(name), str_from(v->scalar));
+        }
+    }
+    return ok;
+}
+
+const TypeMap *chk_env_types(const ChkEnv *env, Lang lang)
+{
+    return env ? &env->types[lang] : NULL;
+}
+
 ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok)
 {
     ChkEnv *env = xcalloc(1, sizeof *env);
@@ -126,6 +181,7 @@ ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok)
         ok &= load_table(env, (Lang)l, "offloads", &env->offloads[l], d);
         ok &= load_table(env, (Lang)l, "limiters", &env->limiters[l], d);
         ok &= load_table(env, (Lang)l, "spawners", &env->spawners[l], d);
+        ok &= load_types(env, (Lang)l, d);
     }
     for (int l = 0; l < 2; l++)
         chk_idx_build(&env->calls[l], &rs->arena);

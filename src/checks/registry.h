@@ -15,6 +15,7 @@
 #include "../base/diag.h"
 #include "../model/model.h"
 #include "../model/project.h"
+#include "../model/types.h"
 #include "../rules/rules.h"
 #include "callindex.h"
 #include "finding.h"
@@ -29,6 +30,7 @@ struct ChkEnv {
     CallIndex offloads[2];   /* per Lang: pack-level `offloads` */
     CallIndex limiters[2];   /* per Lang: pack-level `limiters` (semaphore types) */
     CallIndex spawners[2];   /* per Lang: pack-level `spawners` (create_task & co.) */
+    TypeMap types[2];        /* per Lang: pack-level `returns` (for the frontends) */
     StrPool roots;           /* top-level module names of the run (a set: strpool_find) */
 };
 
@@ -67,6 +69,8 @@ ChkEnv *chk_env_new(RuleSet *rs, Diag *d);
  * lose every finding. *all_ok tells whether anything was reported. Never NULL. */
 ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok);
 void chk_env_free(ChkEnv *env);
+/* The value types of the language's packs (`returns`), for its frontend. */
+const TypeMap *chk_env_types(const ChkEnv *env, Lang lang);
 /* Tells the env the run's top-level Python module names (the first component of
  * every file's module; repeats allowed), so summaries keep only calls that may
  * reach the run. Copies into the RuleSet arena. Call before the per-file pass. */

@@ -64,7 +64,7 @@ static void analyse(FuzzFile *f, Diag *d)
 {
     chk_sink_init(&f->sink);
     project_file_init(&f->pf, f->path, LANG_PYTHON);
-    Unit *u = pyparse_unit(f->path, f->src, f->len, d);
+    Unit *u = pyparse_unit_typed(f->path, f->src, f->len, chk_env_types(g_env, LANG_PYTHON), d);
     fuzz_check_unit(u, f->len);
     f->pf.module = f->module;
     project_file_from_unit(&f->pf, u);

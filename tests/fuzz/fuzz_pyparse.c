@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * buffers and tables an input grew serve the next */
     static PyParser *pp;
     if (!pp)
-        pp = pyparse_new();
+        pp = pyparse_new(NULL);
     Unit *u = pyparse_parse(pp, "fuzz.py", (const char *)data, (uint32_t)size, &d);
     fuzz_check_unit(u, (uint32_t)size);
     FUZZ_CHECK(u->lang == LANG_PYTHON, "unit language %d", (int)u->lang);

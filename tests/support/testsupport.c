@@ -151,8 +151,9 @@ void ts_run_analyse(TsRun *r, const TsSrc *files, uint32_t n, bool whole)
         r->ptrs[i] = pf;
         r->nfiles++;
         pf->module = arena_strdup(&pf->arena, modules[i]);
-        Unit *u = pyparse_unit(files[i].rel, files[i].text, (uint32_t)strlen(files[i].text),
-                               &r->diag);
+        Unit *u = pyparse_unit_typed(files[i].rel, files[i].text,
+                                     (uint32_t)strlen(files[i].text),
+                                     chk_env_types(r->env, LANG_PYTHON), &r->diag);
         project_file_from_unit(pf, u);
         chk_run_unit(r->env, u, &r->sinks[i], pf);
         unit_free(u);

@@ -159,7 +159,7 @@ static void bench(const Source *srcs, size_t n, int rounds, bool parse)
 {
     size_t bytes = 0, tokens = 0;
     double best = 1e30;
-    PyParser *pp = parse ? pyparse_new() : NULL; /* as each worker of a run keeps one */
+    PyParser *pp = parse ? pyparse_new(NULL) : NULL; /* as each worker of a run keeps one */
     for (int r = 0; r < rounds; r++) {
         double t0 = now_sec();
         size_t count = 0;

@@ -20,6 +20,7 @@
 #include "base/xalloc.h"
 #include "lang/python/pyparse.h"
 #include "model/model.h"
+#include "model/types.h"
 
 /* ---- rendering a Unit's model as compact text ------------------------------------- */
 
@@ -440,6 +441,78 @@ static void test_pyparse_unit_resolves_through_imports_and_types(void **state)
                  "#13 CALL 26:27 fn3 make bound(c) ()\n"
                  "#14 USE 27:9 fn3 c receiver(close)\n"
                  "#15 CALL 27:9 fn3 c.close->httpx.Client.close discarded {resolved} ()\n");
+}
+
+/* Value types (the packs' `returns`): a path built from a path is a path, so
+ * its methods resolve as the type's, through `/`, attributes, calls, chains
+ * and bindings; an untyped or unmapped value keeps the written path, and
+ * without types the parse is what it always was. */
+static void test_pyparse_unit_value_types(void **state)
+{
+    Fx *f = *state;
+    static const char src[] =
+        "from pathlib import Path\n"
+        "import pathlib\n"
+        "ROOT = Path(__file__).parent\n"
+        "async def a(root: Path, n):\n"
+        "    root.parent.read_text()\n"
+        "    (root / 'x').open()\n"
+        "    (root / 'x' / 'y').read_bytes()\n"
+        "    p = root.with_suffix('.b') / 'z'\n"
+        "    p.write_text('')\n"
+        "    Path.home().joinpath('c').read_text()\n"
+        "    pathlib.PosixPath('q').read_text()\n"
+        "    (ROOT / 'd').read_text()\n"
+        "    (n / 2).read_text()\n"
+        "    root.stat().read_text()\n";
+    Arena a;
+    arena_init(&a);
+    TypeMap m;
+    typemap_init(&m);
+    const char *const P = "pathlib.Path";
+    const char *const keys[] = {"pathlib.Path.parent", "pathlib.Path.__truediv__",
+                                "pathlib.Path.with_suffix", "pathlib.Path.home",
+                                "pathlib.Path.joinpath", "pathlib.PosixPath"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        typemap_put(&m, &a, str_from(keys[i]), str_from(P));
+    unit_free(f->u);
+    f->u = pyparse_unit_typed("t.py", src, (uint32_t)strlen(src), &m, &f->diag);
+    assert_string_equal(printed(f), "");
+    const char *const want[][2] = {
+        {"root.parent.read_text", "pathlib.Path.read_text"},
+        {"(root / 'x').open", "pathlib.Path.open"},
+        {"(root / 'x' / 'y').read_bytes", "pathlib.Path.read_bytes"},
+        {"p.write_text", "pathlib.Path.write_text"},
+        {"Path.home().joinpath('c').read_text", "pathlib.Path.read_text"},
+        {"pathlib.PosixPath('q').read_text", "pathlib.Path.read_text"},
+        {"(ROOT / 'd').read_text", "pathlib.Path.read_text"},
+        {"root.stat().read_text", "pathlib.Path.stat.read_text"}, /* not mapped */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const Site *s = NULL; /* the outermost call that starts with the text */
+        for (uint32_t k = 0; k < f->u->nsites; k++) {
+            const Site *x = &f->u->sites[k];
+            if (x->kind == SITE_CALL && (!s || x->end > s->end) &&
+                strncmp(f->u->src + x->off, want[i][0], strlen(want[i][0])) == 0)
+                s = x;
+        }
+        assert_non_null(s);
+        if (!str_eq_c(s->resolved, want[i][1]))
+            fail_msg("%s: resolved '%.*s', want '%s'", want[i][0], (int)s->resolved.len,
+                     s->resolved.ptr, want[i][1]);
+    }
+    /* an untyped left operand: no type */
+    for (uint32_t k = 0; k < f->u->nsites; k++) {
+        const Site *x = &f->u->sites[k];
+        if (x->kind == SITE_CALL && strncmp(f->u->src + x->off, "(n / 2)", 7) == 0)
+            assert_false(x->flags & SITE_F_RESOLVED);
+    }
+    /* without types: the written path */
+    unit_free(f->u);
+    f->u = pyparse_unit("t.py", src, (uint32_t)strlen(src), &f->diag);
+    assert_true(str_eq_c(call(f->u, "root.parent.read_text")->resolved,
+                         "pathlib.Path.parent.read_text"));
+    arena_free(&a);
 }
 
 /* a parameter named `time` is not the module; unbound roots stay module-like */
@@ -1049,7 +1122,7 @@ static void test_pyparse_reused_parser_forgets_earlier_files(void **state)
     }
     /* each Unit freed before the next parse, so that its memory (and the
      * addresses of its interned names) is reused */
-    PyParser *pp = pyparse_new();
+    PyParser *pp = pyparse_new(NULL);
     for (size_t i = 0; i < N; i++) {
         Diag d;
         diag_init(&d);
@@ -1097,7 +1170,7 @@ static void test_pyparse_short_names_differing_in_one_byte(void **state)
         calls++;
     }
     fclose(m);
-    PyParser *pp = pyparse_new();
+    PyParser *pp = pyparse_new(NULL);
     for (int round = 0; round < 2; round++) {
         Diag d;
         diag_init(&d);
@@ -1581,6 +1654,7 @@ int main(void)
         T(test_pyparse_unit_scopes_nested),
         T(test_pyparse_unit_imports_aliases),
         T(test_pyparse_unit_resolves_through_imports_and_types),
+        T(test_pyparse_unit_value_types),
         T(test_pyparse_unit_root_local_for_names_the_file_binds),
         T(test_pyparse_unit_call_result_uses),
         T(test_pyparse_unit_yield_uses),

@@ -616,13 +616,17 @@ static void disjunction(Parser *ps, Expr *e)
     unary(ps, e);
     uint32_t n;
     while (binary_op(ps, &n)) {
+        bool div = pp_is_op(ps, PYOP_SLASH);
         for (uint32_t i = 0; i < n; i++)
             pp_advance(ps);
         Expr rhs;
         unary(ps, &rhs);
-        bool c = e->is_const && rhs.is_const;
+        bool c = e->is_const && rhs.is_const, typed = e->from_import;
+        Str left = e->resolved;
         make_other(e, e->off, rhs.end);
         e->is_const = c;
+        if (div && typed) /* `root / "x"`: a path joined, when root is one */
+            pp_resolve_operator(ps, e, left, STR_LIT("__truediv__"));
         if (ps->bail)
             break;
     }

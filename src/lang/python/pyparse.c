@@ -384,9 +384,11 @@ struct PyParser {
     Parser ps; /* between files: only its buffers and tables, emptied */
 };
 
-PyParser *pyparse_new(void)
+PyParser *pyparse_new(const TypeMap *types)
 {
-    return xcalloc(1, sizeof(PyParser));
+    PyParser *pp = xcalloc(1, sizeof(PyParser));
+    pp->ps.types = types && types->count ? types : NULL;
+    return pp;
 }
 
 void pyparse_free(PyParser *pp)
@@ -465,7 +467,13 @@ Unit *pyparse_parse(PyParser *pp, const char *path, const char *src, uint32_t le
 
 Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d)
 {
-    PyParser *pp = pyparse_new();
+    return pyparse_unit_typed(path, src, len, NULL, d);
+}
+
+Unit *pyparse_unit_typed(const char *path, const char *src, uint32_t len, const TypeMap *types,
+                         Diag *d)
+{
+    PyParser *pp = pyparse_new(types);
     Unit *u = pyparse_parse(pp, path, src, len, d);
     pyparse_free(pp);
     return u;

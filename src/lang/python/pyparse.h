@@ -11,18 +11,23 @@
 
 #include "../../base/diag.h"
 #include "../../model/model.h"
+#include "../../model/types.h"
 
 /* Parses src[0..len) (borrowed: must outlive the Unit) into a new Unit owned by
  * the caller (unit_free). Never returns NULL: syntax errors are reported to d as
  * `path:line:col: error: ...` (at most PYPARSE_MAX_ERRORS per file) and counted
  * in Unit.parse_errors; the rest of the file is still modelled. */
 Unit *pyparse_unit(const char *path, const char *src, uint32_t len, Diag *d);
+/* The same, resolving value types through `types` (the packs' `returns`; NULL:
+ * none): `root.parent.read_text()` on a `root: Path` is `pathlib.Path.read_text`. */
+Unit *pyparse_unit_typed(const char *path, const char *src, uint32_t len, const TypeMap *types,
+                         Diag *d);
 
 /* The same for many files, one after another (one PyParser per thread): the
  * parser's token buffer, work vectors and name tables are kept from a file to
  * the next instead of allocated, zeroed and freed for each. */
 typedef struct PyParser PyParser;
-PyParser *pyparse_new(void);
+PyParser *pyparse_new(const TypeMap *types); /* types: as pyparse_unit_typed */
 Unit *pyparse_parse(PyParser *pp, const char *path, const char *src, uint32_t len, Diag *d);
 void pyparse_free(PyParser *pp);
 

@@ -112,6 +112,7 @@ typedef struct Parser {
         uint32_t len, gen;
     } *short_names;      /* PP_SHORT_NAMES entries */
     uint32_t name_gen;
+    const TypeMap *types; /* value types by producer (pack `returns`), or NULL */
     /* the file's own state */
     Unit *u;
     Arena *a;            /* u->arena */
@@ -290,6 +291,11 @@ VarInfo *pp_resolve_name(Parser *ps, Expr *e);
 /* Resolves `base.attr` into e (a copy of base): the path grows by `.attr`;
  * `self.attr` uses the type recorded for the class attribute when known. */
 void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr);
+/* `left OP right` into e (an E_OTHER), where left is the resolved type of a
+ * typed operand (from an import or a known type): with value types
+ * (Parser.types), e is what `left.__truediv__` (dunder) produces, so that
+ * `(root / "x").read_text()` resolves as a method of root's type. */
+void pp_resolve_operator(Parser *ps, Expr *e, Str left, Str dunder);
 /* self.attr type recorded for the enclosing class. */
 void pp_bind_attr(Parser *ps, Str attr, const Expr *value);
 /* Resolves an annotation expression to a qualified type (`Path` -> `pathlib.Path`,

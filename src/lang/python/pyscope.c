@@ -316,13 +316,27 @@ void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr)
             return;
         }
     }
-    if (!base->resolved.len)
+    Str br = base->resolved;
+    if (ps->types && base->from_import) {
+        Str type = typemap_get(ps->types, br); /* `Path.home()`: a `pathlib.Path` */
+        if (type.len)
+            br = type;
+    }
+    if (!br.len)
         e->resolved = STR_NULL;
-    else if (e->text.len && base->resolved.ptr == base->text.ptr &&
-             base->resolved.len == base->text.len)
+    else if (e->text.len && br.ptr == base->text.ptr && br.len == base->text.len)
         e->resolved = e->text; /* a name that resolves to itself: the same text */
     else
-        e->resolved = str_join(ps->a, base->resolved, ".", attr);
+        e->resolved = str_join(ps->a, br, ".", attr);
+}
+
+void pp_resolve_operator(Parser *ps, Expr *e, Str left, Str dunder)
+{
+    if (!ps->types || !left.len)
+        return;
+    Str type = typemap_get(ps->types, left);
+    e->resolved = str_join(ps->a, type.len ? type : left, ".", dunder);
+    e->from_import = true;
 }
 
 static bool is_wrapper_type(Str r)
