@@ -120,7 +120,7 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
             if ((c->flags & PC_ARG) || !caller_in_context(params, pf, c))
                 continue;
             const ProjectFunc *t = project_call_target(p, c);
-            if (!t || (t->flags & (PF_ASYNC | PF_CLASS)) ||
+            if (!t || (t->flags & (PF_ASYNC | PF_CLASS)) || !project_call_runs_target(p, c) ||
                 (t->block_fact < 0 && t->block_call < 0))
                 continue;
             /* In C, a direct blocking call in a callback itself is the direct

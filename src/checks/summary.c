@@ -138,6 +138,61 @@ static const char *written_name(ProjectFile *pf, const Site *s, const char *call
     return project_intern(pf, w);
 }
 
+/* Builtins that iterate an argument (to its end, or for its first item). */
+static bool consumes(Str name)
+{
+    static const char *const NAMES[] = {"list", "tuple", "set", "frozenset", "dict", "sorted",
+                                        "sum", "min", "max", "any", "all", "next"};
+    for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
+        if (str_eq_c(name, NAMES[i]))
+            return true;
+    return str_ends_with(name, ".join") || str_ends_with(name, ".extend") ||
+           str_ends_with(name, ".writelines");
+}
+
+/* Builtins that wrap an iterable lazily: it is consumed when their result is. */
+static bool wraps(Str name)
+{
+    static const char *const NAMES[] = {"enumerate", "zip", "map", "filter", "reversed", "iter"};
+    for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
+        if (str_eq_c(name, NAMES[i]))
+            return true;
+    return str_starts_with(name, "itertools.");
+}
+
+/* Whether a call's result is consumed where the call is made: iterated, asked
+ * for a method or an item, entered by `with`, or handed to a builtin that
+ * iterates it. Bound, returned, stored, dropped or passed on, it is not (a
+ * generator made there does not run yet). */
+static bool result_consumed(const Unit *u, const Site *s)
+{
+    for (uint32_t depth = 0; depth < 8; depth++) {
+        switch (s->use) {
+        case USE_DISCARDED:
+        case USE_AWAITED:
+        case USE_BOUND:
+        case USE_RETURNED:
+        case USE_STORED:
+            return false;
+        case USE_ARGUMENT: {
+            if (s->parent < 0 || (uint32_t)s->parent >= u->nsites)
+                return false;
+            const Site *call = &u->sites[s->parent];
+            Str name = call->kind == SITE_CALL ? chk_call_name(u, call) : STR_NULL;
+            if (consumes(name))
+                return true;
+            if (!wraps(name))
+                return false;
+            s = call; /* `for i, x in enumerate(lines(p))` */
+            continue;
+        }
+        default:
+            return true;
+        }
+    }
+    return true;
+}
+
 static void add_call(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s,
                      const char *callee)
 {
@@ -152,6 +207,8 @@ static void add_call(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Si
         c.flags |= PC_ASYNC_CTX;
     if (s->use == USE_BOUND && !unit_name_used_after(u, s, s->use_name))
         c.flags |= PC_UNUSED_BINDING;
+    if (u->lang == LANG_PYTHON && !result_consumed(u, s))
+        c.flags |= PC_LAZY;
     /* The baseline key is only read for findings at this call: in an async
      * context (AL109), a dropped result (AL201), any C call (signal handlers,
      * callbacks). Most calls are none of these and skip the copy. */

@@ -481,6 +481,14 @@ const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)
     return project_func(p, (ProjectRef){c->target_file, c->target_func});
 }
 
+bool project_call_runs_target(const Project *p, const ProjectCall *c)
+{
+    const ProjectFunc *t = project_call_target(p, c);
+    if (!t)
+        return false;
+    return !(c->flags & PC_LAZY) || (t->flags & (PF_GENERATOR | PF_ASYNC)) != PF_GENERATOR;
+}
+
 /* The name index of every function but C statics, in file order (the first
  * definition of a name wins: files are sorted, so the choice is the same in
  * every run). The table is far bigger than the caches and each insert lands on

@@ -82,6 +82,10 @@ enum {
     PC_ASYNC_CTX = 1u << 0,      /* made in an async context (Python) */
     PC_UNUSED_BINDING = 1u << 1, /* BOUND to a name never used afterwards */
     PC_ARG = 1u << 2,            /* C: the function is passed as an argument, not called */
+    PC_LAZY = 1u << 3,           /* Python: the result is not consumed where the call is made
+                                    (bound, returned, stored, dropped, handed to a call that
+                                    is no known consumer): a generator function's body does
+                                    not run here */
 };
 
 /* A C callback registration: `func` is passed to `via` and runs in `context`. */
@@ -204,6 +208,10 @@ void project_link(Project *p, ProjectFile **files, uint32_t n);
 const ProjectFunc *project_lookup(const Project *p, const char *qualname, ProjectRef *ref);
 /* The function a call reaches, or NULL. */
 const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c);
+/* Whether the call runs its target's body: not when it only creates a
+ * generator (a generator function whose result the call site leaves
+ * unconsumed, PC_LAZY), nor when it reaches nothing of the run. */
+bool project_call_runs_target(const Project *p, const ProjectCall *c);
 const ProjectFunc *project_func(const Project *p, ProjectRef r);
 
 #endif

@@ -4,8 +4,10 @@
  * reversed call edges: each function is reached once (cycles are harmless) and
  * records the call that leads to blocking code, so a chain is rebuilt by
  * following block_call -> target until a block_fact. Coroutine functions never
- * propagate (calling one only creates a coroutine), and neither do functions
- * merely passed as arguments (C callbacks; `asyncio.to_thread(helper)` passes
+ * propagate (calling one only creates a coroutine), nor do generator
+ * functions called where their result is not consumed (the call only creates
+ * the generator: `g = lines(path)`, `to_thread(list, lines(path))`), nor
+ * functions merely passed as arguments (C callbacks; `asyncio.to_thread(helper)` passes
  * helper by reference and records no call at all). */
 #include <string.h>
 
@@ -35,9 +37,9 @@ typedef struct ProjectEdges Edges;
 
 enum { MAX_PARTS = 4 }; /* each part has a count per function: 1 MB per 250,000 */
 
-static bool propagates(const ProjectFile *pf, const ProjectCall *c)
+static bool propagates(const Project *p, const ProjectFile *pf, const ProjectCall *c)
 {
-    if (c->target_file == UINT32_MAX || (c->flags & PC_ARG))
+    if (c->target_file == UINT32_MAX || (c->flags & PC_ARG) || !project_call_runs_target(p, c))
         return false;
     const ProjectFunc *caller = &pf->funcs.contents[c->caller];
     return !(caller->flags & PF_ASYNC); /* an async caller is where AL109 reports */
@@ -82,7 +84,7 @@ void project_edges_count(Project *p, uint32_t f)
     uint32_t *count = e->count[e->part[f]];
     for (uint32_t i = 0; i < pf->calls.size; i++) {
         const ProjectCall *c = &pf->calls.contents[i];
-        if (propagates(pf, c))
+        if (propagates(p, pf, c))
             __atomic_fetch_add(&count[e->base[c->target_file] + c->target_func], 1,
                                __ATOMIC_RELAXED);
     }
@@ -98,7 +100,7 @@ static void fill_part(void *ctx, size_t q, unsigned worker)
         const ProjectFile *pf = p->files[f];
         for (uint32_t i = 0; i < pf->calls.size; i++) {
             const ProjectCall *c = &pf->calls.contents[i];
-            if (propagates(pf, c))
+            if (propagates(p, pf, c))
                 e->calls[cursor[e->base[c->target_file] + c->target_func]++] =
                     (ProjectRef){f, i};
         }
