@@ -138,26 +138,51 @@ static const char *written_name(ProjectFile *pf, const Site *s, const char *call
     return project_intern(pf, w);
 }
 
-/* Builtins that iterate an argument (to its end, or for its first item). */
-static bool consumes(Str name)
+/* Builtins that iterate an argument (to its end, or for its first item), and
+ * the methods that do (`"".join(g)`, `xs.extend(g)`). Settled by length first:
+ * this is asked of every call passed as an argument. */
+static bool consumes(Str n)
 {
-    static const char *const NAMES[] = {"list", "tuple", "set", "frozenset", "dict", "sorted",
-                                        "sum", "min", "max", "any", "all", "next"};
-    for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
-        if (str_eq_c(name, NAMES[i]))
-            return true;
-    return str_ends_with(name, ".join") || str_ends_with(name, ".extend") ||
-           str_ends_with(name, ".writelines");
+    switch (n.len) {
+    case 3:
+        return str_eq_c(n, "set") || str_eq_c(n, "sum") || str_eq_c(n, "min") ||
+               str_eq_c(n, "max") || str_eq_c(n, "any") || str_eq_c(n, "all");
+    case 4:
+        return str_eq_c(n, "list") || str_eq_c(n, "dict") || str_eq_c(n, "next");
+    case 5:
+        return str_eq_c(n, "tuple");
+    case 6:
+        return str_eq_c(n, "sorted");
+    case 9:
+        return str_eq_c(n, "frozenset");
+    default:
+        break;
+    }
+    if (n.len < 6)
+        return false;
+    char last = n.ptr[n.len - 1];
+    return (last == 'n' && str_ends_with(n, ".join")) ||
+           (last == 'd' && str_ends_with(n, ".extend")) ||
+           (last == 's' && str_ends_with(n, ".writelines"));
 }
 
 /* Builtins that wrap an iterable lazily: it is consumed when their result is. */
-static bool wraps(Str name)
+static bool wraps(Str n)
 {
-    static const char *const NAMES[] = {"enumerate", "zip", "map", "filter", "reversed", "iter"};
-    for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
-        if (str_eq_c(name, NAMES[i]))
-            return true;
-    return str_starts_with(name, "itertools.");
+    switch (n.len) {
+    case 3:
+        return str_eq_c(n, "zip") || str_eq_c(n, "map");
+    case 4:
+        return str_eq_c(n, "iter");
+    case 6:
+        return str_eq_c(n, "filter");
+    case 8:
+        return str_eq_c(n, "reversed");
+    case 9:
+        return str_eq_c(n, "enumerate");
+    default:
+        return n.len > 10 && n.ptr[0] == 'i' && str_starts_with(n, "itertools.");
+    }
 }
 
 /* Whether a call's result is consumed where the call is made: iterated, asked

@@ -8,13 +8,6 @@ void typemap_init(TypeMap *m)
     memset(m, 0, sizeof *m);
 }
 
-static uint32_t filter_bit(Str s)
-{
-    uint32_t h = (uint32_t)(unsigned char)s.ptr[0] * 0x9E37u ^
-                 (uint32_t)(unsigned char)s.ptr[s.len - 1] * 0x85EBu ^ s.len * 0xC2B3u;
-    return (h ^ h >> 11) & (TYPEMAP_FILTER_BITS - 1);
-}
-
 static uint32_t slot(const TypeMap *m, Str name)
 {
     uint32_t i = str_hash(name) & (m->cap - 1);
@@ -50,17 +43,12 @@ void typemap_put(TypeMap *m, Arena *a, Str name, Str type)
         m->count++;
     }
     m->types[i] = type;
-    uint32_t b = filter_bit(name);
+    uint32_t b = typemap_filter_bit(name);
     m->filter[b / 64] |= 1ull << (b % 64);
 }
 
-Str typemap_get(const TypeMap *m, Str name)
+Str typemap_lookup(const TypeMap *m, Str name)
 {
-    if (!m || !m->count || !name.len)
-        return STR_NULL;
-    uint32_t b = filter_bit(name);
-    if (!(m->filter[b / 64] >> (b % 64) & 1))
-        return STR_NULL;
     uint32_t i = slot(m, name);
     return m->names[i].ptr ? m->types[i] : STR_NULL;
 }

@@ -31,7 +31,27 @@ void typemap_init(TypeMap *m);
  * later entry for the same name replaces the earlier one (a user pack
  * overrides a default). Tables live in the arena. */
 void typemap_put(TypeMap *m, Arena *a, Str name, Str type);
-/* The type of a value produced by `name`, or STR_NULL. m may be NULL. */
-Str typemap_get(const TypeMap *m, Str name);
+/* The entry for name, without the filter (use typemap_get). */
+Str typemap_lookup(const TypeMap *m, Str name);
+
+/* The filter class of a non-empty name (see TypeMap.filter). */
+static inline uint32_t typemap_filter_bit(Str s)
+{
+    uint32_t h = (uint32_t)(unsigned char)s.ptr[0] * 0x9E37u ^
+                 (uint32_t)(unsigned char)s.ptr[s.len - 1] * 0x85EBu ^ s.len * 0xC2B3u;
+    return (h ^ h >> 11) & (TYPEMAP_FILTER_BITS - 1);
+}
+
+/* The type of a value produced by `name`, or STR_NULL. m may be NULL. Inline
+ * up to the filter: it is asked of every attribute of a typed value. */
+static inline Str typemap_get(const TypeMap *m, Str name)
+{
+    if (!m || !m->count || !name.len)
+        return STR_NULL;
+    uint32_t b = typemap_filter_bit(name);
+    if (!(m->filter[b / 64] >> (b % 64) & 1))
+        return STR_NULL;
+    return typemap_lookup(m, name);
+}
 
 #endif
