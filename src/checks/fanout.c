@@ -5,8 +5,8 @@
 
 const Site *chk_fanout_input_loop(const Unit *u, const Site *s)
 {
-    if (s->loop < 0)
-        return NULL;
+    if (s->loop < 0 || (s->flags & SITE_F_ONCE))
+        return NULL; /* (ONCE: `spawn(x); break` starts one task, whatever the loop) */
     const Site *l = &u->sites[s->loop];
     /* C: the frontend tells input-dependent bounds (`i < argc`, `n` from a
      * parameter); an endless `for (;;)` server loop is left alone, as Python's

@@ -127,6 +127,9 @@ enum {
     SITE_F_RERAISES = 1u << 5,   /* EXCEPT: handler body re-raises */
     SITE_F_BARE = 1u << 6,       /* EXCEPT: bare `except:` */
     SITE_F_STAR = 1u << 7,       /* EXCEPT: `except*` */
+    SITE_F_ONCE = 1u << 8,       /* runs at most once per run of its loop (`loop`): the
+                                    statement block it is in leaves the loop after it
+                                    (`break`, `return`, `raise`) */
     SITE_F_TRUE_COND = 1u << 9,  /* LOOP(while): `while True` / `while 1` */
     SITE_F_INPUT_BOUND = 1u << 10, /* C LOOP: bound depends on input (not a constant) */
     SITE_F_RESOLVED = 1u << 11,  /* resolved through an import or a known local type */

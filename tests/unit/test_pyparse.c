@@ -35,7 +35,7 @@ static const struct {
 } FLAG_NAMES[] = {
     {SITE_F_ROOT_LOCAL, "local"},   {SITE_F_IN_FINALLY, "finally"},  {SITE_F_IN_EXCEPT, "in-except"},
     {SITE_F_BOUNDED, "bounded"},    {SITE_F_SLEEP_ONLY, "sleep-only"}, {SITE_F_RERAISES, "reraises"},
-    {SITE_F_BARE, "bare"},          {SITE_F_STAR, "star"},           
+    {SITE_F_BARE, "bare"},          {SITE_F_STAR, "star"},           {SITE_F_ONCE, "once"},
     {SITE_F_TRUE_COND, "true"},     {SITE_F_INPUT_BOUND, "input"},   {SITE_F_RESOLVED, "resolved"},
     {SITE_F_SELF, "self"},
 };
@@ -513,6 +513,40 @@ static void test_pyparse_unit_value_types(void **state)
     assert_true(str_eq_c(call(f->u, "root.parent.read_text")->resolved,
                          "pathlib.Path.parent.read_text"));
     arena_free(&a);
+}
+
+/* A block that leaves the loop (break, return, raise) runs once per run of the
+ * loop: its sites so far, made directly in that loop, are marked; those after
+ * the exit, in another block, in a nested loop or comprehension, are not. */
+static void test_pyparse_unit_sites_before_a_loop_exit(void **state)
+{
+    Fx *f = *state;
+    parse(f,
+          "def f(xs, ys):\n"
+          "    for x in xs:\n"
+          "        a(x)\n"
+          "        if x:\n"
+          "            b(x)\n"
+          "            [c(y) for y in ys]\n"
+          "            for y in ys:\n"
+          "                d(y)\n"
+          "            break\n"
+          "        e(x)\n"
+          "        if x: g(x); return\n"
+          "        while x:\n"
+          "            h(x)\n"
+          "            raise E(x)\n"
+          "    k(xs)\n"
+          "    break_ = 1\n");
+    const char *const once[] = {"b", "g", "E"};
+    const char *const not_once[] = {"a", "c", "d", "e", "k"};
+    for (size_t i = 0; i < sizeof once / sizeof *once; i++)
+        assert_true(call(f->u, once[i])->flags & SITE_F_ONCE);
+    for (size_t i = 0; i < sizeof not_once / sizeof *not_once; i++)
+        assert_false(call(f->u, not_once[i])->flags & SITE_F_ONCE);
+    /* h runs once per run of the while loop: that loop is its own */
+    assert_true(call(f->u, "h")->flags & SITE_F_ONCE);
+    assert_string_equal(printed(f), "");
 }
 
 /* a parameter named `time` is not the module; unbound roots stay module-like */
@@ -1655,6 +1689,7 @@ int main(void)
         T(test_pyparse_unit_imports_aliases),
         T(test_pyparse_unit_resolves_through_imports_and_types),
         T(test_pyparse_unit_value_types),
+        T(test_pyparse_unit_sites_before_a_loop_exit),
         T(test_pyparse_unit_root_local_for_names_the_file_binds),
         T(test_pyparse_unit_call_result_uses),
         T(test_pyparse_unit_yield_uses),

@@ -286,7 +286,7 @@ static void end_simple_statement(Parser *ps)
     skip_to_newline(ps);
 }
 
-void pp_block(Parser *ps)
+static void block_body(Parser *ps)
 {
     if (!pp_expect_op(ps, PYOP_COLON, "':'"))
         skip_to_newline(ps);
@@ -312,6 +312,23 @@ void pp_block(Parser *ps)
             return;
         pp_statement(ps);
     }
+}
+
+void pp_block(Parser *ps)
+{
+    uint32_t outer = ps->block_first;
+    ps->block_first = ps->sites.size;
+    block_body(ps);
+    ps->block_first = outer;
+}
+
+void pp_leave_loop(Parser *ps)
+{
+    if (ps->loop < 0)
+        return;
+    for (uint32_t k = ps->block_first; k < ps->sites.size; k++)
+        if (ps->sites.contents[k].loop == ps->loop)
+            ps->sites.contents[k].flags |= SITE_F_ONCE;
 }
 
 /* The file's body: statements until ENDMARKER (stray DEDENT/INDENT skipped). */

@@ -127,6 +127,7 @@ typedef struct Parser {
     int32_t cls;         /* innermost class (for self./cls.), -1 */
     int32_t loop, guard, handler;
     uint32_t site_flags; /* SITE_F_IN_FINALLY / SITE_F_IN_EXCEPT for new sites */
+    uint32_t block_first; /* the first site of the statement block being parsed */
     uint32_t depth;
     uint32_t errors;
     bool in_target;      /* parsing an assignment target: names are stores */
@@ -216,6 +217,9 @@ void pp_statement(Parser *ps);
 void pp_block(Parser *ps);
 /* Expects the NEWLINE that ends a simple statement (reports and skips otherwise). */
 void pp_end_simple(Parser *ps);
+/* At `break`, `return` or `raise`: the sites of the current block made so far
+ * directly in the current loop run at most once per run of it (SITE_F_ONCE). */
+void pp_leave_loop(Parser *ps);
 /* Skips the rest of the logical line, including its NEWLINE. */
 void pp_skip_line(Parser *ps);
 

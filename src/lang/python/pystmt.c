@@ -418,6 +418,7 @@ static void simple_statement(Parser *ps)
                 Expr e = pp_exprlist(ps, true);
                 pp_set_use(ps, &e, USE_RETURNED, STR_NULL, -1, 0);
             }
+            pp_leave_loop(ps);
             return;
         }
         case PYKW_RAISE:
@@ -428,6 +429,7 @@ static void simple_statement(Parser *ps)
                 if (pp_accept_kw(ps, PYKW_FROM))
                     pp_expr(ps);
             }
+            pp_leave_loop(ps);
             return;
         case PYKW_IMPORT:
             import_stmt(ps);
@@ -440,8 +442,11 @@ static void simple_statement(Parser *ps)
             pp_advance(ps);
             names_list(ps);
             return;
-        case PYKW_PASS:
         case PYKW_BREAK:
+            pp_advance(ps);
+            pp_leave_loop(ps);
+            return;
+        case PYKW_PASS:
         case PYKW_CONTINUE:
             pp_advance(ps);
             return;
