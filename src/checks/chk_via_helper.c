@@ -117,7 +117,11 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
             continue;
         for (uint32_t i = 0; i < pf->calls.size; i++) {
             const ProjectCall *c = &pf->calls.contents[i];
-            if ((c->flags & PC_ARG) || !caller_in_context(params, pf, c))
+            /* An awaited call of a sync function gets an awaitable back: a
+             * dual-mode helper (`return ensure_future(self._send())` when
+             * run_async, `return self._sync_send()` otherwise) took its
+             * non-blocking path. */
+            if ((c->flags & PC_ARG) || c->use == USE_AWAITED || !caller_in_context(params, pf, c))
                 continue;
             const ProjectFunc *t = project_call_target(p, c);
             if (!t || (t->flags & (PF_ASYNC | PF_CLASS)) || !project_call_runs_target(p, c) ||

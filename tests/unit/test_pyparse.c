@@ -443,6 +443,28 @@ static void test_pyparse_unit_resolves_through_imports_and_types(void **state)
                  "#15 CALL 27:9 fn3 c.close->httpx.Client.close discarded {resolved} ()\n");
 }
 
+/* An annotation types a parameter when exactly one of its members resolves
+ * through an import: `|` operands, Optional/Union arguments, Annotated's first
+ * argument; a container's arguments are not members; two candidates, none. */
+static void test_pyparse_unit_annotation_members(void **state)
+{
+    Fx *f = *state;
+    parse(f,
+          "import asyncio, queue, httpx\n"
+          "from pathlib import Path\n"
+          "from typing import Annotated, Dict, Optional, Union\n"
+          "from sqlalchemy.orm import Session\n"
+          "from deps import get_db\n"
+          "def f(a: Union[queue.Queue, asyncio.Queue], b: Union[str, Path],\n"
+          "      c: Annotated[Session, get_db()], d: Dict[str, httpx.Client],\n"
+          "      e: Optional[Union[httpx.Client, None]], g: httpx.Client | httpx.AsyncClient,\n"
+          "      h: 'Path', i: Annotated[Optional[Path], Path]):\n"
+          "    pass\n");
+    assert_model(f, R_FUNCS,
+                 "fn1 def f parent=0 (a, b: pathlib.Path, c: sqlalchemy.orm.Session, "
+                 "d: typing.Dict, e: httpx.Client, g, h, i: pathlib.Path)\n");
+}
+
 /* Value types (the packs' `returns`): a path built from a path is a path, so
  * its methods resolve as the type's, through `/`, attributes, calls, chains
  * and bindings; an untyped or unmapped value keeps the written path, and
@@ -1688,6 +1710,7 @@ int main(void)
         T(test_pyparse_unit_scopes_nested),
         T(test_pyparse_unit_imports_aliases),
         T(test_pyparse_unit_resolves_through_imports_and_types),
+        T(test_pyparse_unit_annotation_members),
         T(test_pyparse_unit_value_types),
         T(test_pyparse_unit_sites_before_a_loop_exit),
         T(test_pyparse_unit_root_local_for_names_the_file_binds),

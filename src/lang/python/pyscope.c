@@ -339,11 +339,18 @@ void pp_resolve_operator(Parser *ps, Expr *e, Str left, Str dunder)
     e->from_import = true;
 }
 
-static bool is_wrapper_type(Str r)
+enum { WRAP_NONE, WRAP_UNION, WRAP_ANNOTATED, WRAP_NULL };
+
+/* What a name in an annotation wraps: Optional/Union members, Annotated's
+ * first argument, or nothing (None). */
+static int wrapper_kind(Str r)
 {
-    return str_eq_c(r, "typing.Optional") || str_eq_c(r, "typing.Union") ||
-           str_eq_c(r, "Optional") || str_eq_c(r, "Union") || str_eq_c(r, "None") ||
-           str_eq_c(r, "typing.Annotated") || str_eq_c(r, "typing_extensions.Annotated");
+    if (str_eq_c(r, "typing.Optional") || str_eq_c(r, "typing.Union") ||
+        str_eq_c(r, "Optional") || str_eq_c(r, "Union"))
+        return WRAP_UNION;
+    if (str_eq_c(r, "typing.Annotated") || str_eq_c(r, "typing_extensions.Annotated"))
+        return WRAP_ANNOTATED;
+    return str_eq_c(r, "None") ? WRAP_NULL : WRAP_NONE;
 }
 
 uint32_t pp_token_at(const Parser *ps, uint32_t off)
@@ -359,15 +366,41 @@ uint32_t pp_token_at(const Parser *ps, uint32_t off)
     return lo;
 }
 
-/* `Optional[httpx.Client]`, `httpx.Client | None`: the first dotted name in the
- * annotation that resolves through an import and is not a typing wrapper. */
+/* `Optional[httpx.Client]`, `httpx.Client | None`, `Annotated[Session, ...]`:
+ * the one type among the annotation's members (its `|` operands, the
+ * arguments of Optional/Union, the first of Annotated) that resolves through
+ * an import. A container's arguments are not members (`Dict[str, Client]` is
+ * a dict), and two such types make no type (`Union[queue.Queue,
+ * asyncio.Queue]` may be either: the methods of neither can be assumed). */
 static Str scan_annotation(Parser *ps, const Expr *e)
 {
+    enum { MAX_LEVELS = 16 };
+    /* per bracket depth: whether its names are members, and whether only
+     * until the first comma (Annotated) */
+    bool member[MAX_LEVELS] = {true}, first_only[MAX_LEVELS] = {false};
+    uint32_t depth = 0;
+    int pending = WRAP_NONE; /* the wrapper named just before a `[` */
+    Str found = STR_NULL;
     for (uint32_t i = pp_token_at(ps, e->off); i < ps->ntoks && ps->toks[i].start < e->end; i++) {
         const PpToken *t = &ps->toks[i];
-        if (t->kind != PYTOK_NAME || t->kw != PYKW_NONE)
+        if (t->kind == PYTOK_OP) {
+            if (t->op == PYOP_LSQB || t->op == PYOP_LPAR || t->op == PYOP_LBRACE) {
+                bool in = depth < MAX_LEVELS && member[depth] && t->op == PYOP_LSQB &&
+                          (pending == WRAP_UNION || pending == WRAP_ANNOTATED);
+                if (++depth < MAX_LEVELS) {
+                    member[depth] = in;
+                    first_only[depth] = in && pending == WRAP_ANNOTATED;
+                }
+            } else if (t->op == PYOP_RSQB || t->op == PYOP_RPAR || t->op == PYOP_RBRACE) {
+                depth -= depth > 0;
+            } else if (t->op == PYOP_COMMA && depth < MAX_LEVELS && first_only[depth]) {
+                member[depth] = false;
+            }
+            pending = WRAP_NONE;
             continue;
-        if (i > 0 && ps->toks[i - 1].kind == PYTOK_OP && ps->toks[i - 1].op == PYOP_DOT)
+        }
+        if (t->kind != PYTOK_NAME || t->kw != PYKW_NONE ||
+            (i > 0 && ps->toks[i - 1].kind == PYTOK_OP && ps->toks[i - 1].op == PYOP_DOT))
             continue;
         Expr n = {.kind = E_NAME, .site = -1, .func = -1,
                   .text = pp_intern(ps, ps->u->src + t->start, t->end - t->start)};
@@ -380,12 +413,22 @@ static Str scan_annotation(Parser *ps, const Expr *e)
             n.resolved = str_join(ps->a, n.resolved, ".", attr);
             j += 2;
         }
+        i = j - 1; /* the name's last token */
+        pending = WRAP_NONE;
         if (n.resolved.len >= PP_MAX_DOTTED)
             continue; /* not a name (see PP_MAX_DOTTED) */
-        if (n.from_import && !is_wrapper_type(n.resolved))
-            return n.resolved;
+        int w = wrapper_kind(n.resolved);
+        if (w != WRAP_NONE) {
+            pending = w;
+            continue;
+        }
+        if (depth >= MAX_LEVELS || !member[depth] || !n.from_import)
+            continue;
+        if (found.len && !str_eq(found, n.resolved))
+            return STR_NULL; /* two types: either may be the value's */
+        found = n.resolved;
     }
-    return STR_NULL;
+    return found;
 }
 
 Str pp_resolve_annotation(Parser *ps, const Expr *e)
