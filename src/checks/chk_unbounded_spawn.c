@@ -153,8 +153,11 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
         if (!loop || !chk_fanout_is_spawner(env, u, s) || chk_is_guarded(env, u, s) ||
             permit_acquired(env, u, s) || drained_in_loop(u, s))
             continue;
+        const Site *coro = spawned(u, s);
+        if (chk_fanout_releases(env, u, coro))
+            continue;
         const char *msg = chk_fanout_message(&scratch, r, u, s, loop);
-        chk_fanout_candidate(env, r, u, s, spawned(u, s), msg, pf);
+        chk_fanout_candidate(env, r, u, s, coro, msg, pf);
     }
     arena_free(&scratch);
 }

@@ -23,6 +23,20 @@ bool chk_fanout_is_spawner(const ChkEnv *env, const Unit *u, const Site *s)
     return s->kind == SITE_CALL && chk_idx_any(&env->spawners[u->lang], chk_call_name(u, s), u, s);
 }
 
+bool chk_fanout_releases(const ChkEnv *env, const Unit *u, const Site *coro)
+{
+    if (!coro || coro->kind != SITE_CALL || !(coro->flags & SITE_F_ROOT_LOCAL))
+        return false;
+    Str t = coro->text;
+    int32_t dot = str_rfind(t, '.');
+    if (dot <= 0)
+        return false;
+    Str root = str_make(t.ptr, (uint32_t)str_find(t, '.'));
+    if (str_eq_c(root, "self") || str_eq_c(root, "cls"))
+        return false; /* the object's own method, not the item's */
+    return chk_env_releases(env, u->lang, str_make(t.ptr + dot + 1, t.len - (uint32_t)dot - 1));
+}
+
 void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const Site *at,
                           const Site *coro, const char *message, ProjectFile *pf)
 {

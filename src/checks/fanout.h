@@ -13,6 +13,11 @@
 const Site *chk_fanout_input_loop(const Unit *u, const Site *s);
 /* Whether the call site spawns a task (pack-level `spawners`). */
 bool chk_fanout_is_spawner(const ChkEnv *env, const Unit *u, const Site *s);
+/* Whether the coroutine call releases what the loop's item holds: a method of a
+ * local (the loop variable: `c.close()`, `w.wait_closed()`) named in the
+ * packs' `releases`. Closing every connection of a collection at once opens
+ * nothing: it is no fan-out over input. */
+bool chk_fanout_releases(const ChkEnv *env, const Unit *u, const Site *coro);
 /* Records a candidate finding for rule r at site `at`: `coro` is the coroutine
  * call whose callee decides (may be NULL: nothing to look at, always reported). */
 void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const Site *at,

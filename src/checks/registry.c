@@ -152,6 +152,55 @@ static bool load_types(ChkEnv *env, Lang lang, Diag *d)
     return ok;
 }
 
+static bool is_identifier(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c >= 0x80))
+            return false;
+    }
+    return true;
+}
+
+/* The pack-level `releases` lists of every pack of the language: method
+ * names (`close`), merged. */
+static bool load_releases(ChkEnv *env, Lang lang, Diag *d)
+{
+    const YNode *tables[64];
+    uint32_t n = rules_pack_tables(env->rs, lang, "releases", tables, 64);
+    struct ChkNames *out = &env->releases[lang];
+    uint32_t total = 0;
+    for (uint32_t t = 0; t < n && t < 64; t++)
+        total += tables[t]->kind == YNODE_SEQ ? tables[t]->count : 1;
+    out->names = ARENA_ARRAY(&env->rs->arena, Str, total ? total : 1);
+    bool ok = true;
+    for (uint32_t t = 0; t < n && t < 64; t++) {
+        const YNode *list = tables[t];
+        uint32_t count = list->kind == YNODE_SEQ ? list->count : 1;
+        for (uint32_t i = 0; i < count; i++) {
+            const YNode *item = list->kind == YNODE_SEQ ? list->items[i] : list;
+            if (item->kind != YNODE_SCALAR || !is_identifier(item->scalar)) {
+                ok = ynode_error(d, item, "'releases' entries must be method names (`close`)");
+                continue;
+            }
+            out->names[out->count++] = str_from(item->scalar);
+        }
+    }
+    return ok;
+}
+
+bool chk_env_releases(const ChkEnv *env, Lang lang, Str method)
+{
+    const struct ChkNames *r = &env->releases[lang];
+    for (uint32_t i = 0; i < r->count; i++)
+        if (str_eq(r->names[i], method))
+            return true;
+    return false;
+}
+
 const TypeMap *chk_env_types(const ChkEnv *env, Lang lang)
 {
     return env ? &env->types[lang] : NULL;
@@ -182,6 +231,7 @@ ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok)
         ok &= load_table(env, (Lang)l, "limiters", &env->limiters[l], d);
         ok &= load_table(env, (Lang)l, "spawners", &env->spawners[l], d);
         ok &= load_types(env, (Lang)l, d);
+        ok &= load_releases(env, (Lang)l, d);
     }
     for (int l = 0; l < 2; l++)
         chk_idx_build(&env->calls[l], &rs->arena);

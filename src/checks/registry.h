@@ -31,6 +31,10 @@ struct ChkEnv {
     CallIndex limiters[2];   /* per Lang: pack-level `limiters` (semaphore types) */
     CallIndex spawners[2];   /* per Lang: pack-level `spawners` (create_task & co.) */
     TypeMap types[2];        /* per Lang: pack-level `returns` (for the frontends) */
+    struct ChkNames {        /* per Lang: pack-level `releases` (method names) */
+        Str *names;
+        uint32_t count;
+    } releases[2];
     StrPool roots;           /* top-level module names of the run (a set: strpool_find) */
 };
 
@@ -69,6 +73,9 @@ ChkEnv *chk_env_new(RuleSet *rs, Diag *d);
  * lose every finding. *all_ok tells whether anything was reported. Never NULL. */
 ChkEnv *chk_env_new_partial(RuleSet *rs, Diag *d, bool *all_ok);
 void chk_env_free(ChkEnv *env);
+/* Whether `method` is in the language's packs' `releases` (methods that let go
+ * of what an object holds: `close`, `wait_closed`). */
+bool chk_env_releases(const ChkEnv *env, Lang lang, Str method);
 /* The value types of the language's packs (`returns`), for its frontend. */
 const TypeMap *chk_env_types(const ChkEnv *env, Lang lang);
 /* Tells the env the run's top-level Python module names (the first component of

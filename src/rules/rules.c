@@ -22,7 +22,7 @@
 static const char *const PACK_KEYS[] = {
     "pack",       "language",          "description", "rules",    "extends",
     "offloads",   "coroutines",        "spawners",    "limiters", "resources",
-    "registrars", "async_signal_safe", "handle_types", "returns"};
+    "registrars", "async_signal_safe", "handle_types", "returns", "releases"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

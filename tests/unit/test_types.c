@@ -3,7 +3,8 @@
  * content, overriding, growth with every key still found through the filter,
  * the default pack's path entries, a user pack extending them, and each shape
  * error with its position. End-to-end resolution is in test_pyparse.c
- * (test_pyparse_unit_value_types) and the AL103 fixtures. */
+ * (test_pyparse_unit_value_types) and the AL103 fixtures. Also the pack-level
+ * `releases` method names (AL301/AL302; fixtures in fanout/). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,6 +187,28 @@ static void test_returns_errors_with_positions(void **state)
     chk_env_free(env);
 }
 
+static void test_releases_default_user_and_errors(void **state)
+{
+    Fx *f = *state;
+    static const char pack[] = "pack: acme\nlanguage: python\n"
+                               "releases: [hangup, 'not.a.name', [x], 9lives]\n";
+    assert_true(rules_load_text(f->rs, "acme.yaml", pack, sizeof pack - 1, false, &f->diag));
+    bool ok = true;
+    ChkEnv *env = chk_env_new_partial(f->rs, &f->diag, &ok);
+    assert_false(ok);
+    assert_string_equal(printed(f),
+                        "acme.yaml:3:20: error: 'releases' entries must be method names (`close`)\n"
+                        "acme.yaml:3:34: error: 'releases' entries must be method names (`close`)\n"
+                        "acme.yaml:3:39: error: 'releases' entries must be method names (`close`)\n");
+    assert_true(chk_env_releases(env, LANG_PYTHON, str_from("close")));
+    assert_true(chk_env_releases(env, LANG_PYTHON, str_from("wait_closed")));
+    assert_true(chk_env_releases(env, LANG_PYTHON, str_from("hangup")));
+    assert_false(chk_env_releases(env, LANG_PYTHON, str_from("get")));
+    assert_false(chk_env_releases(env, LANG_PYTHON, str_from("clos")));
+    assert_false(chk_env_releases(env, LANG_C, str_from("close")));
+    chk_env_free(env);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -196,6 +219,7 @@ int main(void)
         T(test_returns_default_pack_paths),
         T(test_returns_user_pack_extends),
         T(test_returns_errors_with_positions),
+        T(test_releases_default_user_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
