@@ -78,25 +78,41 @@ static bool bind_rule(Rule *r, RuleSet *rs, Diag *d)
     return e->bind ? e->bind(r, rs, &rs->arena, d) : true;
 }
 
+/* The items of the pack-level list `key` of every pack of the language, in
+ * load order (a lone scalar counts as a list of one); an array in the
+ * RuleSet's arena, its length in *n. */
+static const YNode **pack_items(const ChkEnv *env, Lang lang, const char *key, uint32_t *n)
+{
+    const YNode *tables[64];
+    uint32_t nt = rules_pack_tables(env->rs, lang, key, tables, 64), total = 0;
+    for (uint32_t t = 0; t < nt && t < 64; t++)
+        total += tables[t]->kind == YNODE_SEQ ? tables[t]->count : 1;
+    const YNode **items = ARENA_ARRAY(&env->rs->arena, const YNode *, total ? total : 1);
+    *n = 0;
+    for (uint32_t t = 0; t < nt && t < 64; t++) {
+        const YNode *list = tables[t];
+        if (list->kind != YNODE_SEQ)
+            items[(*n)++] = list;
+        for (uint32_t i = 0; list->kind == YNODE_SEQ && i < list->count; i++)
+            items[(*n)++] = list->items[i];
+    }
+    return items;
+}
+
 /* A pack-level pattern table (`offloads`, `limiters`, `spawners`) of every pack
  * of the language, merged into one index. */
 static bool load_table(ChkEnv *env, Lang lang, const char *key, CallIndex *ix, Diag *d)
 {
-    const YNode *tables[64];
-    uint32_t n = rules_pack_tables(env->rs, lang, key, tables, 64);
+    uint32_t n;
+    const YNode **items = pack_items(env, lang, key, &n);
     bool ok = true;
-    for (uint32_t t = 0; t < n && t < 64; t++) {
-        const YNode *list = tables[t];
-        uint32_t count = list->kind == YNODE_SEQ ? list->count : 1;
-        for (uint32_t i = 0; i < count; i++) {
-            const YNode *item = list->kind == YNODE_SEQ ? list->items[i] : list;
-            CallPattern p;
-            if (!chk_idx_parse(item, &env->rs->arena, d, &p)) {
-                ok = false;
-                continue;
-            }
-            chk_idx_add(ix, &env->rs->arena, &p);
+    for (uint32_t i = 0; i < n; i++) {
+        CallPattern p;
+        if (!chk_idx_parse(items[i], &env->rs->arena, d, &p)) {
+            ok = false;
+            continue;
         }
+        chk_idx_add(ix, &env->rs->arena, &p);
     }
     chk_idx_build(ix, &env->rs->arena);
     return ok;
@@ -169,25 +185,17 @@ static bool is_identifier(const char *s)
  * names (`close`), merged. */
 static bool load_releases(ChkEnv *env, Lang lang, Diag *d)
 {
-    const YNode *tables[64];
-    uint32_t n = rules_pack_tables(env->rs, lang, "releases", tables, 64);
+    uint32_t n;
+    const YNode **items = pack_items(env, lang, "releases", &n);
     struct ChkNames *out = &env->releases[lang];
-    uint32_t total = 0;
-    for (uint32_t t = 0; t < n && t < 64; t++)
-        total += tables[t]->kind == YNODE_SEQ ? tables[t]->count : 1;
-    out->names = ARENA_ARRAY(&env->rs->arena, Str, total ? total : 1);
+    out->names = ARENA_ARRAY(&env->rs->arena, Str, n ? n : 1);
     bool ok = true;
-    for (uint32_t t = 0; t < n && t < 64; t++) {
-        const YNode *list = tables[t];
-        uint32_t count = list->kind == YNODE_SEQ ? list->count : 1;
-        for (uint32_t i = 0; i < count; i++) {
-            const YNode *item = list->kind == YNODE_SEQ ? list->items[i] : list;
-            if (item->kind != YNODE_SCALAR || !is_identifier(item->scalar)) {
-                ok = ynode_error(d, item, "'releases' entries must be method names (`close`)");
-                continue;
-            }
-            out->names[out->count++] = str_from(item->scalar);
+    for (uint32_t i = 0; i < n; i++) {
+        if (items[i]->kind != YNODE_SCALAR || !is_identifier(items[i]->scalar)) {
+            ok = ynode_error(d, items[i], "'releases' entries must be method names (`close`)");
+            continue;
         }
+        out->names[out->count++] = str_from(items[i]->scalar);
     }
     return ok;
 }

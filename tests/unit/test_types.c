@@ -117,6 +117,22 @@ static const char *printed(Fx *f)
     return f->printed;
 }
 
+static void load(Fx *f, const char *file, const char *text)
+{
+    assert_true(rules_load_text(f->rs, file, text, strlen(text), false, &f->diag));
+}
+
+/* The environment of the packs loaded, whose errors must be exactly `want`. */
+static ChkEnv *env_with_errors(Fx *f, const char *want)
+{
+    bool ok = true;
+    ChkEnv *env = chk_env_new_partial(f->rs, &f->diag, &ok);
+    assert_false(ok);
+    assert_non_null(env);
+    assert_string_equal(printed(f), want);
+    return env;
+}
+
 static void test_returns_default_pack_paths(void **state)
 {
     Fx *f = *state;
@@ -140,7 +156,7 @@ static void test_returns_user_pack_extends(void **state)
                                "returns:\n"
                                "  acme.fs.root: acme.fs.Dir\n"
                                "  pathlib.Path.parent: acme.Parent\n";
-    assert_true(rules_load_text(f->rs, "acme.yaml", pack, sizeof pack - 1, false, &f->diag));
+    load(f, "acme.yaml", pack);
     ChkEnv *env = chk_env_new(f->rs, &f->diag);
     assert_non_null(env);
     assert_string_equal(printed(f), "");
@@ -163,24 +179,21 @@ static void test_returns_errors_with_positions(void **state)
                                   "  c.d: [x.Y]\n"
                                   "  e.f: 'x Y'\n"
                                   "  g.h: x.\n";
-    assert_true(rules_load_text(f->rs, "bad1.yaml", list, sizeof list - 1, false, &f->diag));
-    assert_true(rules_load_text(f->rs, "bad2.yaml", entries, sizeof entries - 1, false, &f->diag));
-    bool ok = true;
-    ChkEnv *env = chk_env_new_partial(f->rs, &f->diag, &ok);
-    assert_false(ok);
-    assert_string_equal(printed(f),
-                        "bad1.yaml:4:3: error: 'returns' must be a map of NAME: TYPE (found a "
-                        "list)\n"
-                        "bad2.yaml:4:3: error: invalid name 'a.*' in 'returns': expected a dotted "
-                        "name\n"
-                        "bad2.yaml:5:3: error: invalid name 'a..b' in 'returns': expected a dotted "
-                        "name\n"
-                        "bad2.yaml:7:8: error: 'returns' entry 'c.d': the type must be a dotted "
-                        "name\n"
-                        "bad2.yaml:8:8: error: 'returns' entry 'e.f': the type must be a dotted "
-                        "name\n"
-                        "bad2.yaml:9:8: error: 'returns' entry 'g.h': the type must be a dotted "
-                        "name\n");
+    load(f, "bad1.yaml", list);
+    load(f, "bad2.yaml", entries);
+    ChkEnv *env = env_with_errors(
+        f, "bad1.yaml:4:3: error: 'returns' must be a map of NAME: TYPE (found a "
+           "list)\n"
+           "bad2.yaml:4:3: error: invalid name 'a.*' in 'returns': expected a dotted "
+           "name\n"
+           "bad2.yaml:5:3: error: invalid name 'a..b' in 'returns': expected a dotted "
+           "name\n"
+           "bad2.yaml:7:8: error: 'returns' entry 'c.d': the type must be a dotted "
+           "name\n"
+           "bad2.yaml:8:8: error: 'returns' entry 'e.f': the type must be a dotted "
+           "name\n"
+           "bad2.yaml:9:8: error: 'returns' entry 'g.h': the type must be a dotted "
+           "name\n");
     /* the good entries still count */
     assert_type(chk_env_types(env, LANG_PYTHON), "ok.name", "x.Y");
     assert_type(chk_env_types(env, LANG_PYTHON), "c.d", NULL);
@@ -192,14 +205,11 @@ static void test_releases_default_user_and_errors(void **state)
     Fx *f = *state;
     static const char pack[] = "pack: acme\nlanguage: python\n"
                                "releases: [hangup, 'not.a.name', [x], 9lives]\n";
-    assert_true(rules_load_text(f->rs, "acme.yaml", pack, sizeof pack - 1, false, &f->diag));
-    bool ok = true;
-    ChkEnv *env = chk_env_new_partial(f->rs, &f->diag, &ok);
-    assert_false(ok);
-    assert_string_equal(printed(f),
-                        "acme.yaml:3:20: error: 'releases' entries must be method names (`close`)\n"
-                        "acme.yaml:3:34: error: 'releases' entries must be method names (`close`)\n"
-                        "acme.yaml:3:39: error: 'releases' entries must be method names (`close`)\n");
+    load(f, "acme.yaml", pack);
+    ChkEnv *env = env_with_errors(
+        f, "acme.yaml:3:20: error: 'releases' entries must be method names (`close`)\n"
+           "acme.yaml:3:34: error: 'releases' entries must be method names (`close`)\n"
+           "acme.yaml:3:39: error: 'releases' entries must be method names (`close`)\n");
     assert_true(chk_env_releases(env, LANG_PYTHON, str_from("close")));
     assert_true(chk_env_releases(env, LANG_PYTHON, str_from("wait_closed")));
     assert_true(chk_env_releases(env, LANG_PYTHON, str_from("hangup")));
