@@ -349,6 +349,11 @@ def long_function(n):
     return "import time\nasync def big(x):\n" + body + "    time.sleep(1)\n"
 
 
+def loop_exits(n):
+    body = "".join(f"        g{i % 5}(x); break\n" for i in range(n))
+    return "import time\nasync def big(xs):\n    for x in xs:\n" + body + "    time.sleep(1)\n"
+
+
 def bad_bytes_on_one_line(n):
     return "x = 1\n" + "\0" * n + "\n"
 
@@ -445,6 +450,7 @@ def cases():
     fns, fns_chk = scaling(many_functions, 6250 if QUICK else 25000, lambda m: m)
     fnl, fnl_chk = scaling(long_function, 6250 if QUICK else 25000, lambda m: 1)
     one, one_chk = scaling(findings_on_one_line, 1000 if QUICK else 2000, lambda m: m)
+    brk, brk_chk = scaling(loop_exits, 6250 if QUICK else 25000, lambda m: 1)
     nul, nul_chk = scaling(bad_bytes_on_one_line, 10000 if QUICK else 20000, lambda m: 0)
     tok = r"{}:{}:{}: error: {}"
     return [
@@ -541,6 +547,8 @@ def cases():
                      r"limit; skipped"),
         Case("100,000 functions: linear time", fns, check=fns_chk, timeout=300, quiet=True, subject="big.py"),
         Case("100,000-line function: linear time", fnl, check=fnl_chk, timeout=300,
+             quiet=True, subject="big.py"),
+        Case("100,000 loop exits in one block: linear", brk, check=brk_chk, timeout=300,
              quiet=True, subject="big.py"),
         Case("many findings on one line: linear", one, check=one_chk, timeout=300,
              quiet=True, subject="big.py"),

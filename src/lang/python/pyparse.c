@@ -329,6 +329,9 @@ void pp_leave_loop(Parser *ps)
     for (uint32_t k = ps->block_first; k < ps->sites.size; k++)
         if (ps->sites.contents[k].loop == ps->loop)
             ps->sites.contents[k].flags |= SITE_F_ONCE;
+    /* marked once: a later exit in the block (unreachable code) starts here,
+     * so a block of a thousand `f(); break` lines is not walked a thousand times */
+    ps->block_first = ps->sites.size;
 }
 
 /* The file's body: statements until ENDMARKER (stray DEDENT/INDENT skipped). */
