@@ -354,6 +354,11 @@ def loop_exits(n):
     return "import time\nasync def big(xs):\n    for x in xs:\n" + body + "    time.sleep(1)\n"
 
 
+def divisions(n):
+    return ("import time\nimport numpy as np\nasync def big():\n    x = np.ones(3)" + " / 2" * n +
+            "\n    time.sleep(1)\n")
+
+
 def bad_bytes_on_one_line(n):
     return "x = 1\n" + "\0" * n + "\n"
 
@@ -451,6 +456,7 @@ def cases():
     fnl, fnl_chk = scaling(long_function, 6250 if QUICK else 25000, lambda m: 1)
     one, one_chk = scaling(findings_on_one_line, 1000 if QUICK else 2000, lambda m: m)
     brk, brk_chk = scaling(loop_exits, 6250 if QUICK else 25000, lambda m: 1)
+    div, div_chk = scaling(divisions, 6250 if QUICK else 25000, lambda m: 1)
     nul, nul_chk = scaling(bad_bytes_on_one_line, 10000 if QUICK else 20000, lambda m: 0)
     tok = r"{}:{}:{}: error: {}"
     return [
@@ -549,6 +555,8 @@ def cases():
         Case("100,000-line function: linear time", fnl, check=fnl_chk, timeout=300,
              quiet=True, subject="big.py"),
         Case("100,000 loop exits in one block: linear", brk, check=brk_chk, timeout=300,
+             quiet=True, subject="big.py"),
+        Case("100,000 divisions of a typed value: linear", div, check=div_chk, timeout=300,
              quiet=True, subject="big.py"),
         Case("many findings on one line: linear", one, check=one_chk, timeout=300,
              quiet=True, subject="big.py"),

@@ -335,7 +335,10 @@ void pp_resolve_operator(Parser *ps, Expr *e, Str left, Str dunder)
     if (!ps->types || !left.len)
         return;
     Str type = typemap_get(ps->types, left);
-    e->resolved = str_join(ps->a, type.len ? type : left, ".", dunder);
+    Str base = type.len ? type : left;
+    if (base.len + 1 + dunder.len >= PP_MAX_DOTTED)
+        return; /* `x / 2 / 2 / ...` of an unmapped type: not a name (see PP_MAX_DOTTED) */
+    e->resolved = str_join(ps->a, base, ".", dunder);
     e->from_import = true;
 }
 
