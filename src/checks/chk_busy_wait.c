@@ -3,7 +3,9 @@
  * the coroutine polls a condition on a timer instead of waiting for whoever
  * changes it to say so (an `asyncio.Event`/`Condition`). `while True:` with a
  * lone sleep is a keep-alive or periodic loop, not a poll, and is left alone;
- * so is any loop whose body does anything besides the sleep. Reported at the
+ * so is any loop whose body does anything besides the sleep, and one whose
+ * condition awaits (it asks another service, which has no Event to offer).
+ * Reported at the
  * `while` keyword (the frontend marks such loops SITE_F_SLEEP_ONLY, with the
  * awaited call as Site.parent).
  *
@@ -52,6 +54,11 @@ static void check_loop(const Rule *r, const Unit *u, const Site *s, FindingSink 
         (s->flags & SITE_F_TRUE_COND) || s->parent < 0 || (uint32_t)s->parent >= u->nsites ||
         !unit_is_async_context(u, s->func))
         return;
+    /* `while not (await client.get(url))["done"]:`: the state lives elsewhere
+     * (another service), and asking it again is the only way to learn it */
+    for (uint32_t k = (uint32_t)(s - u->sites) + 1; k < u->nsites && u->sites[k].off < s->end; k++)
+        if (u->sites[k].kind == SITE_CALL && u->sites[k].use == USE_AWAITED)
+            return;
     const Site *sleep = &u->sites[s->parent];
     Str name = chk_call_name(u, sleep);
     if (sleep->kind != SITE_CALL || !chk_idx_any(&p->sleeps, name, u, sleep))

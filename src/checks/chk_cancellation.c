@@ -191,6 +191,77 @@ static RaiseKind body_raises(const CancelParams *p, const Unit *u, const Site *h
     return rs.best;
 }
 
+/* In src[from, to) (a handler's body), the name of a plain assignment whose
+ * value is the handler's `as` name alone (`pending = exc`), or STR_NULL. */
+static Str stashed_as(const Unit *u, uint32_t from, uint32_t to, Str as)
+{
+    const char *src = u->src;
+    for (uint32_t i = from; i + as.len <= to; i++) {
+        if (memcmp(src + i, as.ptr, as.len) != 0 || chk_pysrc_name_char(src[i - 1]) ||
+            (i + as.len < to && chk_pysrc_name_char(src[i + as.len])))
+            continue;
+        uint32_t q = i + as.len; /* the value ends the statement */
+        while (q < to && (src[q] == ' ' || src[q] == '\t'))
+            q++;
+        if (q < to && src[q] != '\n' && src[q] != '\r' && src[q] != ';' && src[q] != '#')
+            continue;
+        uint32_t e = i; /* `=` before it, not `==`, `<=`, `+=`... */
+        while (e > from && (src[e - 1] == ' ' || src[e - 1] == '\t'))
+            e--;
+        if (e <= from + 1 || src[e - 1] != '=' || strchr("=!<>+-*/%&|^:@", src[e - 2]))
+            continue;
+        uint32_t b = e - 1; /* the target: one name, first on its statement */
+        while (b > from && (src[b - 1] == ' ' || src[b - 1] == '\t'))
+            b--;
+        uint32_t a = b;
+        while (a > from && chk_pysrc_name_char(src[a - 1]) && src[a - 1] != '.')
+            a--;
+        uint32_t c = a;
+        while (c > from && (src[c - 1] == ' ' || src[c - 1] == '\t'))
+            c--;
+        if (a < b && (c == from || src[c - 1] == '\n' || src[c - 1] == ';' || src[c - 1] == ':'))
+            return str_make(src + a, b - a);
+    }
+    return STR_NULL;
+}
+
+typedef struct LaterRaise {
+    const Unit *u;
+    Str name;
+    uint32_t end;
+    bool found;
+} LaterRaise;
+
+static bool on_later_raise(void *ctx, uint32_t at)
+{
+    LaterRaise *lr = ctx;
+    uint32_t q = at + 5;
+    while (q < lr->end && (lr->u->src[q] == ' ' || lr->u->src[q] == '\t'))
+        q++;
+    uint32_t e = q;
+    while (e < lr->end && chk_pysrc_name_char(lr->u->src[e]))
+        e++;
+    lr->found = str_eq(str_make(lr->u->src + q, e - q), lr->name);
+    return !lr->found;
+}
+
+/* Whether handler h keeps the exception for later (`pending = exc`) and the
+ * function raises it after the handler (`raise pending`): cleanup first, then
+ * the cancellation goes on. */
+static bool reraised_later(const Unit *u, const Site *h)
+{
+    if (!h->use_name.len)
+        return false;
+    const Function *fn = &u->funcs[h->func];
+    uint32_t end = chk_pysrc_block_end(u, h->end, fn->end, chk_pysrc_column(u, h->off));
+    Str kept = stashed_as(u, h->end, end, h->use_name);
+    if (!kept.len)
+        return false;
+    LaterRaise lr = {u, kept, fn->end, false};
+    chk_pysrc_each_statement(u, end, fn->end, "raise", on_later_raise, &lr);
+    return lr.found;
+}
+
 /* Whether site s lies in the body of handler hi (at any depth). */
 static bool in_handler(const Unit *u, const Site *s, uint32_t hi)
 {
@@ -278,7 +349,7 @@ static bool swallows(const CancelParams *p, const Unit *u, const uint32_t *first
     bool earlier;
     uint32_t first = first_handler(p, u, hi, &earlier);
     if (earlier || try_body_never_suspends(u, &u->funcs[h->func], first) || deliberate(p, u, hi) ||
-        ends_in_helper(u, hi))
+        ends_in_helper(u, hi) || reraised_later(u, h))
         return false;
     return c == CATCH_BROAD || first_cancel[h->func] > hi;
 }
