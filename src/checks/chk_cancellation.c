@@ -257,8 +257,12 @@ static bool reraised_later(const Unit *u, const Site *h)
     Str kept = stashed_as(u, h->end, end, h->use_name);
     if (!kept.len)
         return false;
-    LaterRaise lr = {u, kept, fn->end, false};
-    chk_pysrc_each_statement(u, end, fn->end, "raise", on_later_raise, &lr);
+    /* within the next 16 KB of the function: a kept exception is raised after
+     * a short cleanup, and a generated function of a thousand such handlers
+     * must not be read a thousand times to its end */
+    uint32_t to = fn->end - end > 16384 ? end + 16384 : fn->end;
+    LaterRaise lr = {u, kept, to, false};
+    chk_pysrc_each_statement(u, end, to, "raise", on_later_raise, &lr);
     return lr.found;
 }
 

@@ -359,6 +359,12 @@ def divisions(n):
             "\n    time.sleep(1)\n")
 
 
+def kept_exceptions(n):
+    body = "".join("    try:\n        await r()\n    except asyncio.CancelledError as e:\n"
+                   "        p = e\n" for _ in range(n // 4))
+    return "import asyncio, time\nasync def big(r):\n" + body + "    time.sleep(1)\n    raise p\n"
+
+
 def bad_bytes_on_one_line(n):
     return "x = 1\n" + "\0" * n + "\n"
 
@@ -457,6 +463,7 @@ def cases():
     one, one_chk = scaling(findings_on_one_line, 1000 if QUICK else 2000, lambda m: m)
     brk, brk_chk = scaling(loop_exits, 6250 if QUICK else 25000, lambda m: 1)
     div, div_chk = scaling(divisions, 6250 if QUICK else 25000, lambda m: 1)
+    kept, kept_chk = scaling(kept_exceptions, 6250 if QUICK else 25000, lambda m: 1)
     nul, nul_chk = scaling(bad_bytes_on_one_line, 10000 if QUICK else 20000, lambda m: 0)
     tok = r"{}:{}:{}: error: {}"
     return [
@@ -558,6 +565,8 @@ def cases():
              quiet=True, subject="big.py"),
         Case("100,000 divisions of a typed value: linear", div, check=div_chk, timeout=300,
              quiet=True, subject="big.py"),
+        Case("100,000 lines of handlers keeping the exception: linear", kept, check=kept_chk,
+             timeout=300, quiet=True, subject="big.py"),
         Case("many findings on one line: linear", one, check=one_chk, timeout=300,
              quiet=True, subject="big.py"),
         Case("bad bytes on one line: linear", nul, check=nul_chk, timeout=300,
