@@ -56,6 +56,14 @@ int32_t str_find(Str s, char c);
 int32_t str_rfind(Str s, char c);
 /* A multiply-xorshift hash of the bytes (see str.c). */
 uint32_t str_hash(Str s);
+/* A cheap hash of a non-empty s's shape (first byte, last byte, length), for
+ * the bit filters that reject most lookups of a table before any hashing. */
+static inline uint32_t str_shape(Str s)
+{
+    uint32_t h = (uint32_t)(unsigned char)s.ptr[0] * 0x9E37u ^
+                 (uint32_t)(unsigned char)s.ptr[s.len - 1] * 0x85EBu ^ s.len * 0xC2B3u;
+    return h ^ h >> 12;
+}
 /* NUL-terminated copy in the arena. */
 char *str_dup(Arena *a, Str s);
 /* Concatenates a + sep + b into the arena (sep may be NULL). */

@@ -120,9 +120,7 @@ static Str first_part(Str s)
 /* The filter class of a non-empty key (see CallIndex.root_filter). */
 static uint32_t filter_bit(Str s)
 {
-    uint32_t h = (uint32_t)(unsigned char)s.ptr[0] * 0x9E37u ^
-                 (uint32_t)(unsigned char)s.ptr[s.len - 1] * 0x85EBu ^ s.len * 0xC2B3u;
-    return (h ^ h >> 12) & (CHK_IDX_FILTER_BITS - 1);
+    return str_shape(s) & (CHK_IDX_FILTER_BITS - 1);
 }
 
 static void filter_add(uint64_t *filter, Str s)

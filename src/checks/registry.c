@@ -118,20 +118,38 @@ static bool load_table(ChkEnv *env, Lang lang, const char *key, CallIndex *ix, D
     return ok;
 }
 
-/* A name in a `returns` table: a dotted name, no pattern. */
+/* The end of the identifier starting at s (s itself if none starts there). */
+static const char *identifier_end(const char *s)
+{
+    if (*s >= '0' && *s <= '9')
+        return s;
+    for (;; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c >= 0x80))
+            return s;
+    }
+}
+
+static bool is_identifier(const char *s)
+{
+    const char *e = identifier_end(s);
+    return e != s && !*e;
+}
+
+/* A name in a `returns` table: identifiers joined by dots, no pattern. */
 static bool is_type_name(const char *s)
 {
-    Str k = str_from(s);
-    if (!k.len || k.ptr[0] == '.' || k.ptr[k.len - 1] == '.')
-        return false;
-    for (uint32_t i = 0; i < k.len; i++) {
-        unsigned char c = (unsigned char)k.ptr[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c >= 0x80 || (c == '.' && k.ptr[i + 1] != '.');
-        if (!ok)
+    for (;;) {
+        const char *e = identifier_end(s);
+        if (e == s)
             return false;
+        if (!*e)
+            return true;
+        if (*e != '.')
+            return false;
+        s = e + 1;
     }
-    return true;
 }
 
 /* The pack-level `returns` maps of every pack of the language (`NAME: TYPE`),
@@ -166,19 +184,6 @@ static bool load_types(ChkEnv *env, Lang lang, Diag *d)
         }
     }
     return ok;
-}
-
-static bool is_identifier(const char *s)
-{
-    if (!*s || (*s >= '0' && *s <= '9'))
-        return false;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c >= 0x80))
-            return false;
-    }
-    return true;
 }
 
 /* The pack-level `releases` lists of every pack of the language: method

@@ -37,9 +37,7 @@ Str typemap_lookup(const TypeMap *m, Str name);
 /* The filter class of a non-empty name (see TypeMap.filter). */
 static inline uint32_t typemap_filter_bit(Str s)
 {
-    uint32_t h = (uint32_t)(unsigned char)s.ptr[0] * 0x9E37u ^
-                 (uint32_t)(unsigned char)s.ptr[s.len - 1] * 0x85EBu ^ s.len * 0xC2B3u;
-    return (h ^ h >> 11) & (TYPEMAP_FILTER_BITS - 1);
+    return str_shape(s) & (TYPEMAP_FILTER_BITS - 1);
 }
 
 /* The type of a value produced by `name`, or STR_NULL. m may be NULL. Inline
