@@ -133,7 +133,7 @@ static ChkEnv *env_with_errors(Fx *f, const char *want)
     return env;
 }
 
-static void test_returns_default_pack_paths(void **state)
+static void test_returns_default_pack_paths_and_files(void **state)
 {
     Fx *f = *state;
     ChkEnv *env = chk_env_new(f->rs, &f->diag);
@@ -143,7 +143,9 @@ static void test_returns_default_pack_paths(void **state)
     assert_type(py, "pathlib.Path.parent", "pathlib.Path");
     assert_type(py, "pathlib.Path.joinpath", "pathlib.Path");
     assert_type(py, "pathlib.PosixPath", "pathlib.Path");
-    assert_type(py, "pathlib.Path.open", NULL); /* a file, not a path */
+    assert_type(py, "pathlib.Path.open", "io.TextIOWrapper"); /* a file, not a path */
+    assert_type(py, "open", "io.TextIOWrapper");             /* the builtin */
+    assert_type(py, "os.fdopen", "io.TextIOWrapper");
     assert_type(py, "pathlib.Path.read_text", NULL);
     assert_int_equal(chk_env_types(env, LANG_C)->count, 0);
     chk_env_free(env);
@@ -226,7 +228,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_typemap_get_put_override),
         cmocka_unit_test(test_typemap_grows_and_filter_keeps_every_key),
-        T(test_returns_default_pack_paths),
+        T(test_returns_default_pack_paths_and_files),
         T(test_returns_user_pack_extends),
         T(test_returns_errors_with_positions),
         T(test_releases_default_user_and_errors),

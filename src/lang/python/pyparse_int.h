@@ -140,6 +140,11 @@ typedef struct Parser {
     uint32_t bound_cap, nbound;
     Str self_name;       /* interned "self" / "cls" */
     Str cls_name;
+    /* builtins whose call typed a value (`f = open(p)`: an io.TextIOWrapper),
+     * checked once the file is read: a file that binds one itself (a `def
+     * open` further down) did not call the builtin (pp_finish_scopes) */
+    Str typed_builtins[4];
+    uint32_t ntyped_builtins;
 } Parser;
 
 /* --- token access (inline: the parser asks for the current token at every step) --- */

@@ -159,14 +159,42 @@ void pp_note_bound(Parser *ps, Str name)
     }
 }
 
+/* The type a call of a builtin gives (`open(p)`: io.TextIOWrapper, from the
+ * packs' `returns`), when the name is no binding of the file's so far; one
+ * bound later in the file is caught at its end (pp_finish_scopes). */
+static bool builtin_type(Parser *ps, const Expr *call, Str *type)
+{
+    Str name = call->resolved; /* a call's callee as written, for a name no binding typed */
+    if (!ps->types || str_find(name, '.') >= 0)
+        return false;
+    Str t = typemap_get(ps->types, name);
+    if (!t.len || pp_var(ps, name))
+        return false;
+    uint32_t i = 0;
+    while (i < ps->ntyped_builtins && !str_eq(ps->typed_builtins[i], name))
+        i++;
+    if (i == ps->ntyped_builtins) {
+        if (i == sizeof ps->typed_builtins / sizeof ps->typed_builtins[0])
+            return false; /* more builtins than the packs map: leave the rest untyped */
+        ps->typed_builtins[ps->ntyped_builtins++] = name;
+    }
+    *type = t;
+    return true;
+}
+
 /* The producer a value carries: a call's resolved callee (`httpx.Client`), a
  * typed name, an awaited call or an annotation. */
-static bool value_type(const Expr *v, Str *type, bool *from_import)
+static bool value_type(Parser *ps, const Expr *v, Str *type, bool *from_import)
 {
     if (!v || !v->resolved.len)
         return false;
     switch (v->kind) {
     case E_CALL:
+        if (!v->from_import && builtin_type(ps, v, type)) {
+            *from_import = true;
+            return true;
+        }
+        break;
     case E_OTHER:
         break;
     case E_NAME:
@@ -189,7 +217,7 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     VarInfo *v = table_upsert(&ps->vars, ps->func, name);
     Str type;
     bool imp = false;
-    if (value_type(value, &type, &imp)) {
+    if (value_type(ps, value, &type, &imp)) {
         v->type = type;
         v->from_import = imp;
     }
@@ -274,7 +302,7 @@ void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
 {
     Str type;
     bool imp = false;
-    if (ps->cls < 0 || !value_type(value, &type, &imp))
+    if (ps->cls < 0 || !value_type(ps, value, &type, &imp))
         return;
     VarInfo *v = table_upsert(&ps->attrs, ps->cls, attr);
     v->type = type;
@@ -445,6 +473,29 @@ Str pp_resolve_annotation(Parser *ps, const Expr *e)
 
 /* ---- end of file ------------------------------------------------------------------------ */
 
+/* A builtin that typed a value but that the file binds itself (`def open`
+ * below the call, a later import) was not the builtin: the calls resolved
+ * through its type lose that resolution (with any others of the same type in
+ * the file: rare, and a missed finding rather than a false one). */
+static void untype_shadowed_builtins(Parser *ps)
+{
+    for (uint32_t b = 0; b < ps->ntyped_builtins; b++) {
+        Str name = ps->typed_builtins[b];
+        if (!unit_binds(ps->u, name))
+            continue;
+        Str type = typemap_get(ps->types, name);
+        for (uint32_t i = 0; i < ps->sites.size; i++) {
+            Site *s = vec_at(&ps->sites, i);
+            Str r = s->resolved;
+            if ((s->flags & SITE_F_RESOLVED) && r.len > type.len && r.ptr[type.len] == '.' &&
+                memcmp(r.ptr, type.ptr, type.len) == 0) {
+                s->resolved = STR_NULL;
+                s->flags &= ~(uint32_t)SITE_F_RESOLVED;
+            }
+        }
+    }
+}
+
 void pp_finish_scopes(Parser *ps)
 {
     Unit *u = ps->u;
@@ -454,6 +505,7 @@ void pp_finish_scopes(Parser *ps)
     ps->bound_set = NULL;
     /* A name the file never binds is taken as the module of that name (SPEC.md);
      * one it binds (a def, an assignment, a parameter) is local. */
+    untype_shadowed_builtins(ps);
     for (uint32_t i = 0; i < ps->sites.size; i++) {
         Site *s = vec_at(&ps->sites, i);
         if ((s->kind != SITE_CALL && s->kind != SITE_WITH) ||
