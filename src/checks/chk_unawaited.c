@@ -4,8 +4,9 @@
  * functions are the run's own `async def`s (not async generators), resolved
  * across files through imports and self./cls. methods (decided once the Project
  * is linked), and library coroutines listed in the rule's `coroutines:`
- * (decided during the file's call pass). Not when awaited, returned, passed on,
- * scheduled, stored, or used as a context manager. An `async def` under a
+ * (decided during the file's call pass). Also when entered by `with` or
+ * `async with`, which a coroutine does not support. Not when awaited,
+ * returned, passed on, scheduled or stored. An `async def` under a
  * decorator that is not known to keep it a coroutine function (textual's
  * `@work` makes a call start a worker) is not one: what its call returns is
  * unknown, and unknown is not reported.
@@ -40,9 +41,12 @@ static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
                               &env->calls[r->language]);
 }
 
+/* Dropped, bound to a name never read, or entered by `with`/`async with` (a
+ * coroutine has no __aenter__: `async with trio.open_file(p)` raises before
+ * its body ever runs). */
 static bool dropped(const Unit *u, const Site *s)
 {
-    if (s->use == USE_DISCARDED)
+    if (s->use == USE_DISCARDED || s->use == USE_CONTEXT || s->use == USE_ASYNC_CONTEXT)
         return true;
     return s->use == USE_BOUND && !unit_name_used_after(u, s, s->use_name);
 }
@@ -87,7 +91,8 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
             continue;
         for (uint32_t i = 0; i < pf->calls.size; i++) {
             const ProjectCall *c = &pf->calls.contents[i];
-            if (c->use != USE_DISCARDED && !(c->flags & PC_UNUSED_BINDING))
+            if (c->use != USE_DISCARDED && c->use != USE_CONTEXT && c->use != USE_ASYNC_CONTEXT &&
+                !(c->flags & PC_UNUSED_BINDING))
                 continue;
             const ProjectFunc *t = project_call_target(p, c);
             if (!t || (t->flags & (PF_ASYNC | PF_GENERATOR | PF_CLASS | PF_WRAPPED)) != PF_ASYNC)

@@ -235,10 +235,11 @@ static void add_call(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Si
     if (u->lang == LANG_PYTHON && !result_consumed(u, s))
         c.flags |= PC_LAZY;
     /* The baseline key is only read for findings at this call: in an async
-     * context (AL109), a dropped result (AL201), any C call (signal handlers,
-     * callbacks). Most calls are none of these and skip the copy. */
+     * context (AL109), a dropped result or one entered by `with` (AL201), any
+     * C call (signal handlers, callbacks). Most calls are none of these and
+     * skip the copy. */
     if (u->lang != LANG_PYTHON || (c.flags & (PC_ASYNC_CTX | PC_UNUSED_BINDING)) ||
-        s->use == USE_DISCARDED)
+        s->use == USE_DISCARDED || s->use == USE_CONTEXT || s->use == USE_ASYNC_CONTEXT)
         c.key = chk_site_key(pf, u, s);
     vec_push(&pf->calls, c);
 }
