@@ -88,6 +88,8 @@ typedef struct ArgFacts {
 
 static bool call_bounded(const Expr *callee, const ArgFacts *f)
 {
+    if (callee->kind == E_DOTTED && callee->bounded)
+        return f->n == 0; /* `sizes.items()` of a bounded `sizes` (see attribute()) */
     if (callee->kind != E_NAME && callee->kind != E_DOTTED)
         return false;
     switch (size_kind(callee->resolved.len ? callee->resolved : callee->text)) {

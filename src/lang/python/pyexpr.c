@@ -445,11 +445,40 @@ static void atom(Parser *ps, Expr *e)
 }
 
 /* `base[...]`, in place of base. */
+/* A collection a name holds grows (`d[k] = v`, `xs.append(x)`): the name no
+ * longer bounds an iteration, whatever it was bound to (`nodes = {}`). */
+static void grows(Parser *ps, const Expr *base)
+{
+    if (base->kind != E_NAME)
+        return;
+    VarInfo *v = pp_var(ps, base->text);
+    if (v)
+        v->bounded = v->is_const = false;
+}
+
+static bool is_growing_method(Str attr)
+{
+    switch (attr.len) {
+    case 3:
+        return str_eq_c(attr, "add");
+    case 6:
+        return str_eq_c(attr, "append") || str_eq_c(attr, "extend") || str_eq_c(attr, "insert") ||
+               str_eq_c(attr, "update");
+    case 10:
+        return str_eq_c(attr, "appendleft") || str_eq_c(attr, "extendleft") ||
+               str_eq_c(attr, "setdefault");
+    default:
+        return false;
+    }
+}
+
 static void subscript(Parser *ps, Expr *e)
 {
     uint32_t off = e->off;
     pp_advance(ps); /* [ */
     bool st = ps->in_target;
+    if (st)
+        grows(ps, e); /* `d[k] = v` */
     ps->in_target = false;
     bool slice = false;
     while (!closes(ps, PYOP_RSQB)) {
@@ -471,6 +500,20 @@ static void subscript(Parser *ps, Expr *e)
 }
 
 /* `base.attr`, in place of base. */
+static bool is_view_method(Str attr)
+{
+    switch (attr.len) {
+    case 4:
+        return str_eq_c(attr, "keys") || str_eq_c(attr, "copy");
+    case 5:
+        return str_eq_c(attr, "items");
+    case 6:
+        return str_eq_c(attr, "values");
+    default:
+        return false;
+    }
+}
+
 static void attribute(Parser *ps, Expr *e)
 {
     pp_advance(ps); /* . */
@@ -483,10 +526,16 @@ static void attribute(Parser *ps, Expr *e)
     const Expr base = {.kind = e->kind, .text = e->text, .resolved = e->resolved,
                        .from_import = e->from_import, .from_self = e->from_self};
     Str base_text = e->text;
+    /* `sizes.items()` of a bounded or constant collection has as many items:
+     * the method is marked bounded, and a call of it without arguments is */
+    bool view = (e->bounded || e->is_const) && is_view_method(attr);
+    if (e->kind == E_NAME && pp_is_op(ps, PYOP_LPAR) && is_growing_method(attr))
+        grows(ps, e);
     e->kind = (base.kind == E_NAME || base.kind == E_DOTTED) ? E_DOTTED : E_ATTR;
     e->site = -1;
     e->end = t->end;
-    e->bounded = e->is_const = e->starred = false;
+    e->bounded = view;
+    e->is_const = e->starred = false;
     if (base_text.len + attr.len >= PP_MAX_DOTTED ||
         base.resolved.len + attr.len >= PP_MAX_DOTTED) {
         e->kind = E_ATTR; /* too long to be a name (see PP_MAX_DOTTED) */
