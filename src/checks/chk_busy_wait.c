@@ -4,12 +4,13 @@
  * changes it to say so (an `asyncio.Event`/`Condition`). `while True:` with a
  * lone sleep is a keep-alive or periodic loop, not a poll, and is left alone;
  * so is any loop whose body does anything besides the sleep, and one whose
- * condition awaits (it asks another service, which has no Event to offer).
+ * condition awaits (it asks another service, which has no Event to offer) or
+ * calls one of the rule's `external` calls (the filesystem, a child process).
  * Reported at the
  * `while` keyword (the frontend marks such loops SITE_F_SLEEP_ONLY, with the
  * awaited call as Site.parent).
  *
- * Parameters: sleeps (call patterns, required). Placeholders: {callee}
+ * Parameters: sleeps (call patterns, required), external (call patterns). Placeholders: {callee}
  * {condition} {function}. */
 #include <string.h>
 
@@ -19,9 +20,10 @@
 
 typedef struct BusyParams {
     CallIndex sleeps;
+    CallIndex external; /* calls that ask outside the process (no Event to offer) */
 } BusyParams;
 
-static const char *const KEYS[] = {"sleeps", NULL};
+static const char *const KEYS[] = {"sleeps", "external", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
@@ -29,7 +31,8 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
     if (!chk_params_validate(r, KEYS, d))
         return false;
     BusyParams *p = ARENA_NEW(a, BusyParams);
-    bool ok = chk_flow_patterns(r, "sleeps", true, a, d, &p->sleeps);
+    bool ok = chk_flow_patterns(r, "sleeps", true, a, d, &p->sleeps) &
+              chk_flow_patterns(r, "external", false, a, d, &p->external);
     r->bound = p;
     return ok;
 }
@@ -54,11 +57,16 @@ static void check_loop(const Rule *r, const Unit *u, const Site *s, FindingSink 
         (s->flags & SITE_F_TRUE_COND) || s->parent < 0 || (uint32_t)s->parent >= u->nsites ||
         !unit_is_async_context(u, s->func))
         return;
-    /* `while not (await client.get(url))["done"]:`: the state lives elsewhere
-     * (another service), and asking it again is the only way to learn it */
-    for (uint32_t k = (uint32_t)(s - u->sites) + 1; k < u->nsites && u->sites[k].off < s->end; k++)
-        if (u->sites[k].kind == SITE_CALL && u->sites[k].use == USE_AWAITED)
+    /* `while not (await client.get(url))["done"]:`, `while not
+     * os.path.exists(p):`, `while proc.poll() is None:`: the state lives
+     * elsewhere (another service, the filesystem, a child process), and
+     * asking it again is the only way to learn it */
+    for (uint32_t k = (uint32_t)(s - u->sites) + 1; k < u->nsites && u->sites[k].off < s->end; k++) {
+        const Site *c = &u->sites[k];
+        if (c->kind == SITE_CALL &&
+            (c->use == USE_AWAITED || chk_idx_any(&p->external, chk_call_name(u, c), u, c)))
             return;
+    }
     const Site *sleep = &u->sites[s->parent];
     Str name = chk_call_name(u, sleep);
     if (sleep->kind != SITE_CALL || !chk_idx_any(&p->sleeps, name, u, sleep))
