@@ -148,6 +148,25 @@ static void write_chain(FILE *out, const Finding *f, bool color)
     }
 }
 
+/* The files the run's error messages name (a syntax error, an unreadable
+ * file): each file's messages come together, in file order. */
+static uint32_t files_with_errors(const Diag *d)
+{
+    if (!d || !d->errors)
+        return 0;
+    uint32_t n = 0;
+    const char *last = NULL;
+    for (size_t i = 0; i < d->msgs.size; i++) {
+        const DiagMsg *m = &d->msgs.contents[i];
+        if (m->level != DIAG_ERROR || !m->path)
+            continue;
+        if (!last || strcmp(last, m->path) != 0)
+            n++;
+        last = m->path;
+    }
+    return n;
+}
+
 bool rep_text_write(FILE *out, const Finding *items, uint32_t n, const RepContext *ctx)
 {
     bool color = ctx && ctx->color;
@@ -159,7 +178,13 @@ bool rep_text_write(FILE *out, const Finding *items, uint32_t n, const RepContex
     if (!ctx || ctx->summary) {
         Arena a;
         arena_init(&a);
-        fprintf(out, "%s\n", rep_summary(&a, items, n));
+        uint32_t bad = files_with_errors(ctx ? ctx->diag : NULL);
+        if (!bad)
+            fprintf(out, "%s\n", rep_summary(&a, items, n));
+        else /* not "All checks passed!": part of a file went unchecked */
+            fprintf(out, "%s %u file%s had errors (on stderr) and %s checked only in part.\n",
+                    n ? rep_summary(&a, items, n) : "No findings, but", bad, bad == 1 ? "" : "s",
+                    bad == 1 ? "was" : "were");
         arena_free(&a);
     }
     return !ferror(out);

@@ -58,7 +58,10 @@ bool rep_write_to_path(const char *path, RepFormat fmt, const Finding *items, ui
  * source line and a caret line (`^~~~` from col to end_col when on the same line)
  * in gcc's gutter style, then one `path:line:col: note: calls `x` in `f`` per
  * chain step. Then, when ctx->summary, one line: `Found 3 errors.`, `Found 4
- * findings: 3 errors, 1 warning.` or `All checks passed!`. Everything goes to
+ * findings: 3 errors, 1 warning.` or `All checks passed!`; when ctx->diag has
+ * errors in files (syntax errors, unreadable files), `No findings, but 1 file
+ * had errors (on stderr) and was checked only in part.` instead of the last,
+ * and that sentence after the others. Everything goes to
  * `out` (stdout in the CLI, as ruff does). Lines and columns: 1-based, columns in
  * code points. */
 bool rep_text_write(FILE *out, const Finding *items, uint32_t n, const RepContext *ctx);

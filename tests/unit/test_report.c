@@ -206,6 +206,26 @@ static void test_rep_text_summaries(void **state)
     out = capture(REP_TEXT, fs, 1, &ctx);
     assert_non_null(strstr(out, "\nFound 1 error.\n"));
     free(out);
+    /* files with syntax errors: never "All checks passed!" */
+    Diag d;
+    diag_init(&d);
+    diag_report(&d, DIAG_WARNING, "a.py", 1, 1, "a warning is no error");
+    ctx.diag = &d;
+    out = capture(REP_TEXT, fs, 0, &ctx);
+    assert_string_equal(out, "All checks passed!\n");
+    free(out);
+    diag_report(&d, DIAG_ERROR, "bad.py", 1, 6, "'(' was never closed");
+    diag_report(&d, DIAG_ERROR, "bad.py", 1, 7, "invalid syntax");
+    out = capture(REP_TEXT, fs, 0, &ctx);
+    assert_string_equal(out, "No findings, but 1 file had errors (on stderr) and was checked only "
+                             "in part.\n");
+    free(out);
+    diag_report(&d, DIAG_ERROR, "worse.py", 3, 1, "invalid syntax");
+    out = capture(REP_TEXT, fs, 1, &ctx);
+    assert_non_null(strstr(out, "\nFound 1 error. 2 files had errors (on stderr) and were checked "
+                                "only in part.\n"));
+    free(out);
+    diag_free(&d);
 }
 
 static void test_rep_gcc_first_lines_only(void **state)
