@@ -164,11 +164,11 @@ void pp_note_bound(Parser *ps, Str name)
  * bound later in the file is caught at its end (pp_finish_scopes). */
 static bool builtin_type(Parser *ps, const Expr *call, Str *type)
 {
-    Str name = call->resolved; /* a call's callee as written, for a name no binding typed */
-    if (!ps->types || str_find(name, '.') >= 0)
-        return false;
+    /* a call's callee as written, for a name no binding typed; the map's
+     * filter turns away nearly every callee before the name is read */
+    Str name = call->resolved;
     Str t = typemap_get(ps->types, name);
-    if (!t.len || pp_var(ps, name))
+    if (!t.len || str_find(name, '.') >= 0 || pp_var(ps, name))
         return false;
     uint32_t i = 0;
     while (i < ps->ntyped_builtins && !str_eq(ps->typed_builtins[i], name))
