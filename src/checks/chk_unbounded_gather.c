@@ -55,7 +55,7 @@ static int32_t comp_bound_to(const Unit *u, int32_t f, Str name)
     for (uint32_t k = 0; k < fn->nsites; k++) {
         const Site *s = &u->sites[fn->sites[k]];
         if (s->kind == SITE_LOOP && s->loop_kind == LOOP_COMP && s->use == USE_BOUND &&
-            str_eq(s->use_name, name) && !(s->flags & SITE_F_BOUNDED))
+            str_eq(s->use_name, name) && !(s->flags & (SITE_F_BOUNDED | SITE_F_POOL)))
             return (int32_t)fn->sites[k];
     }
     return -1;
@@ -87,7 +87,7 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
     for (uint32_t i = 0; i < s->nargs; i++) {
         const Arg *a = &s->args[i];
         const Site *el = NULL, *loop = NULL;
-        if (a->kind == ARG_COMP && !(u->sites[a->site].flags & SITE_F_BOUNDED)) {
+        if (a->kind == ARG_COMP && !(u->sites[a->site].flags & (SITE_F_BOUNDED | SITE_F_POOL))) {
             loop = &u->sites[a->site];
             el = element_call(u, a->site);
         } else if (a->kind == ARG_NAME) {

@@ -13,7 +13,7 @@ const Site *chk_fanout_input_loop(const Unit *u, const Site *s)
      * `while` loops are. */
     if (u->lang == LANG_C)
         return (l->flags & SITE_F_INPUT_BOUND) && !(l->flags & SITE_F_TRUE_COND) ? l : NULL;
-    if (l->loop_kind == LOOP_WHILE || (l->flags & SITE_F_BOUNDED))
+    if (l->loop_kind == LOOP_WHILE || (l->flags & (SITE_F_BOUNDED | SITE_F_POOL)))
         return NULL;
     return l;
 }

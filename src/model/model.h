@@ -134,6 +134,9 @@ enum {
     SITE_F_INPUT_BOUND = 1u << 10, /* C LOOP: bound depends on input (not a constant) */
     SITE_F_RESOLVED = 1u << 11,  /* resolved through an import or a known local type */
     SITE_F_SELF = 1u << 12,      /* resolved through self./cls. to a class of this file */
+    SITE_F_POOL = 1u << 13,      /* LOOP(for, comprehension): `for _ in range(n)` with no
+                                    call in range's arguments: n copies of one worker, a
+                                    pool whose size is a setting, not the input's */
 };
 
 typedef struct Site {

@@ -45,6 +45,22 @@ void pp_set_use(Parser *ps, const Expr *e, Use use, Str name, int32_t parent, ui
     s->arg_index = index;
 }
 
+bool pp_pool_loop(Parser *ps, uint32_t from, const Expr *it)
+{
+    if (ps->targets.size != from + 1 || ps->targets.contents[from].ptr[0] != '_' ||
+        it->kind != E_CALL || it->site < 0)
+        return false;
+    const Site *s = pp_site(ps, it->site);
+    if (!str_eq_c(s->text, "range") || !s->nargs)
+        return false;
+    for (uint32_t i = 0; i < s->nargs; i++) {
+        ArgKind k = s->args[i].kind;
+        if (s->args[i].flags || (k != ARG_NAME && k != ARG_DOTTED && k != ARG_LITERAL))
+            return false; /* `range(len(xs))`, `range(*bounds)`: sized by something else */
+    }
+    return true;
+}
+
 void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2)
 {
     int depth = 0;
@@ -97,6 +113,7 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
         if (pp_accept_kw(ps, PYKW_ASYNC))
             pp_site(ps, comp)->is_async = true;
         pp_advance(ps); /* for */
+        uint32_t from = ps->targets.size;
         ps->in_target = true;
         ps->no_in = true;
         pp_exprlist(ps, true);
@@ -108,6 +125,7 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
         }
         ps->loop = first ? outer : comp;
         Expr it = pp_disjunction(ps);
+        bool pool = first && pp_pool_loop(ps, from, &it);
         nshadow = pp_shadow_targets(ps, shadow, nshadow);
         pp_flush_targets(ps);
         pp_set_use(ps, &it, USE_ITERATED, STR_NULL, -1, 0);
@@ -118,6 +136,8 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
             bounded = it.bounded;
             if (it.bounded)
                 s->flags |= SITE_F_BOUNDED;
+            if (pool)
+                s->flags |= SITE_F_POOL;
         }
         clauses++;
         ps->loop = comp;

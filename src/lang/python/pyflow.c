@@ -89,6 +89,7 @@ static void while_stmt(Parser *ps)
 static void for_stmt(Parser *ps, bool is_async, uint32_t off)
 {
     pp_advance(ps); /* for */
+    uint32_t from = ps->targets.size;
     ps->in_target = true;
     ps->no_in = true;
     pp_exprlist(ps, true);
@@ -99,10 +100,13 @@ static void for_stmt(Parser *ps, bool is_async, uint32_t off)
         pp_skip_until(ps, PYOP_COLON, PYOP_COLON);
     }
     Expr it = pp_exprlist(ps, true);
+    bool pool = pp_pool_loop(ps, from, &it);
     pp_flush_targets(ps);
     pp_set_use(ps, &it, USE_ITERATED, STR_NULL, -1, 0);
     int32_t loop = pp_new_site(ps, SITE_LOOP, off);
     Site *s = pp_site(ps, loop);
+    if (pool)
+        s->flags |= SITE_F_POOL;
     s->loop_kind = is_async ? LOOP_ASYNC_FOR : LOOP_FOR;
     s->end = it.end;
     s->text = pp_expr_display(ps, &it);

@@ -259,6 +259,10 @@ Expr pp_genexp(Parser *ps, const Expr *elem, uint32_t off, uint32_t mark);
 Expr pp_disjunction(Parser *ps);
 /* Tells the expression's value is used as `use` (and the site it belongs to). */
 void pp_set_use(Parser *ps, const Expr *e, Use use, Str name, int32_t parent, uint32_t index);
+/* Whether a loop over `it` whose target was just parsed (ps->targets from
+ * `from` on, not yet flushed) starts a pool of workers: `for _ in range(n)` (an
+ * ignored item, a range whose arguments are names or literals, no `len(xs)`). */
+bool pp_pool_loop(Parser *ps, uint32_t from, const Expr *it);
 /* Skips tokens up to (not including) a `stop` operator at bracket depth 0 or the
  * end of the logical line. */
 void pp_skip_until(Parser *ps, PyOp stop1, PyOp stop2);
