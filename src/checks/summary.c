@@ -261,6 +261,14 @@ static void add_c_calls(const ChkEnv *env, ProjectFile *pf, const Unit *u, const
 
 void chk_summarise(const ChkEnv *env, const Unit *u, ProjectFile *pf)
 {
+    /* a function under an offload (`@dask.delayed`, `@sync_to_async(...)`) runs
+     * on the offload's workers whenever it is called */
+    for (uint32_t i = 0; i < u->nfuncs && i < pf->funcs.size; i++)
+        for (uint32_t k = 0; k < u->funcs[i].ndecorators; k++)
+            if (chk_idx_any(&env->offloads[u->lang], u->funcs[i].decorators[k], u, NULL)) {
+                pf->funcs.contents[i].flags |= PF_DEFERRED;
+                break;
+            }
     if (u->lang == LANG_PYTHON) { /* at most one entry per call site: room made once */
         uint32_t ncalls = 0;
         for (uint32_t i = 0; i < u->nsites; i++)

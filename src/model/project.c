@@ -484,7 +484,7 @@ const ProjectFunc *project_call_target(const Project *p, const ProjectCall *c)
 bool project_call_runs_target(const Project *p, const ProjectCall *c)
 {
     const ProjectFunc *t = project_call_target(p, c);
-    if (!t)
+    if (!t || (t->flags & PF_DEFERRED))
         return false;
     return !(c->flags & PC_LAZY) || (t->flags & (PF_GENERATOR | PF_ASYNC)) != PF_GENERATOR;
 }

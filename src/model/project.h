@@ -43,6 +43,9 @@ enum {
     PF_WRAPPED = 1u << 7,    /* an `async def` under a decorator that may change what a
                                 call returns (set by AL201's engine, from its
                                 transparent-decorators) */
+    PF_DEFERRED = 1u << 8,   /* under an offload decorator (`@dask.delayed`,
+                                `@sync_to_async`): a call does not run the body
+                                where it is made, so its blocking stays there */
 };
 
 typedef struct ProjectFunc {
