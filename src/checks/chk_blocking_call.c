@@ -143,6 +143,8 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
     (void)env; /* a blocking function handed to an offload by reference is no call
                   site at all; one called in the offload's arguments runs here */
     if (u->lang == LANG_PYTHON) {
+        if (s->flags & SITE_F_NONBLOCKING)
+            return; /* `try: sock.recv(n) except BlockingIOError:` does not wait */
         if (unit_is_async_context(u, s->func)) {
             if ((p->contexts & CTX_ASYNC) && r->enabled)
                 report(r, u, s, name, sink);

@@ -137,6 +137,9 @@ enum {
     SITE_F_POOL = 1u << 13,      /* LOOP(for, comprehension): `for _ in range(n)` with no
                                     call in range's arguments: n copies of one worker, a
                                     pool whose size is a setting, not the input's */
+    SITE_F_NONBLOCKING = 1u << 14, /* CALL (Python): in the body of a `try` that handles
+                                      BlockingIOError: the code expects the call to fail
+                                      at once rather than wait (a non-blocking socket) */
 };
 
 typedef struct Site {

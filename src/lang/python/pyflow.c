@@ -120,8 +120,27 @@ static void for_stmt(Parser *ps, bool is_async, uint32_t off)
     else_block(ps);
 }
 
-/* except [*] [types [as name]] : block */
-static void except_clause(Parser *ps)
+/* Whether an exception type says the guarded code is non-blocking I/O: it
+ * handles the error a non-blocking socket or fd raises instead of waiting. */
+static bool is_would_block(Str t)
+{
+    return str_eq_c(t, "BlockingIOError") || str_eq_c(t, "ssl.SSLWantReadError") ||
+           str_eq_c(t, "ssl.SSLWantWriteError");
+}
+
+/* The calls of a try body [first, end) made in the current function. */
+static void mark_nonblocking(Parser *ps, uint32_t first, uint32_t end)
+{
+    for (uint32_t i = first; i < end; i++) {
+        Site *s = pp_site(ps, (int32_t)i);
+        if (s->kind == SITE_CALL && s->func == ps->func)
+            s->flags |= SITE_F_NONBLOCKING;
+    }
+}
+
+/* except [*] [types [as name]] : block, after a try body whose sites are
+ * [body_first, body_end). */
+static void except_clause(Parser *ps, uint32_t body_first, uint32_t body_end)
 {
     const PpToken *kw = pp_cur(ps);
     pp_advance(ps);
@@ -154,6 +173,11 @@ static void except_clause(Parser *ps)
             pp_advance(ps);
         }
     }
+    for (uint32_t i = 0; i < nt; i++)
+        if (is_would_block(types[i])) {
+            mark_nonblocking(ps, body_first, body_end);
+            break;
+        }
     Site *s = pp_site(ps, h);
     s->ntypes = nt;
     s->types = pp_copy_array(ps, types, nt, sizeof(Str));
@@ -170,9 +194,11 @@ static void except_clause(Parser *ps)
 static void try_stmt(Parser *ps)
 {
     pp_advance(ps);
+    uint32_t first = ps->sites.size;
     pp_block(ps);
+    uint32_t end = ps->sites.size;
     while (pp_is_kw(ps, PYKW_EXCEPT))
-        except_clause(ps);
+        except_clause(ps, first, end);
     else_block(ps);
     if (pp_accept_kw(ps, PYKW_FINALLY)) {
         uint32_t flags = ps->site_flags;
