@@ -330,7 +330,7 @@ static void case_clause(Parser *ps)
             break;
         } else if (is_capture(ps, t)) {
             Str n = pp_tok_str(ps, t);
-            pp_note_bound(ps, pp_intern(ps, n.ptr, n.len));
+            pp_bind(ps, pp_intern(ps, n.ptr, n.len), NULL);
         }
         pp_advance(ps);
     }

@@ -295,6 +295,9 @@ uint32_t pp_shadow_targets(Parser *ps, PpShadow *out, uint32_t n);
 void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n);
 /* Records that a name is bound in the file (for the "unbound root" rule). */
 void pp_note_bound(Parser *ps, Str name);
+/* A name bound from inside a function into an outer scope (`global x`,
+ * `nonlocal x`): taken as bound at module level, seen from everywhere. */
+void pp_bind_global(Parser *ps, Str name);
 VarInfo *pp_var(Parser *ps, Str name);
 /* `name op= value`: name is bound again, to no constant. */
 void pp_rebind_operator(Parser *ps, Str name);

@@ -229,9 +229,8 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
 void pp_rebind_operator(Parser *ps, Str name)
 {
     pp_note_bound(ps, name);
-    VarInfo *v = table_find(&ps->vars, ps->func, name);
-    if (v)
-        v->is_const = false; /* `n += 1`: a counter, not a constant */
+    /* `n += 1`: a counter, not a constant (and a local of the function) */
+    table_upsert(&ps->vars, ps->func, name)->is_const = false;
 }
 
 void pp_flush_targets(Parser *ps)
@@ -271,6 +270,12 @@ void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n)
     }
 }
 
+void pp_bind_global(Parser *ps, Str name)
+{
+    pp_note_bound(ps, name);
+    table_upsert(&ps->vars, 0, name);
+}
+
 void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
 {
     Import im = {local, qualified, ps->func, level};
@@ -283,12 +288,14 @@ void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
     v->bounded = v->is_const = false;
 }
 
-VarInfo *pp_var(Parser *ps, Str name)
+/* The binding of the interned `name` that code of function `from` sees
+ * (Python's LEGB, builtins aside): in `from`, in the functions that enclose
+ * it, or in the module. A class body's names are not seen from its methods. */
+static VarInfo *var_seen_from(const Parser *ps, int32_t from, Str name)
 {
-    int32_t f = ps->func;
-    while (f >= 0) {
-        const Function *fn = vec_at(&ps->funcs, f);
-        if (f == ps->func || fn->kind != FN_CLASS) {
+    for (int32_t f = from; f >= 0 && (uint32_t)f < ps->funcs.size;) {
+        const Function *fn = &ps->funcs.contents[f];
+        if (f == from || fn->kind != FN_CLASS) {
             VarInfo *v = table_find(&ps->vars, f, name);
             if (v)
                 return v;
@@ -296,6 +303,11 @@ VarInfo *pp_var(Parser *ps, Str name)
         f = fn->parent;
     }
     return NULL;
+}
+
+VarInfo *pp_var(Parser *ps, Str name)
+{
+    return var_seen_from(ps, ps->func, name);
 }
 
 void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
@@ -473,10 +485,11 @@ Str pp_resolve_annotation(Parser *ps, const Expr *e)
 
 /* ---- end of file ------------------------------------------------------------------------ */
 
-/* A builtin that typed a value but that the file binds itself (`def open`
- * below the call, a later import) was not the builtin: the calls resolved
- * through its type lose that resolution (with any others of the same type in
- * the file: rare, and a missed finding rather than a false one). */
+/* A builtin that typed a value but that the file binds itself where the
+ * value is used (`def open` below the call, a later import) was not the
+ * builtin: the calls resolved through its type lose that resolution (with
+ * any others of the same type in those scopes: rare, and a missed finding
+ * rather than a false one). */
 static void untype_shadowed_builtins(Parser *ps)
 {
     for (uint32_t b = 0; b < ps->ntyped_builtins; b++) {
@@ -488,7 +501,7 @@ static void untype_shadowed_builtins(Parser *ps)
             Site *s = vec_at(&ps->sites, i);
             Str r = s->resolved;
             if ((s->flags & SITE_F_RESOLVED) && r.len > type.len && r.ptr[type.len] == '.' &&
-                memcmp(r.ptr, type.ptr, type.len) == 0) {
+                memcmp(r.ptr, type.ptr, type.len) == 0 && var_seen_from(ps, s->func, name)) {
                 s->resolved = STR_NULL;
                 s->flags &= ~(uint32_t)SITE_F_RESOLVED;
             }
@@ -515,7 +528,7 @@ void pp_finish_scopes(Parser *ps)
         int32_t dot = str_find(r, '.');
         /* a root never interned was never bound either */
         Str root = strpool_find(&u->names, str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot));
-        if (root.ptr && unit_binds(u, root))
+        if (root.ptr && unit_binds(u, root) && var_seen_from(ps, s->func, root))
             s->flags |= SITE_F_ROOT_LOCAL;
     }
 }

@@ -401,7 +401,7 @@ static void names_list(Parser *ps)
     do {
         if (is_ident(pp_cur(ps))) {
             Str n = pp_tok_str(ps, pp_cur(ps));
-            pp_note_bound(ps, pp_intern(ps, n.ptr, n.len));
+            pp_bind_global(ps, pp_intern(ps, n.ptr, n.len));
             pp_advance(ps);
         }
     } while (pp_accept_op(ps, PYOP_COMMA));
@@ -469,7 +469,7 @@ static void simple_statement(Parser *ps)
                 (pp_peek(ps, 2)->op == PYOP_EQUAL || pp_peek(ps, 2)->op == PYOP_LSQB) &&
                 pp_peek(ps, 2)->kind == PYTOK_OP) {
                 Str n = pp_tok_str(ps, pp_peek(ps, 1));
-                pp_note_bound(ps, pp_intern(ps, n.ptr, n.len));
+                pp_bind(ps, pp_intern(ps, n.ptr, n.len), NULL);
                 pp_skip_until(ps, PYOP_SEMI, PYOP_SEMI);
                 return;
             }
