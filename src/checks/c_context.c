@@ -256,6 +256,7 @@ void chk_cctx_fill(const CctxTable *t, const Unit *u, ProjectFile *pf)
         memset(&r, 0, sizeof r);
         r.func = str_dup(&pf->arena, regs[i].func);
         r.context = regs[i].context;
+        r.caller = (uint32_t)u->sites[regs[i].site].func;
         r.via = arena_strdup(&pf->arena, regs[i].entry->via);
         unit_pos(u, regs[i].off, &r.loc.line, &r.loc.col);
         unit_pos(u, regs[i].off + (uint32_t)regs[i].func.len, &r.loc.end_line, &r.loc.end_col);

@@ -9,9 +9,16 @@
  * resolved name) and the contexts the registrations gave. Calls through
  * function pointers have no name and are not judged.
  *
- * Parameters: none. Pack table: async_signal_safe (names; `x*` = prefix).
+ * A handler with no body in the run (a library function such as `exit`
+ * handed to signal() itself, or an external one) is judged by its name, at
+ * the registration, as a call to it would be.
+ *
+ * Parameters: installed-message (the message for such a registration:
+ * {unsafe} the handler, {registrar}, {function} where it is installed).
+ * Pack table: async_signal_safe (names; `x*` = prefix).
  * Message placeholders: {unsafe} {callee} {function} {through} (empty, or
- * " through `helper`"). */
+ * " through `helper`"), {also} (empty, or " (it also reaches `free`)": the
+ * other unsafe functions the helper reaches). */
 #include <string.h>
 
 #include "c_context.h"
@@ -23,15 +30,20 @@ enum { MAX_DEPTH = 24, MAX_SAFE = 1024 };
 typedef struct SafeParams {
     const char **safe;
     uint32_t nsafe;
+    const char *installed; /* installed-message, or NULL */
 } SafeParams;
 
-static const char *const KEYS[] = {NULL};
+static const char *const KEYS[] = {"installed-message", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
     if (!chk_params_validate(r, KEYS, d))
         return false;
     SafeParams *p = ARENA_NEW(a, SafeParams);
+    const YNode *im = ynode_get(r->node, "installed-message");
+    if (im && im->kind != YNODE_SCALAR)
+        return ynode_error(d, im, "rule '%s': 'installed-message' must be a string", r->id);
+    p->installed = im ? im->scalar : NULL;
     p->safe = ARENA_ARRAY(a, const char *, MAX_SAFE);
     const YNode *tables[32];
     uint32_t nt = rules_pack_tables(rs, LANG_C, "async_signal_safe", tables, 32);
@@ -123,6 +135,66 @@ static ChainStep step(Arena *a, const ProjectFile *pf, const ProjectCall *c)
     return s;
 }
 
+enum { MAX_ALSO = 4, MAX_SEEN = 64 };
+
+/* The other unsafe functions a helper reaches (besides the chain's): a few
+ * names, each once, for the message, so that fixing the first one is not
+ * followed by a finding for the next. Depth-first from (f, fn), bounded. */
+typedef struct Also {
+    const char *names[MAX_ALSO];
+    uint32_t n, more;
+    ProjectRef seen[MAX_SEEN];
+    uint32_t nseen;
+} Also;
+
+static void add_also(Also *a, const char *name, const char *skip)
+{
+    if (!strcmp(name, skip))
+        return;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (!strcmp(a->names[i], name))
+            return;
+    if (a->n < MAX_ALSO)
+        a->names[a->n++] = name;
+    else
+        a->more++;
+}
+
+static void collect_also(const Walk *w, uint32_t f, uint32_t fn, const char *skip, Also *a,
+                         uint32_t depth)
+{
+    for (uint32_t i = 0; i < a->nseen; i++)
+        if (a->seen[i].file == f && a->seen[i].func == fn)
+            return;
+    if (a->nseen == MAX_SEEN || depth > MAX_DEPTH)
+        return;
+    a->seen[a->nseen++] = (ProjectRef){f, fn};
+    const ProjectFile *pf = w->proj->files[f];
+    for (uint32_t k = w->first[f][fn]; k < w->first[f][fn + 1]; k++) {
+        const ProjectCall *c = &pf->calls.contents[w->order[f][k]];
+        if (c->flags & PC_ARG)
+            continue;
+        if (is_unsafe_leaf(w, c))
+            add_also(a, c->callee, skip);
+        else if (c->target_file != UINT32_MAX && w->state[c->target_file][c->target_func] == 2)
+            collect_also(w, c->target_file, c->target_func, skip, a, depth + 1);
+    }
+}
+
+/* " (it also reaches `a`, `b` and 2 more)", or "". */
+static const char *also_text(Arena *ar, const Also *a)
+{
+    if (!a->n)
+        return "";
+    char *t = arena_printf(ar, " (it also reaches `%s`", a->names[0]);
+    for (uint32_t i = 1; i < a->n; i++)
+        t = arena_printf(ar, "%s%s`%s`", t, i + 1 == a->n && !a->more ? " and " : ", ",
+                         a->names[i]);
+    if (a->more)
+        t = arena_printf(ar, "%s and %u more", t, a->more);
+    return arena_printf(ar, "%s)", t);
+}
+
 /* Reports handler call c (in file f), which is unsafe itself or leads to an
  * unsafe call through the functions recorded in w->unsafe. */
 static void report(const Rule *r, Walk *w, uint32_t f, const ProjectCall *c, FindingSink *sink)
@@ -141,9 +213,14 @@ static void report(const Rule *r, Walk *w, uint32_t f, const ProjectCall *c, Fin
     const ProjectFile *pf = w->proj->files[f];
     const ProjectFunc *h = &pf->funcs.contents[c->caller];
     const char *through = n > 1 ? arena_printf(&sink->arena, " through `%s`", c->callee) : "";
-    const char *vars[] = {"unsafe",  last->callee, "callee",
-                          c->callee, "function",   chk_display_function(pf, h),
-                          "through", through,      NULL};
+    Also also;
+    memset(&also, 0, sizeof also);
+    if (n > 1)
+        collect_also(w, c->target_file, c->target_func, last->callee, &also, 0);
+    const char *vars[] = {"unsafe",   last->callee, "callee",
+                          c->callee,  "function",   chk_display_function(pf, h),
+                          "through",  through,      "also",
+                          also_text(&sink->arena, &also), NULL};
     Finding *fd = chk_sink_add_loc(sink, r, pf->path, c->loc, h->qualname, c->key,
                                    chk_format(&sink->arena, r->message, vars));
     if (fd && n > 1) {
@@ -168,6 +245,35 @@ static void walk_init(Walk *w, const SafeParams *p, const Project *proj)
         index_file(w, f);
 }
 
+/* Whether the run has a body for the C function `name` seen from file f:
+ * one of f's own (statics included) or an external one of another file. */
+static bool has_body(const Project *proj, const ProjectFile *pf, const char *name)
+{
+    for (uint32_t i = 0; i < pf->funcs.size; i++)
+        if (strcmp(pf->funcs.contents[i].qualname, name) == 0)
+            return true;
+    return project_lookup(proj, name, NULL) != NULL;
+}
+
+/* Signal handlers installed without a body in the run, judged by name. */
+static void report_installed(const Rule *r, const Walk *w, const ProjectFile *pf,
+                             FindingSink *sink)
+{
+    const SafeParams *p = w->p;
+    for (uint32_t i = 0; p->installed && i < pf->regs.size; i++) {
+        const ProjectReg *reg = &pf->regs.contents[i];
+        if (!(reg->context & CTX_SIGNAL) || reg->caller >= pf->funcs.size ||
+            chk_cctx_in_list(str_from(reg->func), p->safe, p->nsafe) ||
+            has_body(w->proj, pf, reg->func))
+            continue;
+        const ProjectFunc *at = &pf->funcs.contents[reg->caller];
+        const char *vars[] = {"unsafe", reg->func, "registrar", reg->via, "function",
+                              chk_display_function(pf, at), NULL};
+        chk_sink_add_loc(sink, r, pf->path, reg->loc, at->qualname, reg->func,
+                         chk_format(&sink->arena, p->installed, vars));
+    }
+}
+
 static void run_project(const Rule *r, const ChkEnv *env, const Project *proj, FindingSink *sink)
 {
     (void)env;
@@ -177,6 +283,8 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *proj, F
     walk_init(&w, r->bound, proj);
     for (uint32_t f = 0; f < proj->nfiles; f++) {
         const ProjectFile *pf = proj->files[f];
+        if (pf->lang == LANG_C)
+            report_installed(r, &w, pf, sink);
         for (uint32_t fn = 0; pf->lang == LANG_C && fn < pf->funcs.size; fn++) {
             if (!(pf->funcs.contents[fn].context & CTX_SIGNAL))
                 continue;

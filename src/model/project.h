@@ -95,6 +95,7 @@ enum {
 typedef struct ProjectReg {
     const char *func;
     uint32_t context;        /* CTX_* bit */
+    uint32_t caller;         /* index into ProjectFile.funcs: where it is registered */
     const char *via;         /* the registrar (`uv_timer_start`, `sigaction`) */
     ProjectLoc loc;
 } ProjectReg;
