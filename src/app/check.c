@@ -32,8 +32,9 @@ typedef struct Analysis {
     AppPackages *packages;  /* from discovery, or NULL */
     const ChkEnv *env;
     AppFrontends *fronts;
-    const char *stdin_src;  /* --stdin-filename: the one file's source */
+    const char *stdin_src;  /* --stdin-filename: the source of files[stdin_index] */
     size_t stdin_len;
+    uint32_t stdin_index;   /* UINT32_MAX: every file is read from disk */
     const char **modules;   /* per file: Python module name, or NULL */
     FileResult *results;
     Project project;
@@ -55,7 +56,7 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
     project_file_init_in(&r->pf, f->path, f->lang, &an->summaries[worker]);
     char *buf = NULL;
     size_t len = an->stdin_len;
-    const char *src = an->stdin_src;
+    const char *src = i == an->stdin_index ? an->stdin_src : NULL;
     if (!src) {
         if (!file_read_all(f->path, &buf, &len, &r->diag))
             return;
@@ -145,7 +146,8 @@ static int cmp_file_path(const void *key, const void *elem)
     return strcmp((const char *)key, ((const AppFile *)elem)->path);
 }
 
-/* Keeps the findings that the governing config enables for their path. */
+/* Keeps the findings that the governing config enables for their path (and
+ * none in a --context file). */
 static uint32_t filter_config(const Analysis *an, const CfgOverrides *cli, Finding *items,
                               uint32_t n)
 {
@@ -155,6 +157,8 @@ static uint32_t filter_config(const Analysis *an, const CfgOverrides *cli, Findi
                                            : bsearch(items[i].path, an->files, an->nfiles,
                                                      sizeof(AppFile), cmp_file_path);
         const Config *c = f ? f->config : NULL;
+        if (f && f->context_only)
+            continue;
         if (c && (!cfg_rule_enabled(c, cli, items[i].rule) ||
                   cfg_path_ignored(c, items[i].path, items[i].rule)))
             continue;
@@ -178,7 +182,10 @@ static void fill_snippets(const Analysis *an, Finding *items, uint32_t n, Arena 
             buf = NULL;
             path = items[i].path;
             size_t len = an->stdin_len;
-            const char *src = an->stdin_src;
+            const char *src = an->stdin_index < an->nfiles &&
+                                      strcmp(path, an->files[an->stdin_index].path) == 0
+                                  ? an->stdin_src
+                                  : NULL;
             Diag quiet;
             diag_init(&quiet);
             if (!src && file_read_all(path, &buf, &len, &quiet))
@@ -242,7 +249,13 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
 {
     Analysis an = {.files = in->files, .nfiles = in->nfiles, .packages = in->packages,
                    .env = in->env,
-                   .stdin_src = in->stdin_src, .stdin_len = in->stdin_len};
+                   .stdin_src = in->stdin_src, .stdin_len = in->stdin_len,
+                   .stdin_index = UINT32_MAX};
+    for (uint32_t i = 0; in->stdin_src && i < in->nfiles; i++)
+        if (!in->files[i].context_only) {
+            an.stdin_index = i;
+            break;
+        }
     Arena scratch;
     arena_init(&scratch);
     name_modules(&an, &scratch);
@@ -255,6 +268,8 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
     SuppTable supp;
     supp_table_init(&supp);
     for (uint32_t i = 0; i < an.nfiles; i++) {
+        if (an.files[i].context_only)
+            continue; /* read for what crosses files: its own problems are not asked for */
         diag_move(in->diag, &an.results[i].diag);
         append(&all, &an.results[i].sink);
         supp_table_add(&supp, an.results[i].supp);

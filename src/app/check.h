@@ -35,7 +35,7 @@ typedef struct AppCheckInput {
     AppPackages *packages;     /* what discovery knows of packages, or NULL */
     const ChkEnv *env;
     const CfgOverrides *overrides;
-    const char *stdin_src;     /* set when the one file comes from stdin */
+    const char *stdin_src;     /* set when a file comes from stdin: the one not context_only */
     size_t stdin_len;
     Diag *diag;                /* collects every input problem; printed before the report */
     AppReportFn report;

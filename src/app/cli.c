@@ -27,6 +27,7 @@ static const OptSpec OPTS[] = {
     {"--stdin-filename", OPT_STRING, F(stdin_filename)},
     {"--config", OPT_STRING, F(config)},
     {"--rules", OPT_LIST, F(rules)},
+    {"--context", OPT_LIST, F(context)},
     {"--no-default-rules", OPT_FLAG, F(no_default_rules)},
     {"-p", OPT_STRING, F(build_dir)},
     {"--build-dir", OPT_STRING, F(build_dir)},
@@ -58,6 +59,8 @@ const char *app_cli_usage(void)
            "  --format text|gcc|json|github|sarif       output format (default: text)\n"
            "  --output-file FILE                        write the report to FILE (atomically)\n"
            "  --stdin-filename NAME                     with path `-`: read the source from stdin\n"
+           "  --context PATH                            also read PATH's files for what crosses files\n"
+           "                                            (helpers, coroutines), reporting none of them\n"
            "  --config FILE                             use FILE instead of the nearest .asynclint.yaml\n"
            "  --rules FILE_OR_DIR                       load extra rule packs\n"
            "  --no-default-rules                        do not load the built-in packs\n"

@@ -26,6 +26,8 @@ typedef struct AppOptions {
     const char *stdin_filename;  /* --stdin-filename: the `-` path reads stdin */
     const char *config;
     const char **rules;          /* --rules FILE_OR_DIR, NULL-terminated */
+    const char **context;        /* --context PATH: analysed for what crosses files, never
+                                    reported (NULL-terminated, or NULL) */
     bool no_default_rules;
     const char *build_dir;       /* -p */
     const char *compile_commands;

@@ -112,6 +112,70 @@ static bool stdin_file(const AppOptions *opt, CfgCache *cc, Arena *a, Diag *d, A
     return cfg_for_path(cc, f->path, false, d, &f->config);
 }
 
+static int cmp_file(const void *x, const void *y)
+{
+    return strcmp(((const AppFile *)x)->path, ((const AppFile *)y)->path);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Whether context file `path` is one of the checked files: the same name, or
+ * the same file on disk (`--stdin-filename /abs/x.py` with `--context .`; the
+ * disk is asked only when the base names match). */
+static bool checked_already(const AppDiscovery *disc, const char *path)
+{
+    AppFile key = {.path = path};
+    if (bsearch(&key, disc->files, disc->count, sizeof *disc->files, cmp_file))
+        return true;
+    char *real = NULL;
+    bool same = false;
+    for (uint32_t i = 0; i < disc->count && !same; i++) {
+        if (strcmp(base_name(disc->files[i].path), base_name(path)) != 0)
+            continue;
+        if (!real && !(real = realpath(path, NULL)))
+            return false;
+        char *other = realpath(disc->files[i].path, NULL);
+        same = other && strcmp(other, real) == 0;
+        free(other);
+    }
+    free(real);
+    return same;
+}
+
+/* --context: the files of those paths, found as the checked ones are, join
+ * the run marked context_only (kept sorted by path, as the run wants them);
+ * one that is also checked is taken once, as checked. */
+static bool add_context(const AppOptions *opt, const AppDiscoverOptions *dopt, Arena *a, Diag *d,
+                        AppDiscovery *disc)
+{
+    uint32_t n = 0;
+    while (opt->context[n])
+        n++;
+    AppDiscovery ctx = {0};
+    bool ok = app_discover(opt->context, n, dopt, a, d, &ctx) && !ctx.usage_errors &&
+              !ctx.config_errors;
+    AppFile *all = ARENA_ARRAY(a, AppFile, disc->count + ctx.count + 1);
+    memcpy(all, disc->files, sizeof *all * disc->count);
+    uint32_t total = disc->count;
+    for (uint32_t i = 0; i < ctx.count; i++) {
+        if (checked_already(disc, ctx.files[i].path))
+            continue;
+        all[total] = ctx.files[i];
+        all[total].context_only = true;
+        all[total].is_explicit = false;
+        total++;
+    }
+    qsort(all, total, sizeof *all, cmp_file);
+    disc->files = all;
+    disc->count = total;
+    app_packages_free(&ctx.packages);
+    return ok;
+}
+
 int app_cmd_check(const AppOptions *opt)
 {
     Diag d;
@@ -129,6 +193,7 @@ int app_cmd_check(const AppOptions *opt)
         goto out;
     }
     AppFile one;
+    AppDiscoverOptions dopt = {cc, opt->force_exclude, opt->no_gitignore, opt->jobs};
     if (from_stdin) {
         memset(&one, 0, sizeof one);
         if (!stdin_file(opt, cc, &a, &d, &one))
@@ -136,14 +201,16 @@ int app_cmd_check(const AppOptions *opt)
         disc.files = &one;
         disc.count = rc ? 0 : 1;
     } else {
-        AppDiscoverOptions dopt = {cc, opt->force_exclude, opt->no_gitignore, opt->jobs};
         app_discover(opt->paths, opt->npaths, &dopt, &a, &d, &disc);
         if (disc.usage_errors || disc.config_errors)
             rc = 2;
     }
+    if (opt->context && disc.count && !add_context(opt, &dopt, &a, &d, &disc))
+        rc = 2;
     if (opt->show_files) { /* ruff's --show-files: what discovery and excludes leave */
         for (uint32_t i = 0; i < disc.count; i++)
-            printf("%s\n", disc.files[i].path);
+            if (!disc.files[i].context_only)
+                printf("%s\n", disc.files[i].path);
         goto out;
     }
     bool packs_ok = true, env_ok = true;
@@ -172,7 +239,8 @@ int app_cmd_check(const AppOptions *opt)
     rctx.rep.summary = !opt->quiet;
     rctx.rep.execution_successful = rc == 0;
     AppCheckInput in = {.files = disc.files, .nfiles = disc.count,
-                        .packages = from_stdin ? NULL : &disc.packages, .env = env, .overrides = &ov,
+                        .packages = from_stdin || opt->context ? NULL : &disc.packages,
+                        .env = env, .overrides = &ov,
                         .diag = &d, .report = report, .report_ctx = &rctx, .exiting = true};
     char *src = NULL;
     if (from_stdin && disc.count) {

@@ -284,7 +284,7 @@ static bool git_ignored(git_repository *repo, const char *rel)
 static void add_file(Walker *w, const char *path, Lang lang, bool is_explicit,
                      const Config *cfg)
 {
-    AppFile f = {path, lang, is_explicit, cfg};
+    AppFile f = {.path = path, .lang = lang, .is_explicit = is_explicit, .config = cfg};
     vec_push(&w->files, f);
 }
 

@@ -24,6 +24,7 @@ typedef struct AppFile {
     const char *path;      /* display path: as given, normalised (`x.py`, not `./x.py`) */
     Lang lang;
     bool is_explicit;      /* named on the command line (a `.h` is then analysed too) */
+    bool context_only;     /* from --context: analysed, never reported */
     const Config *config;  /* governing config; never NULL; owned by the CfgCache */
 } AppFile;
 

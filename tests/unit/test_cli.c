@@ -205,11 +205,13 @@ static void test_app_cli_parse_lists(void **state)
 {
     Fx *f = *state;
     assert_true(PARSE(f, "check", "--select", "AL1,AL202", "--select=AL3", "--ignore", " AL101 , ,AL102",
-                      "--extend-select=AL190", "--rules", "a.yaml,dir", "--rules=b.yaml"));
+                      "--extend-select=AL190", "--rules", "a.yaml,dir", "--rules=b.yaml",
+                      "--context", "src,lib", "--context=tests"));
     assert_string_equal(joined(f, f->opt.select), "AL1|AL202|AL3");
     assert_string_equal(joined(f, f->opt.ignore), "AL101|AL102");
     assert_string_equal(joined(f, f->opt.extend_select), "AL190");
     assert_string_equal(joined(f, f->opt.rules), "a.yaml|dir|b.yaml");
+    assert_string_equal(joined(f, f->opt.context), "src|lib|tests");
     assert_string_equal(joined(f, f->opt.paths), ".");
 }
 
