@@ -160,7 +160,7 @@ static void add_also(Also *a, const char *name, const char *skip)
         a->more++;
 }
 
-static void collect_also(const Walk *w, uint32_t f, uint32_t fn, const char *skip, Also *a,
+static void collect_also(Walk *w, uint32_t f, uint32_t fn, const char *skip, Also *a,
                          uint32_t depth)
 {
     for (uint32_t i = 0; i < a->nseen; i++)
@@ -176,7 +176,8 @@ static void collect_also(const Walk *w, uint32_t f, uint32_t fn, const char *ski
             continue;
         if (is_unsafe_leaf(w, c))
             add_also(a, c->callee, skip);
-        else if (c->target_file != UINT32_MAX && w->state[c->target_file][c->target_func] == 2)
+        else if (c->target_file != UINT32_MAX && depth < MAX_DEPTH &&
+                 reaches_unsafe(w, c->target_file, c->target_func, depth + 1))
             collect_also(w, c->target_file, c->target_func, skip, a, depth + 1);
     }
 }
