@@ -559,6 +559,55 @@ static void test_pytok_string_prefixes(void **state)
           "");
 }
 
+/* PEP 750 template strings (3.14): t, T and with r in either order tokenize
+ * as f-strings do (CPython's TSTRING_* are our FSTRING_*); bt, ut and ft are
+ * names; their errors say t-string */
+static void test_pytok_template_strings(void **state)
+{
+    (void)state;
+    static const char src[] = "t'a{b}' Tr'' rT'' tR\"{c!r:>{w}}\"\n"
+                              "bt'' ft'' tx\n"
+                              "t'{x'\n";
+    check(src, sizeof src - 1,
+          "FSTRING_START 't\\'' 1:0-1:2\n"
+          "FSTRING_MIDDLE 'a' 1:2-1:3\n"
+          "OP '{' 1:3-1:4\n"
+          "NAME 'b' 1:4-1:5\n"
+          "OP '}' 1:5-1:6\n"
+          "FSTRING_END '\\'' 1:6-1:7\n"
+          "FSTRING_START 'Tr\\'' 1:8-1:11\n"
+          "FSTRING_END '\\'' 1:11-1:12\n"
+          "FSTRING_START 'rT\\'' 1:13-1:16\n"
+          "FSTRING_END '\\'' 1:16-1:17\n"
+          "FSTRING_START 'tR\"' 1:18-1:21\n"
+          "OP '{' 1:21-1:22\n"
+          "NAME 'c' 1:22-1:23\n"
+          "OP '!' 1:23-1:24\n"
+          "NAME 'r' 1:24-1:25\n"
+          "OP ':' 1:25-1:26\n"
+          "FSTRING_MIDDLE '>' 1:26-1:27\n"
+          "OP '{' 1:27-1:28\n"
+          "NAME 'w' 1:28-1:29\n"
+          "OP '}' 1:29-1:30\n"
+          "FSTRING_MIDDLE '' 1:30-1:30\n" /* as CPython 3.12+, after a spec's field */
+          "OP '}' 1:30-1:31\n"
+          "FSTRING_END '\"' 1:31-1:32\n"
+          "NEWLINE '\\n' 1:32-1:33\n"
+          "NAME 'bt' 2:0-2:2\n"
+          "STRING '\\'\\'' 2:2-2:4\n"
+          "NAME 'ft' 2:5-2:7\n"
+          "STRING '\\'\\'' 2:7-2:9\n"
+          "NAME 'tx' 2:10-2:12\n"
+          "NEWLINE '\\n' 2:12-2:13\n"
+          "FSTRING_START 't\\'' 3:0-3:2\n"
+          "OP '{' 3:2-3:3\n"
+          "NAME 'x' 3:3-3:4\n"
+          "ERRORTOKEN '\\'' 3:4-3:5\n"
+          "NEWLINE '\\n' 3:5-3:6\n"
+          "ENDMARKER '' 4:0-4:0\n",
+          "3:5: t-string: expecting '}'\n");
+}
+
 /* triple-quoted strings span lines; an escaped quote does not close */
 static void test_pytok_strings_triple_quoted(void **state)
 {
@@ -1185,6 +1234,7 @@ static void test_pytok_keywords_and_soft_keywords(void **state)
     cmocka_unit_test(test_pytok_empty_input), \
     cmocka_unit_test(test_pytok_only_bom), \
     cmocka_unit_test(test_pytok_string_prefixes), \
+    cmocka_unit_test(test_pytok_template_strings), \
     cmocka_unit_test(test_pytok_strings_triple_quoted), \
     cmocka_unit_test(test_pytok_strings_escapes), \
     cmocka_unit_test(test_pytok_fstring_nested_format_spec), \

@@ -353,9 +353,10 @@ static PyTokCore close_bracket(PyTok *t, PyOp op, uint32_t start)
         if (c == '}') {
             fs->in_expr = 0; /* back to the literal text */
             t->slow = true;
-            pytok_report(t, start, t->line, t->line_start, "f-string: single '}' is not allowed");
+            pytok_report(t, start, t->line, t->line_start, "%c-string: single '}' is not allowed",
+                         fs->kind);
         } else
-            pytok_report(t, start, t->line, t->line_start, "f-string: unmatched '%c'", c);
+            pytok_report(t, start, t->line, t->line_start, "%c-string: unmatched '%c'", fs->kind, c);
         return pytok_line_tok(t, PYTOK_ERRORTOKEN, start, t->pos);
     }
     if (t->paren_depth == 0) {

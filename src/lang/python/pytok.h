@@ -1,7 +1,8 @@
 /* Python tokenizer: one pass over the bytes of a file, pulled one token at a
  * time by the parser. Follows the Python 3.12 lexical rules (PEP 701 f-strings
  * are split into FSTRING_START / MIDDLE / END with the replacement-field tokens
- * in between, as CPython 3.12's tokenize does). No allocation per token: tokens
+ * in between, as CPython 3.12's tokenize does; 3.14's template strings, PEP 750,
+ * follow the same rules and give the same tokens). No allocation per token: tokens
  * are spans of the source. Errors become PYTOK_ERRORTOKEN plus a diagnostic, and
  * the tokenizer carries on. */
 #ifndef LINT_LANG_PYTHON_PYTOK_H
@@ -107,6 +108,8 @@ typedef struct PyTokFString {
     uint8_t quote;          /* '\'' or '"' */
     uint8_t quote_size;     /* 1 or 3 */
     uint8_t raw;            /* r prefix: a backslash does not start \N{...} */
+    char kind;              /* 'f', or 't' for a template string (PEP 750, 3.14): the
+                               same lexical rules and tokens, its own messages */
     uint8_t in_expr;        /* 1 inside a replacement field (CPython's regular mode) */
     uint8_t spec_armed;     /* the top-level field has seen ':', '!' or '}' */
     int32_t bracket_depth;  /* brackets open inside this f-string's fields */

@@ -22,7 +22,7 @@ enum {
     CC_NEWLINE, /* '\n', '\r' */
     CC_HASH,
     CC_NAME,    /* identifier start: letters that are no string prefix, '_' */
-    CC_PREFIX,  /* b r u f in either case: a name or a string prefix */
+    CC_PREFIX,  /* b r u f t in either case: a name or a string prefix */
     CC_HIGH,    /* bytes >= 0x80: non-ASCII identifiers (UTF-8) */
     CC_DIGIT,
     CC_QUOTE,
@@ -57,9 +57,9 @@ static const uint8_t pytok_cclass[256] = {
     S, O, Q, H, X, O, O, Q, L, R, O, O, C, O, T, O,
     D, D, D, D, D, D, D, D, D, D, O, C, O, O, O, X,
     O, A, P, A, A, A, P, A, A, A, A, A, A, A, A, A,
-    A, A, P, A, A, P, A, A, A, A, A, L, B, R, O, A,
+    A, A, P, A, P, P, A, A, A, A, A, L, B, R, O, A,
     X, A, P, A, A, A, P, A, A, A, A, A, A, A, A, A,
-    A, A, P, A, A, P, A, A, A, A, A, O, O, O, C, X,
+    A, A, P, A, P, P, A, A, A, A, A, O, O, O, C, X,
     U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
     U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
     U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,

@@ -115,7 +115,7 @@ PYTOK_NOINLINE PyTokCore pytok_lex_string(PyTok *t, uint32_t start, uint32_t qpo
         t->line = line;
         t->line_start = ls;
         t->pos = qpos + size;
-        pytok_report(t, qpos, line, ls, "f-string: expecting '}'");
+        pytok_report(t, qpos, line, ls, "%c-string: expecting '}'", fs->kind);
         fstring_abandon(t);
         return pytok_line_tok(t, PYTOK_ERRORTOKEN, start, t->pos);
     }
@@ -127,7 +127,7 @@ PYTOK_NOINLINE PyTokCore pytok_lex_string(PyTok *t, uint32_t start, uint32_t qpo
 
 /* FSTRING_START: pushes a mode for the f-string whose prefix starts at `start`
  * and whose opening quote is at qpos (PEP 701). */
-static PyTokCore lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool raw)
+static PyTokCore lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool raw, char kind)
 {
     const uint8_t *s = (const uint8_t *)t->src;
     uint8_t q = s[qpos];
@@ -140,7 +140,7 @@ static PyTokCore lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool
         t->pos = qpos + size;
         scan_string_body(t, q, size);
         pytok_nul_in(t, start, t->pos, line, ls);
-        pytok_report(t, start, line, ls, "too many nested f-strings (limit %d)",
+        pytok_report(t, start, line, ls, "too many nested %c-strings (limit %d)", kind,
                      PYTOK_MAX_FSTRING_DEPTH - 1);
         return pytok_span_tok(t, PYTOK_ERRORTOKEN, start, line, ls);
     }
@@ -148,6 +148,7 @@ static PyTokCore lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool
     fs->quote = q;
     fs->quote_size = (uint8_t)size;
     fs->raw = raw;
+    fs->kind = kind;
     fs->in_expr = 0;
     fs->spec_armed = 0;
     fs->bracket_depth = 0;
@@ -165,7 +166,9 @@ static PyTokCore lex_fstring_start(PyTok *t, uint32_t start, uint32_t qpos, bool
 PYTOK_NOINLINE PyTokCore pytok_lex_prefixed(PyTok *t, uint32_t start)
 {
     const uint8_t *s = (const uint8_t *)t->src;
-    bool b = false, r = false, u = false, f = false;
+    /* f (PEP 701) and t (PEP 750 template strings, 3.14): the same rules */
+    bool b = false, r = false, u = false;
+    char f = 0;
     for (uint32_t p = start; p < t->len;) {
         int c = s[p] | 0x20;
         if (!(b || u || f) && c == 'b')
@@ -174,14 +177,14 @@ PYTOK_NOINLINE PyTokCore pytok_lex_prefixed(PyTok *t, uint32_t start)
             u = true;
         else if (!(r || u) && c == 'r')
             r = true;
-        else if (!(f || b || u) && c == 'f')
-            f = true;
+        else if (!(f || b || u) && (c == 'f' || c == 't'))
+            f = (char)c;
         else
             break;
         p++;
         int q = pytok_peek_at(t, p);
         if (q == '"' || q == '\'')
-            return f ? lex_fstring_start(t, start, p, r) : pytok_lex_string(t, start, p);
+            return f ? lex_fstring_start(t, start, p, r, f) : pytok_lex_string(t, start, p);
     }
     return pytok_lex_name(t, start);
 }
@@ -215,8 +218,8 @@ static PyTokCore fstring_unterminated(PyTok *t, PyTokFString *fs, uint32_t start
     pytok_nul_in(t, start, t->pos, line, ls);
     uint32_t fls = pytok_line_start_of(t, fs->start);
     pytok_report(t, fs->start, fs->line, fls,
-                 "unterminated %sf-string literal (detected at line %u)",
-                 fs->quote_size == 3 ? "triple-quoted " : "", t->line);
+                 "unterminated %s%c-string literal (detected at line %u)",
+                 fs->quote_size == 3 ? "triple-quoted " : "", fs->kind, t->line);
     bool at_eof = t->pos >= t->len;
     fstring_abandon(t);
     while (at_eof && t->fstring_depth)
@@ -266,7 +269,8 @@ static PyTokCore fstring_text_then_field(PyTok *t, PyTokFString *fs, uint32_t st
     uint32_t end = t->pos;
     if (fstring_open_field(fs))
         return fstring_middle(t, start, end, line, ls);
-    pytok_report(t, end, t->line, t->line_start, "f-string: expressions nested too deeply");
+    pytok_report(t, end, t->line, t->line_start, "%c-string: expressions nested too deeply",
+                 fs->kind);
     pytok_nul_in(t, start, end, line, ls);
     return pytok_make_tok(t, PYTOK_ERRORTOKEN, start, end, line, ls);
 }
@@ -313,7 +317,7 @@ PyTokCore pytok_lex_fstring_text(PyTok *t, PyTokFString *fs)
     if (pytok_peek_at(t, start) == '{' && pytok_peek_at(t, start + 1) != '{') {
         if (fstring_open_field(fs))
             return pytok_next_core(t);
-        pytok_report(t, start, line, ls, "f-string: expressions nested too deeply");
+        pytok_report(t, start, line, ls, "%c-string: expressions nested too deeply", fs->kind);
         return pytok_line_tok(t, PYTOK_ERRORTOKEN, start, start);
     }
     if (fstring_at_end(t, fs)) {
