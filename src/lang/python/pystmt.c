@@ -474,6 +474,21 @@ static void simple_statement(Parser *ps)
                 return;
             }
             break;
+        case PYKW_NONE: {
+            /* PEP 810 (3.15) `lazy import x`, `lazy from x import y` (soft keyword):
+             * the names are bound as by the import, resolved when first used */
+            const PpToken *n = pp_peek(ps, 1);
+            if (n->kind == PYTOK_NAME && (n->kw == PYKW_IMPORT || n->kw == PYKW_FROM) &&
+                t->end - t->start == 4 && memcmp(ps->u->src + t->start, "lazy", 4) == 0) {
+                pp_advance(ps);
+                if (n->kw == PYKW_IMPORT)
+                    import_stmt(ps);
+                else
+                    from_stmt(ps);
+                return;
+            }
+            break;
+        }
         default:
             break;
         }
