@@ -52,3 +52,12 @@ async def other():
     await pkg.a.main([])
     type Alias = list[int]
     print(rb'\x00', 0x_1, 1_000.5e-3j, ...)
+#---
+lazy import json
+lazy from os import path as p
+
+def first[T = int](xs: list[T]) -> T:
+    try:
+        return xs[0]
+    except IndexError, KeyError:
+        return t"{xs!r:>{len(xs)}} {p.sep}"
