@@ -152,8 +152,30 @@ static bool is_type_name(const char *s)
     }
 }
 
-/* The pack-level `returns` maps of every pack of the language (`NAME: TYPE`),
- * later packs overriding earlier ones. */
+/* A `returns` value: a dotted name, or a list of 2 to 8 for a tuple, kept
+ * joined by commas (TypeMap: a tuple type). */
+static bool type_value(ChkEnv *env, const YNode *v, Str *out)
+{
+    if (v->kind == YNODE_SCALAR) {
+        *out = str_from(v->scalar);
+        return is_type_name(v->scalar);
+    }
+    if (v->kind != YNODE_SEQ || v->count < 2 || v->count > TYPEMAP_MAX_TUPLE)
+        return false;
+    Str joined = STR_NULL;
+    for (uint32_t i = 0; i < v->count; i++) {
+        const YNode *e = v->items[i];
+        if (e->kind != YNODE_SCALAR || !is_type_name(e->scalar))
+            return false;
+        joined = i ? str_join(&env->rs->arena, joined, ",", str_from(e->scalar))
+                   : str_from(e->scalar);
+    }
+    *out = joined;
+    return true;
+}
+
+/* The pack-level `returns` maps of every pack of the language (`NAME: TYPE`,
+ * or `NAME: [TYPE, TYPE]` for a tuple), later packs overriding earlier ones. */
 static bool load_types(ChkEnv *env, Lang lang, Diag *d)
 {
     const YNode *tables[64];
@@ -175,12 +197,16 @@ static bool load_types(ChkEnv *env, Lang lang, Diag *d)
                                  "invalid name '%s' in 'returns': expected a dotted name", name);
                 continue;
             }
-            if (v->kind != YNODE_SCALAR || !is_type_name(v->scalar)) {
-                ok = ynode_error(d, v, "'returns' entry '%s': the type must be a dotted name",
+            Str type;
+            if (!type_value(env, v, &type)) {
+                ok = ynode_error(d, v,
+                                 "'returns' entry '%s': the type must be a dotted name, or a "
+                                 "list of them for a tuple (`[asyncio.StreamReader, "
+                                 "asyncio.StreamWriter]`)",
                                  name);
                 continue;
             }
-            typemap_put(m, &env->rs->arena, str_from(name), str_from(v->scalar));
+            typemap_put(m, &env->rs->arena, str_from(name), type);
         }
     }
     return ok;

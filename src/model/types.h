@@ -15,6 +15,9 @@
 #include "../base/str.h"
 
 #define TYPEMAP_FILTER_BITS 1024
+/* A tuple type (`asyncio.open_connection` gives a reader and a writer) is kept
+ * as its member types joined by commas, at most this many. */
+#define TYPEMAP_MAX_TUPLE 8
 
 typedef struct TypeMap {
     Str *names;     /* open addressing, cap slots (NULL ptr: empty) */

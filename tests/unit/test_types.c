@@ -180,7 +180,9 @@ static void test_returns_errors_with_positions(void **state)
                                   "  ok.name: x.Y\n"
                                   "  c.d: [x.Y]\n"
                                   "  e.f: 'x Y'\n"
-                                  "  g.h: x.\n";
+                                  "  g.h: x.\n"
+                                  "  i.j: [x.Y, 'a b']\n"
+                                  "  pair.of: [x.Reader, x.Writer]\n";
     load(f, "bad1.yaml", list);
     load(f, "bad2.yaml", entries);
     ChkEnv *env = env_with_errors(
@@ -191,14 +193,21 @@ static void test_returns_errors_with_positions(void **state)
            "bad2.yaml:5:3: error: invalid name 'a..b' in 'returns': expected a dotted "
            "name\n"
            "bad2.yaml:7:8: error: 'returns' entry 'c.d': the type must be a dotted "
-           "name\n"
+           "name, or a list of them for a tuple (`[asyncio.StreamReader, "
+           "asyncio.StreamWriter]`)\n"
            "bad2.yaml:8:8: error: 'returns' entry 'e.f': the type must be a dotted "
-           "name\n"
+           "name, or a list of them for a tuple (`[asyncio.StreamReader, "
+           "asyncio.StreamWriter]`)\n"
            "bad2.yaml:9:8: error: 'returns' entry 'g.h': the type must be a dotted "
-           "name\n");
+           "name, or a list of them for a tuple (`[asyncio.StreamReader, "
+           "asyncio.StreamWriter]`)\n"
+           "bad2.yaml:10:8: error: 'returns' entry 'i.j': the type must be a dotted "
+           "name, or a list of them for a tuple (`[asyncio.StreamReader, "
+           "asyncio.StreamWriter]`)\n");
     /* the good entries still count */
     assert_type(chk_env_types(env, LANG_PYTHON), "ok.name", "x.Y");
-    assert_type(chk_env_types(env, LANG_PYTHON), "c.d", NULL);
+    assert_type(chk_env_types(env, LANG_PYTHON), "c.d", NULL); /* a one-member list */
+    assert_type(chk_env_types(env, LANG_PYTHON), "pair.of", "x.Reader,x.Writer"); /* a tuple */
     chk_env_free(env);
 }
 

@@ -277,6 +277,11 @@ void pp_scope_trim(Parser *ps);
 void pp_scope_free(Parser *ps);
 /* Records a binding of `name` in the current function, with what it was bound to. */
 void pp_bind(Parser *ps, Str name, const Expr *value);
+/* `reader, writer = await asyncio.open_connection(...)`: when the value's
+ * producer has a tuple type (pack `returns` with a list) of as many members
+ * as the target collected names, binds each name to its member's type and
+ * empties the target; false (nothing done) otherwise. */
+bool pp_bind_tuple(Parser *ps, const Expr *value);
 /* Binds (untyped) every name collected from the last target; call once the
  * value that the target receives has been parsed. */
 void pp_flush_targets(Parser *ps);

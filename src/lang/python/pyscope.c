@@ -226,6 +226,33 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
 }
 
+bool pp_bind_tuple(Parser *ps, const Expr *value)
+{
+    Str producer, tuple;
+    bool imp = false;
+    if (!ps->types || ps->targets.size < 2 || !value_type(ps, value, &producer, &imp) ||
+        !(tuple = typemap_get(ps->types, producer)).len || str_find(tuple, ',') < 0)
+        return false;
+    Str parts[TYPEMAP_MAX_TUPLE];
+    uint32_t n = 0;
+    for (Str rest = tuple; n < TYPEMAP_MAX_TUPLE;) {
+        int32_t comma = str_find(rest, ',');
+        parts[n++] = comma < 0 ? rest : str_make(rest.ptr, (uint32_t)comma);
+        if (comma < 0)
+            break;
+        rest = str_make(rest.ptr + comma + 1, rest.len - (uint32_t)comma - 1);
+    }
+    if (n != ps->targets.size)
+        return false; /* `a, *rest = ...`, nested targets: not one name per member */
+    for (uint32_t i = 0; i < n; i++) {
+        Expr member = {.kind = E_OTHER, .resolved = parts[i], .from_import = true, .site = -1,
+                       .func = -1};
+        pp_bind(ps, ps->targets.contents[i], &member);
+    }
+    vec_clear(&ps->targets);
+    return true;
+}
+
 void pp_rebind_operator(Parser *ps, Str name)
 {
     pp_note_bound(ps, name);

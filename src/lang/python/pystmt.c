@@ -189,7 +189,9 @@ static bool is_self_attr(Parser *ps, const Expr *t, Str *attr)
 
 static void apply_assign(Parser *ps, const Expr *targets, uint32_t n, const Expr *value)
 {
-    pp_flush_targets(ps);
+    bool tuple = n == 1 && (targets[0].kind == E_TUPLE || targets[0].kind == E_LITERAL);
+    if (!(tuple && pp_bind_tuple(ps, value)))
+        pp_flush_targets(ps);
     Str bound = STR_NULL, stored = STR_NULL;
     for (uint32_t i = 0; i < n; i++) {
         const Expr *t = &targets[i];
