@@ -139,6 +139,50 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
     return a;
 }
 
+/* The argument's source text, trimmed. */
+static Str arg_source(const Parser *ps, const Arg *a)
+{
+    const char *src = ps->u->src;
+    uint32_t s = a->off, e = a->end;
+    while (s < e && (src[s] == ' ' || src[s] == '\t'))
+        s++;
+    while (e > s && (src[e - 1] == ' ' || src[e - 1] == '\t'))
+        e--;
+    return str_make(src + s, e - s);
+}
+
+/* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
+ * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
+ * at once instead of waiting. Source order stands in for the flow. */
+static void note_nonblocking(Parser *ps, int32_t site)
+{
+    const Site *s = pp_site(ps, site);
+    if (s->nargs != 1 && !ps->nonblocking_vars)
+        return;
+    int32_t dot = str_find(s->text, '.');
+    if (dot <= 0 || str_rfind(s->text, '.') != dot)
+        return; /* only `name.method(...)` */
+    Str method = str_make(s->text.ptr + dot + 1, s->text.len - (uint32_t)dot - 1);
+    bool sets = false;
+    if (s->nargs == 1 && !s->args[0].keyword.len) {
+        Str v = arg_source(ps, &s->args[0]);
+        sets = (str_eq_c(method, "setblocking") && (str_eq_c(v, "False") || str_eq_c(v, "0"))) ||
+               (str_eq_c(method, "settimeout") && (str_eq_c(v, "0") || str_eq_c(v, "0.0")));
+    }
+    if (!sets && !ps->nonblocking_vars)
+        return; /* nearly every call: nothing made non-blocking in this file yet */
+    Str root = pp_intern(ps, s->text.ptr, (uint32_t)dot);
+    VarInfo *v = pp_var(ps, root);
+    if (sets) {
+        if (!v)
+            return;
+        ps->nonblocking_vars += !v->nonblocking;
+        v->nonblocking = true;
+    } else if (v && v->nonblocking) {
+        pp_site(ps, site)->flags |= SITE_F_NONBLOCKING;
+    }
+}
+
 void pp_call(Parser *ps, Expr *e)
 {
     const Expr *callee = e; /* read until the call replaces it, at the end */
@@ -183,6 +227,8 @@ void pp_call(Parser *ps, Expr *e)
                             sizeof(Arg));
     ps->argbuf.size = base;
     s->end = pp_prev_end(ps);
+    if (callee->kind == E_DOTTED)
+        note_nonblocking(ps, site);
     bool bounded = call_bounded(callee, &facts);
     *e = (Expr){.kind = E_CALL, .off = callee->off, .end = s->end, .site = site, .func = -1,
                 .resolved = callee->resolved, .from_import = callee->from_import,

@@ -71,6 +71,7 @@ typedef struct VarInfo {
     bool bounded;
     bool is_const;     /* bound to a constant (`n = 200`): `range(n)` has a constant size */
     bool tracked;      /* bound from a call: its loads become USE sites */
+    bool nonblocking;  /* `x.setblocking(False)` / `x.settimeout(0)` was called on it */
 } VarInfo;
 
 /* Open addressing on (func, interned name pointer). The slots outlive a file
@@ -130,6 +131,7 @@ typedef struct Parser {
     uint32_t block_first; /* the first site of the statement block being parsed */
     uint32_t depth;
     uint32_t errors;
+    uint32_t nonblocking_vars; /* names made non-blocking so far (VarInfo.nonblocking) */
     bool in_target;      /* parsing an assignment target: names are stores */
     bool no_in;          /* parsing a for-target: `in` ends the expression */
     bool bail;           /* nesting limit hit: unwind to the end of the statement */

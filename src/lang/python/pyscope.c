@@ -224,6 +224,7 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->bounded = value && value->bounded;
     v->is_const = value && value->is_const;
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
+    v->nonblocking = false; /* a new object */
 }
 
 bool pp_bind_tuple(Parser *ps, const Expr *value)
