@@ -154,23 +154,30 @@ static Str arg_source(const Parser *ps, const Arg *a)
 /* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
  * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
  * at once instead of waiting. Source order stands in for the flow. */
+static bool ends_with_method(Str text, const char *method, uint32_t n)
+{
+    return text.len > n + 1 && text.ptr[text.len - n - 1] == '.' &&
+           memcmp(text.ptr + text.len - n, method, n) == 0;
+}
+
 static void note_nonblocking(Parser *ps, int32_t site)
 {
     const Site *s = pp_site(ps, site);
-    if (s->nargs != 1 && !ps->nonblocking_vars)
+    /* nearly every call: one argument or none made non-blocking in the file
+     * yet, and a name that ends in neither method (its last bytes settle it) */
+    bool sets = false;
+    if (s->nargs == 1 && !s->args[0].keyword.len) {
+        bool blocking = ends_with_method(s->text, "setblocking", 11);
+        if (blocking || ends_with_method(s->text, "settimeout", 10)) {
+            Str v = arg_source(ps, &s->args[0]);
+            sets = str_eq_c(v, "0") || (blocking ? str_eq_c(v, "False") : str_eq_c(v, "0.0"));
+        }
+    }
+    if (!sets && !ps->nonblocking_vars)
         return;
     int32_t dot = str_find(s->text, '.');
     if (dot <= 0 || str_rfind(s->text, '.') != dot)
         return; /* only `name.method(...)` */
-    Str method = str_make(s->text.ptr + dot + 1, s->text.len - (uint32_t)dot - 1);
-    bool sets = false;
-    if (s->nargs == 1 && !s->args[0].keyword.len) {
-        Str v = arg_source(ps, &s->args[0]);
-        sets = (str_eq_c(method, "setblocking") && (str_eq_c(v, "False") || str_eq_c(v, "0"))) ||
-               (str_eq_c(method, "settimeout") && (str_eq_c(v, "0") || str_eq_c(v, "0.0")));
-    }
-    if (!sets && !ps->nonblocking_vars)
-        return; /* nearly every call: nothing made non-blocking in this file yet */
     Str root = pp_intern(ps, s->text.ptr, (uint32_t)dot);
     VarInfo *v = pp_var(ps, root);
     if (sets) {
