@@ -203,14 +203,7 @@ static Str arg_text(const Unit *u, const Site *site, int32_t i)
     if (!site || i < 0 || (uint32_t)i >= site->nargs)
         return STR_NULL;
     const Arg *a = &site->args[i];
-    if (a->text.len)
-        return a->text;
-    uint32_t s = a->off, e = a->end;
-    while (s < e && (u->src[s] == ' ' || u->src[s] == '\t'))
-        s++;
-    while (e > s && (u->src[e - 1] == ' ' || u->src[e - 1] == '\t'))
-        e--;
-    return str_make(u->src + s, e - s);
+    return a->text.len ? a->text : unit_arg_source(u, a);
 }
 
 static bool in_list(Str s, const char **list, uint32_t n)

@@ -57,6 +57,16 @@ void unit_pos(const Unit *u, uint32_t off, uint32_t *line, uint32_t *col)
     lines_pos(&u->lines, off, line, col);
 }
 
+Str unit_arg_source(const Unit *u, const Arg *a)
+{
+    uint32_t s = a->off, e = a->end;
+    while (s < e && (u->src[s] == ' ' || u->src[s] == '\t'))
+        s++;
+    while (e > s && (u->src[e - 1] == ' ' || u->src[e - 1] == '\t'))
+        e--;
+    return str_make(u->src + s, e - s);
+}
+
 bool unit_binds(const Unit *u, Str name)
 {
     return u->bound_set && name.ptr &&

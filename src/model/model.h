@@ -233,6 +233,8 @@ void unit_index_sites(Unit *u);
 void unit_pos(const Unit *u, uint32_t off, uint32_t *line, uint32_t *col);
 /* True if `name` (interned in u->names) is bound anywhere in the file. */
 bool unit_binds(const Unit *u, Str name);
+/* The source text of an argument, blanks around it trimmed. */
+Str unit_arg_source(const Unit *u, const Arg *a);
 /* In a set of interned name pointers (open addressing, cap a power of two,
  * NULL slots empty; Unit.bound_set is one): the slot holding p, or the empty
  * slot where it would go. */

@@ -139,18 +139,6 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
     return a;
 }
 
-/* The argument's source text, trimmed. */
-static Str arg_source(const Parser *ps, const Arg *a)
-{
-    const char *src = ps->u->src;
-    uint32_t s = a->off, e = a->end;
-    while (s < e && (src[s] == ' ' || src[s] == '\t'))
-        s++;
-    while (e > s && (src[e - 1] == ' ' || src[e - 1] == '\t'))
-        e--;
-    return str_make(src + s, e - s);
-}
-
 /* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
  * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
  * at once instead of waiting. Source order stands in for the flow. */
@@ -169,7 +157,7 @@ static void note_nonblocking(Parser *ps, int32_t site)
     if (s->nargs == 1 && !s->args[0].keyword.len) {
         bool blocking = ends_with_method(s->text, "setblocking", 11);
         if (blocking || ends_with_method(s->text, "settimeout", 10)) {
-            Str v = arg_source(ps, &s->args[0]);
+            Str v = unit_arg_source(ps->u, &s->args[0]);
             sets = str_eq_c(v, "0") || (blocking ? str_eq_c(v, "False") : str_eq_c(v, "0.0"));
         }
     }
