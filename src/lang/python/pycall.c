@@ -139,15 +139,16 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
     return a;
 }
 
-/* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
- * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
- * at once instead of waiting. Source order stands in for the flow. */
+/* Whether a callee as written ends in `.method` (n bytes). */
 static bool ends_with_method(Str text, const char *method, uint32_t n)
 {
     return text.len > n + 1 && text.ptr[text.len - n - 1] == '.' &&
            memcmp(text.ptr + text.len - n, method, n) == 0;
 }
 
+/* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
+ * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
+ * at once instead of waiting. Source order stands in for the flow. */
 static void note_nonblocking(Parser *ps, int32_t site)
 {
     const Site *s = pp_site(ps, site);
