@@ -331,6 +331,10 @@ static Expr display(Parser *ps, PyOp close)
     pp_set_use(ps, &first, USE_ELEMENT, STR_NULL, -1, 0);
     if (first.starred)
         lit.bounded = false;
+    uint32_t base = ps->members.size;
+    bool tuple = close == PYOP_RPAR && !dict;
+    if (tuple)
+        pp_tuple_member(ps, base, &first);
     while (pp_accept_op(ps, PYOP_COMMA)) {
         if (closes(ps, close))
             break;
@@ -345,11 +349,15 @@ static Expr display(Parser *ps, PyOp close)
             }
         }
         pp_set_use(ps, &e, USE_ELEMENT, STR_NULL, -1, 0);
+        if (tuple)
+            pp_tuple_member(ps, base, &e);
         if (e.starred)
             lit.bounded = false;
     }
     pp_expect_op(ps, close, close == PYOP_RPAR ? "')'" : close == PYOP_RSQB ? "']'" : "'}'");
     lit.end = pp_prev_end(ps);
+    if (tuple)
+        pp_tuple_end(ps, base, lit.off, lit.end, lit.bounded && !ps->bail);
     return lit;
 }
 
@@ -816,6 +824,23 @@ static Expr yield_expr(Parser *ps)
     return e;
 }
 
+void pp_tuple_member(Parser *ps, uint32_t base, const Expr *e)
+{
+    if (ps->members.size - base < PP_TUPLE_MEMBERS)
+        vec_push(&ps->members, *e);
+}
+
+void pp_tuple_end(Parser *ps, uint32_t base, uint32_t off, uint32_t end, bool pairable)
+{
+    uint32_t n = ps->members.size - base;
+    ps->last_tuple_n = pairable && n < PP_TUPLE_MEMBERS ? n : 0;
+    ps->last_tuple_off = off;
+    ps->last_tuple_end = end;
+    if (ps->last_tuple_n)
+        memcpy(ps->last_tuple, ps->members.contents + base, sizeof(Expr) * n);
+    ps->members.size = base;
+}
+
 Expr pp_exprlist(Parser *ps, bool allow_star)
 {
     if (pp_is_kw(ps, PYKW_YIELD))
@@ -825,17 +850,23 @@ Expr pp_exprlist(Parser *ps, bool allow_star)
         return first;
     Expr tup = {.kind = E_TUPLE, .off = first.off, .site = -1, .func = -1, .bounded = true};
     pp_set_use(ps, &first, USE_ELEMENT, STR_NULL, -1, 0);
+    uint32_t base = ps->members.size;
+    pp_tuple_member(ps, base, &first);
+    bool starred = first.starred;
     while (pp_accept_op(ps, PYOP_COMMA)) {
         if (ends_exprlist(ps))
             break;
         uint32_t start = pp_pos(ps);
         Expr e = allow_star ? star_or_expr(ps) : pp_expr(ps);
         pp_set_use(ps, &e, USE_ELEMENT, STR_NULL, -1, 0);
+        pp_tuple_member(ps, base, &e);
         if (e.starred)
             tup.bounded = false;
+        starred |= e.starred;
         if (pp_pos(ps) == start || ps->bail)
             break;
     }
     tup.end = pp_prev_end(ps);
+    pp_tuple_end(ps, base, tup.off, tup.end, !starred && !ps->bail);
     return tup;
 }

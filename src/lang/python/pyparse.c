@@ -422,6 +422,7 @@ void pyparse_free(PyParser *pp)
     vec_free(&ps->imports);
     vec_free(&ps->comments);
     vec_free(&ps->argbuf);
+    vec_free(&ps->members);
     vec_free(&ps->targets);
     xfree(ps->toks);
     xfree(ps->short_names);
@@ -443,6 +444,7 @@ static void parser_begin(Parser *ps, Unit *u, Diag *d)
     vec_clear(&ps->imports);
     vec_clear(&ps->comments);
     vec_clear(&ps->argbuf);
+    vec_clear(&ps->members);
     vec_clear(&ps->targets);
     ps->u = u;
     ps->a = &u->arena;

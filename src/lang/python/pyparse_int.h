@@ -85,7 +85,7 @@ typedef struct VarTable {
     uint32_t cap, room, count, gen;
 } VarTable;
 
-enum { PP_SHORT_NAMES = 1024 };
+enum { PP_SHORT_NAMES = 1024, PP_TUPLE_MEMBERS = 8 };
 
 typedef struct Parser {
     /* Kept from a file to the next (PyParser): buffers and tables that
@@ -97,6 +97,8 @@ typedef struct Parser {
     Vec(Import) imports;
     Vec(Comment) comments;
     Vec(Arg) argbuf;     /* scratch for call arguments (nested calls stack up) */
+    Vec(Expr) members;   /* scratch: the first members of the tuples being parsed (nested
+                            tuples stack up), see last_tuple */
     Vec(Str) targets;    /* names stored by the target being parsed, bound only once
                             the value is parsed (`x, y = f(x)` reads the old x) */
     VarTable vars;       /* name -> VarInfo, per function scope */
@@ -132,6 +134,10 @@ typedef struct Parser {
     uint32_t depth;
     uint32_t errors;
     uint32_t nonblocking_vars; /* names made non-blocking so far (VarInfo.nonblocking) */
+    /* the members of the last tuple completed (`X(), Y()`, `(X(), Y())`), up to
+     * PP_TUPLE_MEMBERS, and its span: `a, b = X(), Y()` types a and b one by one */
+    Expr last_tuple[PP_TUPLE_MEMBERS];
+    uint32_t last_tuple_n, last_tuple_off, last_tuple_end;
     bool in_target;      /* parsing an assignment target: names are stores */
     bool no_in;          /* parsing a for-target: `in` ends the expression */
     bool bail;           /* nesting limit hit: unwind to the end of the statement */
@@ -252,6 +258,12 @@ void pp_call(Parser *ps, Expr *callee);
 /* --- pyexpr.c --- */
 /* Parses one expression (ternary/lambda level, with walrus); no bare tuples. */
 Expr pp_expr(Parser *ps);
+/* Tuple members (pp_exprlist, parenthesised displays): `base` is
+ * ps->members.size when the tuple began; a member is kept while fewer than
+ * PP_TUPLE_MEMBERS are (a starred one makes the tuple unpairable), and the
+ * end publishes them as ps->last_tuple. */
+void pp_tuple_member(Parser *ps, uint32_t base, const Expr *e);
+void pp_tuple_end(Parser *ps, uint32_t base, uint32_t off, uint32_t end, bool pairable);
 /* Parses `a, b, *c` (a bare tuple when there is a comma). */
 Expr pp_exprlist(Parser *ps, bool allow_star);
 /* The comprehension that follows an already parsed element (`f(x for x in y)`):
@@ -279,10 +291,11 @@ void pp_scope_trim(Parser *ps);
 void pp_scope_free(Parser *ps);
 /* Records a binding of `name` in the current function, with what it was bound to. */
 void pp_bind(Parser *ps, Str name, const Expr *value);
-/* `reader, writer = await asyncio.open_connection(...)`: when the value's
- * producer has a tuple type (pack `returns` with a list) of as many members
- * as the target collected names, binds each name to its member's type and
- * empties the target; false (nothing done) otherwise. */
+/* `a, b = X(), Y()` (the value is ps->last_tuple) binds each name as its own
+ * assignment would; `reader, writer = await asyncio.open_connection(...)`,
+ * whose producer has a tuple type (pack `returns` with a list), binds each
+ * name to its member's type. Either needs one target name per member; then
+ * the target is emptied. False (nothing done) otherwise. */
 bool pp_bind_tuple(Parser *ps, const Expr *value);
 /* Binds (untyped) every name collected from the last target; call once the
  * value that the target receives has been parsed. */

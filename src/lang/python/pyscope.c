@@ -229,6 +229,18 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
 
 bool pp_bind_tuple(Parser *ps, const Expr *value)
 {
+    if ((value->kind == E_TUPLE || value->kind == E_LITERAL) && ps->targets.size >= 2 &&
+        ps->last_tuple_n == ps->targets.size && value->off == ps->last_tuple_off &&
+        value->end == ps->last_tuple_end) {
+        /* `a, b = X(), Y()`: member by member, as `a = X()` and `b = Y()` */
+        for (uint32_t i = 0; i < ps->last_tuple_n; i++) {
+            Str name = ps->targets.contents[i];
+            pp_bind(ps, name, &ps->last_tuple[i]);
+            pp_set_use(ps, &ps->last_tuple[i], USE_BOUND, name, -1, 0);
+        }
+        vec_clear(&ps->targets);
+        return true;
+    }
     Str producer, tuple;
     bool imp = false;
     if (!ps->types || ps->targets.size < 2 || !value_type(ps, value, &producer, &imp) ||

@@ -189,7 +189,9 @@ static bool is_self_attr(Parser *ps, const Expr *t, Str *attr)
 
 static void apply_assign(Parser *ps, const Expr *targets, uint32_t n, const Expr *value)
 {
-    bool tuple = n == 1 && (targets[0].kind == E_TUPLE || targets[0].kind == E_LITERAL);
+    /* (a tuple target with a starred name is not `bounded`: not one name per member) */
+    bool tuple = n == 1 && (targets[0].kind == E_TUPLE || targets[0].kind == E_LITERAL) &&
+                 targets[0].bounded;
     if (!(tuple && pp_bind_tuple(ps, value)))
         pp_flush_targets(ps);
     Str bound = STR_NULL, stored = STR_NULL;
