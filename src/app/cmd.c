@@ -123,22 +123,29 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+static int cmp_base(const void *x, const void *y)
+{
+    return strcmp(base_name(*(const char *const *)x), base_name(*(const char *const *)y));
+}
+
 /* Whether context file `path` is one of the checked files: the same name, or
  * the same file on disk (`--stdin-filename /abs/x.py` with `--context .`; the
- * disk is asked only when the base names match). */
-static bool checked_already(const AppDiscovery *disc, const char *path)
+ * disk is asked only for the checked files of the same base name, found in
+ * `by_base`, the checked paths sorted by base name). */
+static bool checked_already(const AppDiscovery *disc, const char **by_base, const char *path)
 {
     AppFile key = {.path = path};
     if (bsearch(&key, disc->files, disc->count, sizeof *disc->files, cmp_file))
         return true;
-    char *real = NULL;
+    const char **hit = bsearch(&path, by_base, disc->count, sizeof *by_base, cmp_base);
+    if (!hit)
+        return false;
+    while (hit > by_base && cmp_base(hit - 1, &path) == 0)
+        hit--;
+    char *real = realpath(path, NULL);
     bool same = false;
-    for (uint32_t i = 0; i < disc->count && !same; i++) {
-        if (strcmp(base_name(disc->files[i].path), base_name(path)) != 0)
-            continue;
-        if (!real && !(real = realpath(path, NULL)))
-            return false;
-        char *other = realpath(disc->files[i].path, NULL);
+    for (; real && !same && hit < by_base + disc->count && cmp_base(hit, &path) == 0; hit++) {
+        char *other = realpath(*hit, NULL);
         same = other && strcmp(other, real) == 0;
         free(other);
     }
@@ -158,11 +165,15 @@ static bool add_context(const AppOptions *opt, const AppDiscoverOptions *dopt, A
     AppDiscovery ctx = {0};
     bool ok = app_discover(opt->context, n, dopt, a, d, &ctx) && !ctx.usage_errors &&
               !ctx.config_errors;
+    const char **by_base = ARENA_ARRAY(a, const char *, disc->count + 1);
+    for (uint32_t i = 0; i < disc->count; i++)
+        by_base[i] = disc->files[i].path;
+    qsort(by_base, disc->count, sizeof *by_base, cmp_base);
     AppFile *all = ARENA_ARRAY(a, AppFile, disc->count + ctx.count + 1);
     memcpy(all, disc->files, sizeof *all * disc->count);
     uint32_t total = disc->count;
     for (uint32_t i = 0; i < ctx.count; i++) {
-        if (checked_already(disc, ctx.files[i].path))
+        if (checked_already(disc, by_base, ctx.files[i].path))
             continue;
         all[total] = ctx.files[i];
         all[total].context_only = true;

@@ -139,13 +139,6 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
     return a;
 }
 
-/* Whether a callee as written ends in `.method` (n bytes). */
-static bool ends_with_method(Str text, const char *method, uint32_t n)
-{
-    return text.len > n + 1 && text.ptr[text.len - n - 1] == '.' &&
-           memcmp(text.ptr + text.len - n, method, n) == 0;
-}
-
 /* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
  * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
  * at once instead of waiting. Source order stands in for the flow. */
@@ -156,8 +149,8 @@ static void note_nonblocking(Parser *ps, int32_t site)
      * yet, and a name that ends in neither method (its last bytes settle it) */
     bool sets = false;
     if (s->nargs == 1 && !s->args[0].keyword.len) {
-        bool blocking = ends_with_method(s->text, "setblocking", 11);
-        if (blocking || ends_with_method(s->text, "settimeout", 10)) {
+        bool blocking = str_ends_with(s->text, ".setblocking");
+        if (blocking || str_ends_with(s->text, ".settimeout")) {
             Str v = unit_arg_source(ps->u, &s->args[0]);
             sets = str_eq_c(v, "0") || (blocking ? str_eq_c(v, "False") : str_eq_c(v, "0.0"));
         }
