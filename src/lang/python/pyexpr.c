@@ -636,8 +636,12 @@ static void unary(Parser *ps, Expr *e)
         pp_advance(ps);
         primary(ps, e);
         pp_set_use(ps, e, USE_AWAITED, STR_NULL, -1, 0);
-        Str resolved = e->resolved; /* `x = await f()`: x holds what f produces */
-        bool from_import = e->from_import;
+        /* `x = await f()`: x holds what f produces. Awaiting a name gives what
+         * its task or coroutine returns, not the name's own producer: after
+         * `t = create_task(f())`, `r = await t` is no task. */
+        bool call = e->kind == E_CALL;
+        Str resolved = call ? e->resolved : STR_NULL;
+        bool from_import = call && e->from_import;
         make_other(e, t->start, e->end);
         e->resolved = resolved;
         e->from_import = from_import;
