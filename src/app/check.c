@@ -69,6 +69,7 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
         project_file_from_unit(&r->pf, u);
         chk_run_unit(an->env, u, &r->sink, &r->pf);
         r->supp = supp_file_build(&r->pf.arena, u);
+        supp_cut_facts(r->supp, &r->pf, an->env->rs);
         unit_free(u);
         project_file_seal(&r->pf);
     }

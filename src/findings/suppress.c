@@ -400,6 +400,46 @@ static bool suppressed_by_table(SuppTable *t, const Finding *f)
     return false;
 }
 
+/* Whether a directive of sf written for `line` covers rule r (counted as a use).
+ * skip-file does not count: it hides a file's findings, it does not say that
+ * the file's calls do not block. */
+static bool covers_line(SuppFile *sf, uint32_t line, const Rule *r)
+{
+    Finding f = {.rule = r, .line = line};
+    bool skip = sf->skip_file;
+    sf->skip_file = false;
+    bool hit = covered(sf, &f);
+    sf->skip_file = skip;
+    return hit;
+}
+
+uint32_t supp_cut_facts(SuppFile *sf, ProjectFile *pf, const RuleSet *rs)
+{
+    if (!sf || (!sf->ndirs && !sf->nranges))
+        return 0;
+    uint32_t cut = 0;
+    for (uint32_t i = 0; i < pf->funcs.size; i++) {
+        ProjectFunc *fn = &pf->funcs.contents[i];
+        uint32_t k = 0;
+        for (uint32_t j = 0; j < fn->facts.size; j++) {
+            const ProjectFact *fact = &fn->facts.contents[j];
+            bool drop = covers_line(sf, fact->loc.line, fact->rule);
+            for (uint32_t r = 0; !drop && r < rs->nrules; r++) {
+                const Rule *via = rs->rules[r];
+                drop = via->language == pf->lang && via->check &&
+                       strcmp(via->check, "blocking-via-helper") == 0 &&
+                       covers_line(sf, fact->loc.line, via);
+            }
+            if (drop)
+                cut++;
+            else
+                fn->facts.contents[k++] = *fact;
+        }
+        fn->facts.size = k;
+    }
+    return cut;
+}
+
 uint32_t supp_filter(SuppTable *t, Finding *items, uint32_t n, uint32_t *suppressed)
 {
     if (!t->sorted && t->files.size > 1)

@@ -29,6 +29,7 @@
 #include "../base/vec.h"
 #include "../checks/finding.h"
 #include "../model/model.h"
+#include "../model/project.h"
 #include "../rules/rules.h"
 
 typedef enum {
@@ -91,6 +92,15 @@ bool supp_directive_matches(const SuppDirective *d, const Rule *r);
  * Updates the usage counters. Returns the new count; *suppressed (may be NULL)
  * receives how many were dropped. Not thread-safe: run once, after all checks. */
 uint32_t supp_filter(SuppTable *t, Finding *items, uint32_t n, uint32_t *suppressed);
+
+/* A directive on a blocking call inside a helper (`urlopen(data_uri)  # noqa:
+ * AL102`, or AL109, or a bare `# noqa`; C `// NOLINT(...)`) says the call does
+ * not block there: removes the facts pf's functions recorded on lines that a
+ * directive of sf covers for the fact's own rule or for a blocking-via-helper
+ * rule, so no chain reaches the event loop through that call. Run per file,
+ * before the Project is linked; counts each cut as a use of its directive.
+ * Returns the number of facts removed. */
+uint32_t supp_cut_facts(SuppFile *sf, ProjectFile *pf, const RuleSet *rs);
 
 /* A code of a directive that suppressed nothing. */
 typedef struct SuppUnused {

@@ -316,6 +316,52 @@ static void test_supp_directive_matches_names_prefixes_and_star(void **state)
     assert_true(supp_directive_matches(&d, &r202));
 }
 
+/* A directive on a helper's blocking call removes the facts it covers (for the
+ * fact's own rule or a blocking-via-helper rule), counted as uses; skip-file
+ * and other rules' codes cut nothing. */
+static void test_supp_cut_facts_on_suppressed_lines(void **state)
+{
+    (void)state;
+    Rule r109 = {.id = "AL109", .name = "blocking-via-helper", .check = "blocking-via-helper",
+                 .language = LANG_PYTHON, .enabled = true};
+    Rule *rules[] = {&r101, &r109};
+    RuleSet rs = {.rules = rules, .nrules = 2};
+    const char *src = "a()  # noqa: AL101\n"
+                      "b()  # noqa: AL109\n"
+                      "c()  # noqa: AL202\n"
+                      "d()\n"
+                      "# asynclint: skip-file\n";
+    Unit *u = mk_unit("h.py", LANG_PYTHON, src);
+    Arena a;
+    arena_init(&a);
+    SuppFile *sf = supp_file_build(&a, u);
+    assert_non_null(sf);
+    ProjectFile pf;
+    project_file_init(&pf, "h.py", LANG_PYTHON);
+    ProjectFunc fn = {.qualname = "h.f", .name = "f"};
+    vec_init(&fn.facts);
+    for (uint32_t line = 1; line <= 4; line++) {
+        ProjectFact fact = {.rule = &r101, .callee = "time.sleep", .loc = {line, 1, line, 4},
+                            .transitive = true};
+        vec_push(&fn.facts, fact);
+    }
+    vec_push(&pf.funcs, fn);
+    assert_int_equal(supp_cut_facts(sf, &pf, &rs), 2);
+    const ProjectFunc *f = &pf.funcs.contents[0];
+    assert_int_equal(f->facts.size, 2);
+    assert_int_equal(f->facts.contents[0].loc.line, 3);
+    assert_int_equal(f->facts.contents[1].loc.line, 4);
+    assert_int_equal(sf->dirs[0].used, 1);
+    assert_int_equal(sf->dirs[1].used, 1);
+    assert_int_equal(sf->dirs[2].used, 0);
+    assert_true(sf->skip_file);
+    assert_int_equal(sf->skipped, 0);
+    assert_int_equal(supp_cut_facts(NULL, &pf, &rs), 0);
+    project_file_free(&pf);
+    unit_free(u);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_supp_only_applies_to_its_own_path),
         cmocka_unit_test(test_supp_unused_lists_only_our_codes),
         cmocka_unit_test(test_supp_directive_matches_names_prefixes_and_star),
+        cmocka_unit_test(test_supp_cut_facts_on_suppressed_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
