@@ -335,9 +335,11 @@ static void count_use(SuppDirective *d, const Rule *r)
     }
 }
 
-static bool try_directive(SuppDirective *d, const Finding *f)
+/* explicit: only a directive that names the rule (not a blanket one) */
+static bool try_directive(SuppDirective *d, const Finding *f, bool explicit)
 {
-    if (d->first > f->line || d->last < f->line || !supp_directive_matches(d, f->rule))
+    if (d->first > f->line || d->last < f->line || (explicit && d->all) ||
+        !supp_directive_matches(d, f->rule))
         return false;
     count_use(d, f->rule);
     return true;
@@ -345,7 +347,7 @@ static bool try_directive(SuppDirective *d, const Finding *f)
 
 /* Single-line directives are found by binary search on their line; the few
  * NOLINTBEGIN ranges are tried after them. */
-static bool covered(SuppFile *sf, const Finding *f)
+static bool covered(SuppFile *sf, const Finding *f, bool explicit)
 {
     if (sf->skip_file) {
         sf->skipped++;
@@ -360,10 +362,10 @@ static bool covered(SuppFile *sf, const Finding *f)
             hi = mid;
     }
     for (uint32_t i = lo; i < sf->ndirs && sf->dirs[i].first == f->line; i++)
-        if (sf->dirs[i].kind != SUPP_NOLINTRANGE && try_directive(&sf->dirs[i], f))
+        if (sf->dirs[i].kind != SUPP_NOLINTRANGE && try_directive(&sf->dirs[i], f, explicit))
             return true;
     for (uint32_t i = 0; i < sf->nranges; i++)
-        if (try_directive(&sf->dirs[sf->ranges[i]], f))
+        if (try_directive(&sf->dirs[sf->ranges[i]], f, explicit))
             return true;
     return false;
 }
@@ -395,20 +397,21 @@ static bool suppressed_by_table(SuppTable *t, const Finding *f)
         return false;
     for (uint32_t i = find_file(t, f->path);
          i < t->files.size && strcmp(t->files.contents[i]->path, f->path) == 0; i++)
-        if (covered(t->files.contents[i], f))
+        if (covered(t->files.contents[i], f, false))
             return true;
     return false;
 }
 
-/* Whether a directive of sf written for `line` covers rule r (counted as a use).
- * skip-file does not count: it hides a file's findings, it does not say that
- * the file's calls do not block. */
+/* Whether a directive of sf written for `line` names rule r (counted as a
+ * use). A blanket `# noqa` is often written for another linter (`shell=True`
+ * for bandit), so it does not say that a call does not block; nor does
+ * skip-file, which hides a file's findings. */
 static bool covers_line(SuppFile *sf, uint32_t line, const Rule *r)
 {
     Finding f = {.rule = r, .line = line};
     bool skip = sf->skip_file;
     sf->skip_file = false;
-    bool hit = covered(sf, &f);
+    bool hit = covered(sf, &f, true);
     sf->skip_file = skip;
     return hit;
 }

@@ -93,13 +93,13 @@ bool supp_directive_matches(const SuppDirective *d, const Rule *r);
  * receives how many were dropped. Not thread-safe: run once, after all checks. */
 uint32_t supp_filter(SuppTable *t, Finding *items, uint32_t n, uint32_t *suppressed);
 
-/* A directive on a blocking call inside a helper (`urlopen(data_uri)  # noqa:
- * AL102`, or AL109, or a bare `# noqa`; C `// NOLINT(...)`) says the call does
- * not block there: removes the facts pf's functions recorded on lines that a
- * directive of sf covers for the fact's own rule or for a blocking-via-helper
- * rule, so no chain reaches the event loop through that call. Run per file,
- * before the Project is linked; counts each cut as a use of its directive.
- * Returns the number of facts removed. */
+/* A directive on a blocking call inside a helper that names the call's own
+ * rule or AL109 (`urlopen(data_uri)  # noqa: AL102`; C `// NOLINT(AL106)`) says
+ * the call does not block there: removes the facts pf's functions recorded on
+ * lines that such a directive of sf covers, so no chain reaches the event loop
+ * through that call. A blanket `# noqa` or `NOLINT` cuts nothing: it is often
+ * written for another linter. Run per file, before the Project is linked;
+ * counts each cut as a use of its directive. Returns the facts removed. */
 uint32_t supp_cut_facts(SuppFile *sf, ProjectFile *pf, const RuleSet *rs);
 
 /* A code of a directive that suppressed nothing. */

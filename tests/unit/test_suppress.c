@@ -317,8 +317,8 @@ static void test_supp_directive_matches_names_prefixes_and_star(void **state)
 }
 
 /* A directive on a helper's blocking call removes the facts it covers (for the
- * fact's own rule or a blocking-via-helper rule), counted as uses; skip-file
- * and other rules' codes cut nothing. */
+ * fact's own rule or a blocking-via-helper rule), counted as uses; a blanket
+ * noqa, skip-file and other rules' codes cut nothing. */
 static void test_supp_cut_facts_on_suppressed_lines(void **state)
 {
     (void)state;
@@ -329,7 +329,7 @@ static void test_supp_cut_facts_on_suppressed_lines(void **state)
     const char *src = "a()  # noqa: AL101\n"
                       "b()  # noqa: AL109\n"
                       "c()  # noqa: AL202\n"
-                      "d()\n"
+                      "d()  # noqa\n"
                       "# asynclint: skip-file\n";
     Unit *u = mk_unit("h.py", LANG_PYTHON, src);
     Arena a;
@@ -354,6 +354,7 @@ static void test_supp_cut_facts_on_suppressed_lines(void **state)
     assert_int_equal(sf->dirs[0].used, 1);
     assert_int_equal(sf->dirs[1].used, 1);
     assert_int_equal(sf->dirs[2].used, 0);
+    assert_int_equal(sf->dirs[3].used, 0);
     assert_true(sf->skip_file);
     assert_int_equal(sf->skipped, 0);
     assert_int_equal(supp_cut_facts(NULL, &pf, &rs), 0);
