@@ -214,9 +214,7 @@ static bool in_list(Str s, const char **list, uint32_t n)
     return false;
 }
 
-/* The argument a condition tests: the one passed as p->keyword if the call
- * names it, else the one at position p->arg (whatever its form); -1 if none. */
-static int32_t tested_arg(const CallPattern *p, const Site *site)
+int32_t chk_idx_arg(const CallPattern *p, const Site *site)
 {
     if (p->keyword)
         for (uint32_t i = 0; i < site->nargs; i++)
@@ -229,7 +227,7 @@ static bool condition_holds(const CallPattern *p, const Unit *u, const Site *sit
 {
     if (p->arg < 0)
         return true;
-    int32_t i = site ? tested_arg(p, site) : -1;
+    int32_t i = site ? chk_idx_arg(p, site) : -1;
     if (i < 0)
         return false;
     Str t = arg_text(u, site, i);

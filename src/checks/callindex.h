@@ -71,6 +71,10 @@ typedef bool (*CallMatchFn)(void *ctx, const CallPattern *p);
  * fn returns false. */
 void chk_idx_match(const CallIndex *ix, Str name, const Unit *u, const Site *site, CallMatchFn fn,
                    void *ctx);
+/* The argument pattern p names in site: the one passed as p->keyword if the
+ * call names it, else the one at position p->arg (whatever its form); -1 if
+ * none (or p names no argument). */
+int32_t chk_idx_arg(const CallPattern *p, const Site *site);
 /* Whether any pattern matches (argument conditions included). */
 bool chk_idx_any(const CallIndex *ix, Str name, const Unit *u, const Site *site);
 

@@ -84,6 +84,10 @@ const TypeMap *chk_env_types(const ChkEnv *env, Lang lang);
 void chk_env_set_roots(ChkEnv *env, const char *const *roots, uint32_t n);
 /* The qualified name a call may reach in the run (`pkg.mod.f`), or NULL. */
 const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s);
+/* The same for a function passed by reference as argument a of call s (Python
+ * NAME/DOTTED arguments; NULL for anything else). */
+const char *chk_arg_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s,
+                              const Arg *a);
 /* A function's name as findings show it: its in-file qualified name
  * (`Repo.save`), without the module prefix. */
 const char *chk_display_function(const ProjectFile *pf, const ProjectFunc *fn);

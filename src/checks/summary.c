@@ -48,14 +48,15 @@ static const char *qualified_local(ProjectFile *pf, const Unit *u, int32_t fi, S
     return project_intern_join(pf, str_from(pf->module), ".", q, rest);
 }
 
-const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s)
+/* The qualified name that `r` (a Python name as resolved in function func) may
+ * name among the run's functions: from the enclosing class (self), from an
+ * import (resolved), or from a def or class of the file visible from func. */
+static const char *ref_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, int32_t func,
+                                 Str r, bool self, bool resolved)
 {
-    if (u->lang == LANG_C)
-        return s->resolved.len ? project_intern(pf, s->resolved) : NULL;
-    Str r = s->resolved.len ? s->resolved : s->text;
     if (!r.len)
         return NULL;
-    if (s->flags & SITE_F_SELF) {
+    if (self) {
         int32_t dot = str_find(r, '.');
         Str cls = str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot);
         int32_t fi = unit_visible_function(u, 0, cls);
@@ -63,7 +64,7 @@ const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u
             return NULL;
         return qualified_local(pf, u, fi, str_make(r.ptr + cls.len, r.len - cls.len));
     }
-    if (s->flags & SITE_F_RESOLVED) {
+    if (resolved) {
         if (r.ptr[0] == '.')
             return project_absolute(pf, r);
         int32_t dot = str_find(r, '.');
@@ -71,14 +72,32 @@ const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u
                    ? project_intern(pf, r)
                    : NULL;
     }
-    if (!(s->flags & SITE_F_ROOT_LOCAL))
-        return NULL; /* an unbound root: a builtin or a star import */
     int32_t dot = str_find(r, '.');
     Str root = str_make(r.ptr, dot < 0 ? r.len : (uint32_t)dot);
-    int32_t fi = unit_visible_function(u, s->func, root);
+    int32_t fi = unit_visible_function(u, func, root);
     if (fi < 0)
         return NULL;
     return qualified_local(pf, u, fi, str_make(r.ptr + root.len, r.len - root.len));
+}
+
+const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s)
+{
+    if (u->lang == LANG_C)
+        return s->resolved.len ? project_intern(pf, s->resolved) : NULL;
+    bool self = s->flags & SITE_F_SELF, resolved = s->flags & SITE_F_RESOLVED;
+    if (!self && !resolved && !(s->flags & SITE_F_ROOT_LOCAL))
+        return NULL; /* an unbound root: a builtin or a star import */
+    return ref_candidate(env, pf, u, s->func, s->resolved.len ? s->resolved : s->text, self,
+                         resolved);
+}
+
+const char *chk_arg_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s,
+                              const Arg *a)
+{
+    if (u->lang != LANG_PYTHON || (a->kind != ARG_NAME && a->kind != ARG_DOTTED))
+        return NULL;
+    return ref_candidate(env, pf, u, s->func, a->resolved.len ? a->resolved : a->text,
+                         a->ref & ARG_REF_SELF, a->ref & ARG_REF_IMPORT);
 }
 
 ProjectLoc chk_site_loc(const Unit *u, const Site *s)

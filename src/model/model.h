@@ -97,10 +97,15 @@ typedef enum {
 } ArgKind;
 
 enum { ARG_STARRED = 1, ARG_DSTARRED = 2 };
+/* Python NAME/DOTTED: where the name's resolution starts (as SITE_F_RESOLVED and
+ * SITE_F_SELF for a callee), so that a function passed by reference can be
+ * found among the run's functions. */
+enum { ARG_REF_IMPORT = 1, ARG_REF_SELF = 2 };
 
 typedef struct Arg {
     ArgKind kind;
     uint8_t flags;   /* ARG_STARRED, ARG_DSTARRED */
+    uint8_t ref;     /* ARG_REF_* */
     Str keyword;     /* keyword name or empty */
     Str text;        /* NAME/DOTTED/ADDR/FUNC: as written */
     Str resolved;    /* NAME/DOTTED: through imports and local types */

@@ -27,6 +27,7 @@ extern const CheckEngine chk_task_set_engine;
 extern const CheckEngine chk_cancellation_engine;
 extern const CheckEngine chk_busy_wait_engine;
 extern const CheckEngine chk_resource_leak_engine;
+extern const CheckEngine chk_unawaited_engine;
 
 typedef struct Fixture {
     RuleSet *rs;
@@ -289,7 +290,13 @@ static void test_chk_tasks_engines_reject_bad_parameters(void **state)
         "  - {id: Y4, name: y-four, check: busy-wait, severity: error, message: m,\n"
         "     sleep: [a.b]}\n"
         "  - {id: Y5, name: y-five, check: resource-leak, severity: error, message: m,\n"
-        "     resources: ['a b'], closers: [close]}\n";
+        "     resources: ['a b'], closers: [close]}\n"
+        "  - {id: Y6, name: y-six, check: unawaited-coroutine, severity: error, message: m,\n"
+        "     callers: [asyncio.to_thread], handed-message: h}\n"
+        "  - {id: Y7, name: y-seven, check: unawaited-coroutine, severity: error, message: m,\n"
+        "     callers: [{call: asyncio.to_thread, arg: 0}]}\n"
+        "  - {id: Y8, name: y-eight, check: unawaited-coroutine, severity: error, message: m,\n"
+        "     handed-message: [h]}\n";
     assert_true(rules_load_text(f->rs, "bad.yaml", pack, sizeof pack - 1, false, &f->diag));
     const struct {
         const char *id;
@@ -301,6 +308,9 @@ static void test_chk_tasks_engines_reject_bad_parameters(void **state)
         {"Y3", &chk_cancellation_engine, "'bare' must be true or false"},
         {"Y4", &chk_busy_wait_engine, "sleep"},
         {"Y5", &chk_resource_leak_engine, "invalid call pattern 'a b'"},
+        {"Y6", &chk_unawaited_engine, "every 'callers' entry needs 'arg'"},
+        {"Y7", &chk_unawaited_engine, "'callers' needs a 'handed-message'"},
+        {"Y8", &chk_unawaited_engine, "'handed-message' must be a string"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         Diag d;

@@ -22,14 +22,11 @@ static Arg arg_from(const Expr *e)
     a.flags = e->starred ? ARG_STARRED : 0;
     switch (e->kind) {
     case E_NAME:
-        a.kind = ARG_NAME;
-        a.text = e->text;
-        a.resolved = e->resolved;
-        break;
     case E_DOTTED:
-        a.kind = ARG_DOTTED;
+        a.kind = e->kind == E_NAME ? ARG_NAME : ARG_DOTTED;
         a.text = e->text;
         a.resolved = e->resolved;
+        a.ref = (e->from_import ? ARG_REF_IMPORT : 0) | (e->from_self ? ARG_REF_SELF : 0);
         break;
     case E_CALL:
         a.kind = ARG_CALL;
