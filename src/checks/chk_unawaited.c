@@ -113,6 +113,15 @@ static bool on_caller(void *ctx, const CallPattern *pat)
     const Arg *arg = &h->s->args[i];
     if (arg->flags || (arg->keyword.len && !(pat->keyword && str_eq_c(arg->keyword, pat->keyword))))
         return true; /* `*args`, or another parameter given by keyword */
+    if (arg->kind == ARG_CALL && arg->site >= 0) {
+        /* `functools.partial(fetch, url)` calls fetch when it is called */
+        const Site *inner = &h->u->sites[arg->site];
+        if (!str_eq_c(chk_call_name(h->u, inner), "functools.partial") || !inner->nargs)
+            return true;
+        arg = &inner->args[0];
+        if (arg->flags || arg->keyword.len)
+            return true;
+    }
     if (arg->kind != ARG_NAME && arg->kind != ARG_DOTTED)
         return true;
     const UnawaitedParams *p = h->r->bound;
