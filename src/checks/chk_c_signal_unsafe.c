@@ -182,20 +182,6 @@ static void collect_also(Walk *w, uint32_t f, uint32_t fn, const char *skip, Als
     }
 }
 
-/* " (it also reaches `a`, `b` and 2 more)", or "". */
-static const char *also_text(Arena *ar, const Also *a)
-{
-    if (!a->n)
-        return "";
-    char *t = arena_printf(ar, " (it also reaches `%s`", a->names[0]);
-    for (uint32_t i = 1; i < a->n; i++)
-        t = arena_printf(ar, "%s%s`%s`", t, i + 1 == a->n && !a->more ? " and " : ", ",
-                         a->names[i]);
-    if (a->more)
-        t = arena_printf(ar, "%s and %u more", t, a->more);
-    return arena_printf(ar, "%s)", t);
-}
-
 /* Reports handler call c (in file f), which is unsafe itself or leads to an
  * unsafe call through the functions recorded in w->unsafe. */
 static void report(const Rule *r, Walk *w, uint32_t f, const ProjectCall *c, FindingSink *sink)
@@ -221,7 +207,7 @@ static void report(const Rule *r, Walk *w, uint32_t f, const ProjectCall *c, Fin
     const char *vars[] = {"unsafe",   last->callee, "callee",
                           c->callee,  "function",   chk_display_function(pf, h),
                           "through",  through,      "also",
-                          also_text(&sink->arena, &also), NULL};
+                          chk_also_text(&sink->arena, also.names, also.n, also.more), NULL};
     Finding *fd = chk_sink_add_loc(sink, r, pf->path, c->loc, h->qualname, c->key,
                                    chk_format(&sink->arena, r->message, vars));
     if (fd && n > 1) {

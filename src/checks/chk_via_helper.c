@@ -7,14 +7,15 @@
  *
  * Parameters: contexts (async | loop | signal). Message placeholders: {callee}
  * (the helper called), {function}, {blocking} (the blocking call at the end),
- * {depth} (calls between them). */
+ * {depth} (calls between them), {also} (empty, or " (it also reaches
+ * `time.sleep`)": the function that makes it blocks in other ways too). */
 #include <stdio.h>
 #include <string.h>
 
 #include "params.h"
 #include "registry.h"
 
-enum { MAX_CHAIN = 32 };
+enum { MAX_CHAIN = 32, MAX_ALSO = 4, MAX_DISTINCT = 64 };
 
 typedef struct ViaParams {
     uint32_t contexts;
@@ -61,9 +62,11 @@ static ChainStep step(Arena *a, const ProjectFile *pf, ProjectLoc loc, const Pro
 }
 
 /* Fills steps from the call in the async context down to the blocking call;
- * returns their number (0 if the summary is inconsistent). */
+ * returns their number (0 if the summary is inconsistent). *blocking is the
+ * blocking call's fact, *end the function that makes it. */
 static uint32_t build_chain(const Project *p, const ProjectFile *pf, const ProjectCall *c,
-                            Arena *a, ChainStep *steps, const char **blocking)
+                            Arena *a, ChainStep *steps, const ProjectFact **blocking,
+                            const ProjectFunc **end)
 {
     uint32_t n = 0;
     steps[n++] = step(a, pf, c->loc, &pf->funcs.contents[c->caller], c->written);
@@ -75,7 +78,8 @@ static uint32_t build_chain(const Project *p, const ProjectFile *pf, const Proje
         if (t->block_fact >= 0) {
             const ProjectFact *fact = &t->facts.contents[t->block_fact];
             steps[n++] = step(a, tf, fact->loc, t, fact->callee);
-            *blocking = fact->callee;
+            *blocking = fact;
+            *end = t;
             return n;
         }
         if (t->block_call < 0)
@@ -87,19 +91,42 @@ static uint32_t build_chain(const Project *p, const ProjectFile *pf, const Proje
     return 0;
 }
 
+/* `{also}`: the function the chain ends in blocks in other ways too (a retry
+ * helper that runs `subprocess.Popen`, `httpx.get` and `time.sleep`): its
+ * blocking calls of other rules than the one named, each once. Calls of the
+ * same rule are left out: they are most often the same resource (`open` and
+ * the file's `write`, `Popen` and its `communicate`). */
+static const char *also_blocking(Arena *a, const ProjectFunc *end, const ProjectFact *shown)
+{
+    const char *names[MAX_DISTINCT];
+    uint32_t n = 0;
+    for (uint32_t i = 0; end && i < end->facts.size && n < MAX_DISTINCT; i++) {
+        const ProjectFact *f = &end->facts.contents[i];
+        bool seen = !f->transitive || f->rule == shown->rule;
+        for (uint32_t k = 0; !seen && k < n; k++)
+            seen = strcmp(names[k], f->callee) == 0;
+        if (!seen)
+            names[n++] = f->callee;
+    }
+    uint32_t named = n < MAX_ALSO ? n : MAX_ALSO;
+    return chk_also_text(a, names, named, n - named);
+}
+
 static void report(const Rule *r, const Project *p, const ProjectFile *pf, const ProjectCall *c,
                    FindingSink *sink)
 {
     ChainStep steps[MAX_CHAIN];
-    const char *blocking = NULL;
-    uint32_t n = build_chain(p, pf, c, &sink->arena, steps, &blocking);
+    const ProjectFact *blocking = NULL;
+    const ProjectFunc *end = NULL;
+    uint32_t n = build_chain(p, pf, c, &sink->arena, steps, &blocking, &end);
     if (!n || !blocking)
         return;
     const ProjectFunc *caller = &pf->funcs.contents[c->caller];
     char depth[16];
     snprintf(depth, sizeof depth, "%u", n - 1);
     const char *vars[] = {"callee", c->written, "function", caller->name,
-                          "blocking", blocking, "depth", depth, NULL};
+                          "blocking", blocking->callee, "depth", depth,
+                          "also", also_blocking(&sink->arena, end, blocking), NULL};
     Finding *f = chk_sink_add_loc(sink, r, pf->path, c->loc, chk_display_function(pf, caller),
                                   c->key, chk_format(&sink->arena, r->message, vars));
     f->chain = ARENA_ARRAY(&sink->arena, ChainStep, n);

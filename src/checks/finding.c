@@ -97,3 +97,15 @@ char *chk_format(Arena *a, const char *tmpl, const char *const *vars)
     out[n] = '\0';
     return out;
 }
+
+const char *chk_also_text(Arena *a, const char *const *names, uint32_t n, uint32_t more)
+{
+    if (!n)
+        return "";
+    char *t = arena_printf(a, " (it also reaches `%s`", names[0]);
+    for (uint32_t i = 1; i < n; i++)
+        t = arena_printf(a, "%s%s`%s`", t, i + 1 == n && !more ? " and " : ", ", names[i]);
+    if (more)
+        t = arena_printf(a, "%s and %u more", t, more);
+    return arena_printf(a, "%s)", t);
+}

@@ -67,4 +67,8 @@ Finding *chk_sink_add(FindingSink *s, const Rule *r, const Unit *u, int32_t func
  * placeholders are left as written. Result in the arena. */
 char *chk_format(Arena *a, const char *tmpl, const char *const *vars);
 
+/* A message's `{also}`: " (it also reaches `a`, `b` and 2 more)" for the n
+ * names (and `more` others not named), or "" when there are none. */
+const char *chk_also_text(Arena *a, const char *const *names, uint32_t n, uint32_t more);
+
 #endif

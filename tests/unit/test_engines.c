@@ -260,6 +260,33 @@ static void test_via_helper_chain_steps(void **state)
                         "  step app/db.py:3:12-3:33 in connect calls sqlite3.connect\n");
 }
 
+/* `{also}` names the other kinds of blocking of the function the chain ends
+ * in, each once: calls of other rules (a sleep besides the subprocess), not
+ * the same resource again (the process's `communicate`). */
+static void test_via_helper_names_the_other_blocking_calls(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {{"h.py", "import subprocess, time\n"
+                                  "def start(cmd):\n"
+                                  "    proc = subprocess.Popen(cmd)\n"
+                                  "    proc.communicate()\n"
+                                  "    for _ in range(3):\n"
+                                  "        time.sleep(1)\n"
+                                  "        time.sleep(2)\n"
+                                  "    return proc\n"
+                                  "def quiet():\n"
+                                  "    time.sleep(1)\n"
+                                  "    time.sleep(2)\n"
+                                  "async def main():\n"
+                                  "    start(['x'])\n"
+                                  "    quiet()\n"}};
+    run(f, files, 1);
+    const char *got = findings(f, "AL109");
+    assert_non_null(strstr(got, "it reaches `subprocess.Popen` through 1 call(s) (it also "
+                                "reaches `time.sleep`); make it async"));
+    assert_non_null(strstr(got, "it reaches `time.sleep` through 1 call(s); make it async"));
+}
+
 /* ---- unawaited-coroutine (AL201) --------------------------------------------------------------- */
 
 /* Library coroutines of the pack: dropped or bound and never read is a
@@ -435,6 +462,7 @@ int main(void)
         T(test_blocking_call_catalog_messages),
         T(test_blocking_call_fix_needs_asyncio_import),
         T(test_via_helper_chain_steps),
+        T(test_via_helper_names_the_other_blocking_calls),
         T(test_unawaited_library_coroutines),
         T(test_unawaited_project_coroutines),
         T(test_fanout_candidates_decided_by_limits),
