@@ -136,9 +136,30 @@ static Arg parse_one_arg(Parser *ps, int32_t site, uint32_t index, uint32_t open
     return a;
 }
 
+/* The address of a datagram connect names a host (`("example.com", 53)`): the
+ * connect resolves it first, which waits on DNS. An IP literal or a variable
+ * (the local-address idiom's `("8.8.8.8", 80)`) does not. */
+static bool connects_to_hostname(const Parser *ps, const Site *s)
+{
+    if (!s->nargs)
+        return false;
+    Str a = unit_arg_source(ps->u, &s->args[0]);
+    const char *q = a.len ? memchr(a.ptr, '"', a.len) : NULL;
+    const char *q1 = a.len ? memchr(a.ptr, '\'', a.len) : NULL;
+    if (!q || (q1 && q1 < q))
+        q = q1;
+    if (!q)
+        return false;
+    for (const char *p = q + 1; p < a.ptr + a.len && *p != *q; p++)
+        if (!strchr("0123456789.:abcdefABCDEF", *p))
+            return true;
+    return false;
+}
+
 /* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
  * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
- * at once instead of waiting. Source order stands in for the flow. */
+ * at once instead of waiting. Source order stands in for the flow. The
+ * connect of a datagram socket (VarInfo.datagram) is non-blocking too. */
 static void note_nonblocking(Parser *ps, int32_t site)
 {
     const Site *s = pp_site(ps, site);
@@ -152,7 +173,7 @@ static void note_nonblocking(Parser *ps, int32_t site)
             sets = str_eq_c(v, "0") || (blocking ? str_eq_c(v, "False") : str_eq_c(v, "0.0"));
         }
     }
-    if (!sets && !ps->nonblocking_vars)
+    if (!sets && !ps->nonblocking_vars && !ps->datagram_vars)
         return;
     int32_t dot = str_find(s->text, '.');
     if (dot <= 0 || str_rfind(s->text, '.') != dot)
@@ -164,7 +185,11 @@ static void note_nonblocking(Parser *ps, int32_t site)
             return;
         ps->nonblocking_vars += !v->nonblocking;
         v->nonblocking = true;
-    } else if (v && v->nonblocking) {
+    } else if (v && (v->nonblocking ||
+                     (v->datagram &&
+                      (str_ends_with(s->text, ".connect") ||
+                       str_ends_with(s->text, ".connect_ex")) &&
+                      !connects_to_hostname(ps, s)))) {
         pp_site(ps, site)->flags |= SITE_F_NONBLOCKING;
     }
 }

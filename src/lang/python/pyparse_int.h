@@ -72,6 +72,7 @@ typedef struct VarInfo {
     bool is_const;     /* bound to a constant (`n = 200`): `range(n)` has a constant size */
     bool tracked;      /* bound from a call: its loads become USE sites */
     bool nonblocking;  /* `x.setblocking(False)` / `x.settimeout(0)` was called on it */
+    bool datagram;     /* bound to `socket.socket(..., SOCK_DGRAM)`: its connect waits for nothing */
 } VarInfo;
 
 /* Open addressing on (func, interned name pointer). The slots outlive a file
@@ -134,6 +135,7 @@ typedef struct Parser {
     uint32_t depth;
     uint32_t errors;
     uint32_t nonblocking_vars; /* names made non-blocking so far (VarInfo.nonblocking) */
+    uint32_t datagram_vars;    /* names bound to a datagram socket so far (VarInfo.datagram) */
     /* the members of the last tuple completed (`X(), Y()`, `(X(), Y())`), up to
      * PP_TUPLE_MEMBERS, and its span: `a, b = X(), Y()` types a and b one by one */
     Expr last_tuple[PP_TUPLE_MEMBERS];

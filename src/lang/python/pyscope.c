@@ -211,6 +211,22 @@ static bool value_type(Parser *ps, const Expr *v, Str *type, bool *from_import)
     return true;
 }
 
+/* `socket.socket(AF_INET, SOCK_DGRAM)` (the type as argument 1 or `type=`): a
+ * UDP socket. Its connect only records the default peer (the common way to
+ * find the local address), so it waits for nothing. */
+static bool datagram_socket(Parser *ps, const Expr *call)
+{
+    if (call->site < 0 || call->resolved.len != 13 || !str_eq_c(call->resolved, "socket.socket"))
+        return false;
+    const Site *s = pp_site(ps, call->site);
+    for (uint32_t i = 0; i < s->nargs; i++) {
+        const Arg *a = &s->args[i];
+        if (a->keyword.len ? str_eq_c(a->keyword, "type") : i == 1)
+            return str_ends_with(unit_arg_source(ps->u, a), "SOCK_DGRAM");
+    }
+    return false;
+}
+
 void pp_bind(Parser *ps, Str name, const Expr *value)
 {
     pp_note_bound(ps, name);
@@ -225,6 +241,8 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->is_const = value && value->is_const;
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
     v->nonblocking = false; /* a new object */
+    v->datagram = value && value->kind == E_CALL && datagram_socket(ps, value);
+    ps->datagram_vars += v->datagram;
 }
 
 bool pp_bind_tuple(Parser *ps, const Expr *value)
