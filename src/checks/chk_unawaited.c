@@ -65,12 +65,17 @@ static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
     return ok;
 }
 
+/* The run's call index gets the patterns bind already parsed (and reported
+ * errors in), so that dispatch reaches on_call for both lists. */
 static bool index_rule(const Rule *r, ChkEnv *env, Diag *d)
 {
-    return chk_param_patterns(r, "coroutines", false, false, &env->rs->arena, d,
-                              &env->calls[r->language]) &&
-           chk_param_patterns(r, "callers", false, false, &env->rs->arena, d,
-                              &env->calls[r->language]);
+    (void)d;
+    const UnawaitedParams *p = r->bound;
+    const CallIndex *lists[] = {&p->coroutines, &p->callers};
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        for (uint32_t i = 0; i < lists[l]->npats; i++)
+            chk_idx_add(&env->calls[r->language], &env->rs->arena, &lists[l]->pats[i]);
+    return true;
 }
 
 /* Dropped, bound to a name never read, or entered by `with`/`async with` (a

@@ -416,10 +416,19 @@ static bool covers_line(SuppFile *sf, uint32_t line, const Rule *r)
     return hit;
 }
 
+enum { MAX_VIA_RULES = 8 };
+
 uint32_t supp_cut_facts(SuppFile *sf, ProjectFile *pf, const RuleSet *rs)
 {
     if (!sf || (!sf->ndirs && !sf->nranges))
         return 0;
+    /* the file's blocking-via-helper rules, found once */
+    const Rule *via[MAX_VIA_RULES];
+    uint32_t nvia = 0;
+    for (uint32_t r = 0; r < rs->nrules && nvia < MAX_VIA_RULES; r++)
+        if (rs->rules[r]->language == pf->lang && rs->rules[r]->check &&
+            strcmp(rs->rules[r]->check, "blocking-via-helper") == 0)
+            via[nvia++] = rs->rules[r];
     uint32_t cut = 0;
     for (uint32_t i = 0; i < pf->funcs.size; i++) {
         ProjectFunc *fn = &pf->funcs.contents[i];
@@ -427,12 +436,8 @@ uint32_t supp_cut_facts(SuppFile *sf, ProjectFile *pf, const RuleSet *rs)
         for (uint32_t j = 0; j < fn->facts.size; j++) {
             const ProjectFact *fact = &fn->facts.contents[j];
             bool drop = covers_line(sf, fact->loc.line, fact->rule);
-            for (uint32_t r = 0; !drop && r < rs->nrules; r++) {
-                const Rule *via = rs->rules[r];
-                drop = via->language == pf->lang && via->check &&
-                       strcmp(via->check, "blocking-via-helper") == 0 &&
-                       covers_line(sf, fact->loc.line, via);
-            }
+            for (uint32_t v = 0; !drop && v < nvia; v++)
+                drop = covers_line(sf, fact->loc.line, via[v]);
             if (drop)
                 cut++;
             else
