@@ -102,7 +102,7 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
         if (!gathered_coroutine(env, u, el) || chk_fanout_releases(env, u, el))
             continue;
         const char *msg = chk_fanout_message(&sink->arena, r, u, s, loop);
-        chk_fanout_candidate(env, r, u, s, el, msg, pf);
+        chk_fanout_candidate(env, r, u, s, el, loop, msg, pf);
         return;
     }
 }

@@ -157,7 +157,7 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
         if (chk_fanout_releases(env, u, coro))
             continue;
         const char *msg = chk_fanout_message(&scratch, r, u, s, loop);
-        chk_fanout_candidate(env, r, u, s, coro, msg, pf);
+        chk_fanout_candidate(env, r, u, s, coro, loop, msg, pf);
     }
     arena_free(&scratch);
 }

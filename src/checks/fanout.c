@@ -38,7 +38,8 @@ bool chk_fanout_releases(const ChkEnv *env, const Unit *u, const Site *coro)
 }
 
 void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const Site *at,
-                          const Site *coro, const char *message, ProjectFile *pf)
+                          const Site *coro, const Site *loop, const char *message,
+                          ProjectFile *pf)
 {
     if (!pf || (uint32_t)at->func >= pf->funcs.size)
         return;
@@ -47,6 +48,7 @@ void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const
     c.rule = r;
     c.caller = (uint32_t)at->func;
     c.callee = coro ? chk_call_candidate(env, pf, u, coro) : NULL;
+    c.iterable = loop ? chk_loop_candidate(env, pf, u, loop) : NULL;
     c.message = arena_strdup(&pf->arena, message);
     c.key = chk_site_key(pf, u, at);
     c.loc = chk_site_loc(u, at);
@@ -64,6 +66,11 @@ void chk_fanout_report(const Rule *r, const Project *p, FindingSink *sink)
             const ProjectFunc *t = c->callee ? project_lookup(p, c->callee, NULL) : NULL;
             if (t && (t->flags & PF_LIMITS))
                 continue; /* the spawned coroutine bounds itself */
+            /* `for k in Kind`: iterating a class (an Enum, through its
+             * metaclass) gives the members its body declares */
+            const ProjectFunc *it = c->iterable ? project_lookup(p, c->iterable, NULL) : NULL;
+            if (it && (it->flags & PF_CLASS))
+                continue;
             const char *func = chk_display_function(pf, &pf->funcs.contents[c->caller]);
             chk_sink_add_loc(sink, r, pf->path, c->loc, func, c->key, c->message);
         }

@@ -19,9 +19,11 @@ bool chk_fanout_is_spawner(const ChkEnv *env, const Unit *u, const Site *s);
  * nothing: it is no fan-out over input. */
 bool chk_fanout_releases(const ChkEnv *env, const Unit *u, const Site *coro);
 /* Records a candidate finding for rule r at site `at`: `coro` is the coroutine
- * call whose callee decides (may be NULL: nothing to look at, always reported). */
+ * call whose callee decides (may be NULL: nothing to look at), `loop` the loop
+ * or comprehension of the fan-out, whose iterable decides too (may be NULL). */
 void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const Site *at,
-                          const Site *coro, const char *message, ProjectFile *pf);
+                          const Site *coro, const Site *loop, const char *message,
+                          ProjectFile *pf);
 /* run_project of both engines: reports the rule's candidates whose coroutine
  * does not hold a limiter. */
 void chk_fanout_report(const Rule *r, const Project *p, FindingSink *sink);

@@ -88,6 +88,11 @@ const char *chk_call_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u
  * NAME/DOTTED arguments; NULL for anything else). */
 const char *chk_arg_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u, const Site *s,
                               const Arg *a);
+/* The same for what a Python loop or comprehension iterates, when it is a name
+ * or a dotted name resolved through an import (`Kind`, `mod.Kind`): a class of
+ * the run iterates over the members it declares. */
+const char *chk_loop_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u,
+                               const Site *loop);
 /* A function's name as findings show it: its in-file qualified name
  * (`Repo.save`), without the module prefix. */
 const char *chk_display_function(const ProjectFile *pf, const ProjectFunc *fn);

@@ -100,6 +100,21 @@ const char *chk_arg_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u,
                          a->ref & ARG_REF_SELF, a->ref & ARG_REF_IMPORT);
 }
 
+const char *chk_loop_candidate(const ChkEnv *env, ProjectFile *pf, const Unit *u,
+                               const Site *loop)
+{
+    if (u->lang != LANG_PYTHON || loop->kind != SITE_LOOP || !(loop->flags & SITE_F_RESOLVED))
+        return NULL; /* (the file's own classes are bounded by the parser) */
+    Str t = loop->text;
+    for (uint32_t i = 0; i < t.len; i++) {
+        unsigned char c = (unsigned char)t.ptr[i];
+        if (!(c == '.' || c == '_' || c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u ||
+              (unsigned)(c - '0') < 10u))
+            return NULL; /* a call, a subscript, an operator: not a name */
+    }
+    return ref_candidate(env, pf, u, loop->func, loop->resolved, false, true);
+}
+
 ProjectLoc chk_site_loc(const Unit *u, const Site *s)
 {
     uint32_t off = s->off, end = s->end;

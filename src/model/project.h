@@ -113,6 +113,8 @@ typedef struct ProjectCand {
     const void *rule;
     uint32_t caller;         /* index into funcs */
     const char *callee;      /* candidate qualified name the decision depends on, or NULL */
+    const char *iterable;    /* (fan-out) qualified name the loop iterates, or NULL: a
+                                class of the run iterates over its declared members */
     const char *message;     /* final message */
     const char *key;
     ProjectLoc loc;

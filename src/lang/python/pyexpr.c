@@ -133,6 +133,8 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
             Site *s = pp_site(ps, comp);
             s->text = pp_expr_display(ps, &it);
             s->resolved = it.resolved;
+            if (it.from_import)
+                s->flags |= SITE_F_RESOLVED;
             bounded = it.bounded;
             if (it.bounded)
                 s->flags |= SITE_F_BOUNDED;

@@ -111,6 +111,8 @@ static void for_stmt(Parser *ps, bool is_async, uint32_t off)
     s->end = it.end;
     s->text = pp_expr_display(ps, &it);
     s->resolved = it.resolved;
+    if (it.from_import)
+        s->flags |= SITE_F_RESOLVED;
     if (it.bounded)
         s->flags |= SITE_F_BOUNDED;
     int32_t outer = ps->loop;

@@ -73,6 +73,7 @@ typedef struct VarInfo {
     bool tracked;      /* bound from a call: its loads become USE sites */
     bool nonblocking;  /* `x.setblocking(False)` / `x.settimeout(0)` was called on it */
     bool datagram;     /* bound to `socket.socket(..., SOCK_DGRAM)`: its connect waits for nothing */
+    bool is_class;     /* bound by a `class` statement (and `bounded`: see classdef) */
 } VarInfo;
 
 /* Open addressing on (func, interned name pointer). The slots outlive a file

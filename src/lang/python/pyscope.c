@@ -241,6 +241,7 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->is_const = value && value->is_const;
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
     v->nonblocking = false; /* a new object */
+    v->is_class = false;
     v->datagram = value && value->kind == E_CALL && datagram_socket(ps, value);
     ps->datagram_vars += v->datagram;
 }
@@ -323,7 +324,7 @@ void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n)
             *v = s->info;
         } else { /* unknown before: as if unbound (no type, no USE sites) */
             v->type = STR_NULL;
-            v->from_import = v->bounded = v->is_const = v->tracked = false;
+            v->from_import = v->bounded = v->is_const = v->tracked = v->is_class = false;
         }
     }
 }
@@ -343,7 +344,7 @@ void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
     v->type = qualified;
     v->from_import = true;
     v->tracked = false;
-    v->bounded = v->is_const = false;
+    v->bounded = v->is_const = v->is_class = false;
 }
 
 /* The binding of the interned `name` that code of function `from` sees
@@ -567,6 +568,20 @@ static void untype_shadowed_builtins(Parser *ps)
     }
 }
 
+/* A function's loop over a module-level class the file defines below the
+ * function (`for r in Region`, `class Region(Enum)` further down) iterates its
+ * members, as one defined above does (see classdef): the function runs after
+ * the module has bound the class. A local of that name still hides it. */
+static void later_class_loop(Parser *ps, Site *s)
+{
+    if (s->func <= 0 || (s->flags & (SITE_F_BOUNDED | SITE_F_RESOLVED)) || !s->text.len)
+        return;
+    Str name = strpool_find(&ps->u->names, s->text); /* a name never interned is unbound */
+    VarInfo *v = name.ptr ? var_seen_from(ps, s->func, name) : NULL;
+    if (v && v->func == 0 && v->is_class)
+        s->flags |= SITE_F_BOUNDED;
+}
+
 void pp_finish_scopes(Parser *ps)
 {
     Unit *u = ps->u;
@@ -579,6 +594,10 @@ void pp_finish_scopes(Parser *ps)
     untype_shadowed_builtins(ps);
     for (uint32_t i = 0; i < ps->sites.size; i++) {
         Site *s = vec_at(&ps->sites, i);
+        if (s->kind == SITE_LOOP) {
+            later_class_loop(ps, s);
+            continue;
+        }
         if ((s->kind != SITE_CALL && s->kind != SITE_WITH) ||
             (s->flags & (SITE_F_RESOLVED | SITE_F_SELF)))
             continue;

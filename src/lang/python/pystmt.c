@@ -705,6 +705,10 @@ static void classdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off)
         pp_expect_op(ps, PYOP_RPAR, "')'");
     }
     pp_bind(ps, name, NULL);
+    /* iterating a class (an Enum, through its metaclass) gives the members
+     * its body declares: a fixed number */
+    VarInfo *v = pp_var(ps, name);
+    v->bounded = v->is_class = true;
     int32_t f = pp_new_function(ps, FN_CLASS, name, off);
     Function *fn = vec_at(&ps->funcs, f);
     fn->name_off = nt->start;
