@@ -17,8 +17,9 @@
  *   - a handler whose body calls one of the `deliberate` patterns
  *     (`task.uncancel()`: swallowing on purpose, the 3.11 way);
  *   - a handler whose body calls a function of the file annotated
- *     `-> NoReturn` or `-> Never` (`self._convert_error(exc)`, a helper that
- *     raises in its place; what it raises is not followed);
+ *     `-> NoReturn` or `-> Never`, or with no `return` and a body whose last
+ *     statement is a `raise` (`self._convert_error(exc)`, a helper that raises
+ *     in its place; what it raises is not followed);
  *   - a handler of `cancel-exceptions` only (not broad, not bare) in a function
  *     that already called one of the `after-cancel` patterns before it
  *     (`task.cancel()` then `try: await task / except CancelledError: pass`:
@@ -287,8 +288,8 @@ static bool deliberate(const CancelParams *p, const Unit *u, uint32_t hi)
     return false;
 }
 
-/* Whether call s names a function of this file annotated `-> NoReturn` or
- * `-> Never`: a plain name (nested or module level), or `self.m` / `cls.m`
+/* Whether call s names a function of this file that never returns (annotated
+ * `-> NoReturn` or `-> Never`, or seen to end by raising): a plain name (nested or module level), or `self.m` / `cls.m`
  * with some method m of the file so annotated. */
 static bool calls_never_returning(const Unit *u, const Site *s)
 {

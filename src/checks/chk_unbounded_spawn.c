@@ -141,6 +141,31 @@ static bool drained_in_loop(const Unit *u, const Site *s)
     return false;
 }
 
+/* `t = create_task(f(x))` and, further down the same loop body and not in a
+ * block of its own, `await t`: each pass waits for its task before the next
+ * spawns one, so one runs at a time. */
+static bool awaited_in_loop(const Unit *u, const Site *s)
+{
+    if (s->use != USE_BOUND || !s->use_name.len)
+        return false;
+    int32_t depth = indentation(u, lines_line(&u->lines, s->off));
+    for (uint32_t k = (uint32_t)(s - u->sites) + 1; k < u->nsites; k++) {
+        const Site *a = &u->sites[k];
+        if (a->func != s->func)
+            continue;
+        int32_t l = a->loop;
+        while (l >= 0 && l != s->loop)
+            l = u->sites[l].loop;
+        if (l < 0)
+            break; /* past the loop body */
+        if (a->kind == SITE_USE && a->use == USE_AWAITED && a->loop == s->loop &&
+            str_eq(a->text, s->use_name) &&
+            indentation(u, lines_line(&u->lines, a->off)) <= depth && runs_before(u, s, a))
+            return true;
+    }
+    return false;
+}
+
 static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFile *pf)
 {
     Arena scratch;
@@ -151,7 +176,7 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
          * where a spawner is a pattern lookup */
         const Site *loop = s->kind == SITE_CALL ? chk_fanout_input_loop(u, s) : NULL;
         if (!loop || !chk_fanout_is_spawner(env, u, s) || chk_is_guarded(env, u, s) ||
-            permit_acquired(env, u, s) || drained_in_loop(u, s))
+            permit_acquired(env, u, s) || drained_in_loop(u, s) || awaited_in_loop(u, s))
             continue;
         const Site *coro = spawned(u, s);
         if (chk_fanout_releases(env, u, coro))

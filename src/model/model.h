@@ -43,7 +43,8 @@ typedef struct Function {
     FunctionKind kind;
     bool is_async;      /* Python `async def` */
     bool is_generator;  /* body contains yield (an async generator is not a coroutine) */
-    bool never_returns; /* Python: annotated `-> NoReturn` / `-> Never` (typing, typing_extensions) */
+    bool never_returns; /* Python: annotated `-> NoReturn` / `-> Never` (typing, typing_extensions),
+                           or no `return` and a body whose last statement is `raise` */
     int32_t parent;     /* enclosing Function index, -1 for the module */
     int32_t cls;        /* for methods: index of the enclosing FN_CLASS, else -1 */
     uint32_t off, end;  /* bytes: first token of the definition .. end of its body */

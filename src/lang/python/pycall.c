@@ -156,6 +156,23 @@ static bool connects_to_hostname(const Parser *ps, const Site *s)
     return false;
 }
 
+/* `q.put(x)` or `self.q.put(x)` on a queue bound to an unbounded queue
+ * (VarInfo.unbounded_queue): it never waits for room. */
+static bool puts_unbounded(Parser *ps, const Site *s)
+{
+    Str t = str_make(s->text.ptr, s->text.len - 4); /* without `.put` */
+    int32_t dot = str_find(t, '.');
+    if (dot < 0) {
+        VarInfo *v = pp_var(ps, pp_intern(ps, t.ptr, t.len));
+        return v && v->unbounded_queue;
+    }
+    if (ps->cls < 0 || !ps->self_name.len || str_rfind(t, '.') != dot ||
+        (uint32_t)dot != ps->self_name.len || memcmp(t.ptr, ps->self_name.ptr, (uint32_t)dot) != 0)
+        return false;
+    VarInfo *v = pp_attr(ps, pp_intern(ps, t.ptr + dot + 1, t.len - (uint32_t)dot - 1));
+    return v && v->unbounded_queue;
+}
+
 /* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
  * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
  * at once instead of waiting. Source order stands in for the flow. The
@@ -173,8 +190,12 @@ static void note_nonblocking(Parser *ps, int32_t site)
             sets = str_eq_c(v, "0") || (blocking ? str_eq_c(v, "False") : str_eq_c(v, "0.0"));
         }
     }
-    if (!sets && !ps->nonblocking_vars && !ps->datagram_vars)
+    if (!sets && !ps->nonblocking_vars && !ps->datagram_vars && !ps->queue_vars)
         return;
+    if (!sets && ps->queue_vars && str_ends_with(s->text, ".put") && puts_unbounded(ps, s)) {
+        pp_site(ps, site)->flags |= SITE_F_NONBLOCKING;
+        return;
+    }
     int32_t dot = str_find(s->text, '.');
     if (dot <= 0 || str_rfind(s->text, '.') != dot)
         return; /* only `name.method(...)` */

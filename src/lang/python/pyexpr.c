@@ -133,8 +133,8 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
             Site *s = pp_site(ps, comp);
             s->text = pp_expr_display(ps, &it);
             s->resolved = it.resolved;
-            if (it.from_import)
-                s->flags |= SITE_F_RESOLVED;
+            if (it.from_import && it.names_import)
+                s->flags |= SITE_F_RESOLVED; /* (as in a for statement) */
             bounded = it.bounded;
             if (it.bounded)
                 s->flags |= SITE_F_BOUNDED;
@@ -554,7 +554,8 @@ static void attribute(Parser *ps, Expr *e)
         pp_set_use(ps, e, USE_RECEIVER, attr, -1, 0);
     /* what pp_resolve_attr reads of the base, before e becomes the attribute */
     const Expr base = {.kind = e->kind, .text = e->text, .resolved = e->resolved,
-                       .from_import = e->from_import, .from_self = e->from_self};
+                       .from_import = e->from_import, .from_self = e->from_self,
+                       .names_import = e->names_import};
     Str base_text = e->text;
     /* `sizes.items()` of a bounded or constant collection has as many items:
      * the method is marked bounded, and a call of it without arguments is */

@@ -111,8 +111,8 @@ static void for_stmt(Parser *ps, bool is_async, uint32_t off)
     s->end = it.end;
     s->text = pp_expr_display(ps, &it);
     s->resolved = it.resolved;
-    if (it.from_import)
-        s->flags |= SITE_F_RESOLVED;
+    if (it.from_import && it.names_import)
+        s->flags |= SITE_F_RESOLVED; /* (not a local typed from an import: an instance) */
     if (it.bounded)
         s->flags |= SITE_F_BOUNDED;
     int32_t outer = ps->loop;

@@ -286,12 +286,30 @@ static void end_simple_statement(Parser *ps)
     skip_to_newline(ps);
 }
 
+/* At a `raise` statement, other than an abstract method's `raise
+ * NotImplementedError` (a subclass's override returns). */
+static bool at_raise(const Parser *ps)
+{
+    const PpToken *t = pp_cur(ps);
+    if (t->kind != PYTOK_NAME || t->kw != PYKW_RAISE)
+        return false;
+    const PpToken *n = pp_peek(ps, 1);
+    static const char abstract[] = "NotImplementedError";
+    return !(n->kind == PYTOK_NAME && n->end - n->start == sizeof abstract - 1 &&
+             memcmp(ps->u->src + n->start, abstract, sizeof abstract - 1) == 0);
+}
+
+/* A block, telling in ps->tail_raise whether its last statement (at its own
+ * level, not in a nested block) is a `raise`. */
 static void block_body(Parser *ps)
 {
+    ps->tail_raise = false;
     if (!pp_expect_op(ps, PYOP_COLON, "':'"))
         skip_to_newline(ps);
     else if (pp_cur(ps)->kind != PYTOK_NEWLINE) {
+        bool raise = at_raise(ps);
         pp_statement(ps); /* simple statements on the same line */
+        ps->tail_raise = raise;
         return;
     } else {
         pp_advance(ps);
@@ -302,16 +320,17 @@ static void block_body(Parser *ps)
         return;
     }
     pp_advance(ps);
+    bool raise = false;
     for (;;) {
         PyTokKind k = pp_cur(ps)->kind;
-        if (k == PYTOK_DEDENT) {
+        if (k == PYTOK_DEDENT)
             pp_advance(ps);
-            return;
-        }
-        if (k == PYTOK_ENDMARKER)
-            return;
+        if (k == PYTOK_DEDENT || k == PYTOK_ENDMARKER)
+            break;
+        raise = at_raise(ps);
         pp_statement(ps);
     }
+    ps->tail_raise = raise;
 }
 
 void pp_block(Parser *ps)

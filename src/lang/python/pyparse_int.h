@@ -58,6 +58,8 @@ typedef struct Expr {
     bool is_const;      /* a literal number/string/None/True/False */
     bool starred;       /* written `*expr` (in a call, display or target) */
     bool starred_comp;  /* starred and the operand is a comprehension */
+    bool names_import;  /* NAME/DOTTED: its root is bound by an import (`mod.Kind`), not
+                           a local typed from one (`x: Kind`): `resolved` is what it is */
 } Expr;
 
 /* A name binding known in a function scope: `x = httpx.Client()` gives x the
@@ -74,6 +76,8 @@ typedef struct VarInfo {
     bool nonblocking;  /* `x.setblocking(False)` / `x.settimeout(0)` was called on it */
     bool datagram;     /* bound to `socket.socket(..., SOCK_DGRAM)`: its connect waits for nothing */
     bool is_class;     /* bound by a `class` statement (and `bounded`: see classdef) */
+    bool imported;     /* bound by an import statement */
+    bool unbounded_queue; /* bound to `queue.Queue()` without a maxsize: its put never waits */
 } VarInfo;
 
 /* Open addressing on (func, interned name pointer). The slots outlive a file
@@ -133,10 +137,13 @@ typedef struct Parser {
     int32_t loop, guard, handler;
     uint32_t site_flags; /* SITE_F_IN_FINALLY / SITE_F_IN_EXCEPT for new sites */
     uint32_t block_first; /* the first site of the statement block being parsed */
+    bool tail_raise;      /* the block just parsed ends with a `raise` statement */
+    bool returned;        /* the function being parsed has a `return` statement */
     uint32_t depth;
     uint32_t errors;
     uint32_t nonblocking_vars; /* names made non-blocking so far (VarInfo.nonblocking) */
     uint32_t datagram_vars;    /* names bound to a datagram socket so far (VarInfo.datagram) */
+    uint32_t queue_vars;       /* names and attributes bound to an unbounded queue so far */
     /* the members of the last tuple completed (`X(), Y()`, `(X(), Y())`), up to
      * PP_TUPLE_MEMBERS, and its span: `a, b = X(), Y()` types a and b one by one */
     Expr last_tuple[PP_TUPLE_MEMBERS];
@@ -322,6 +329,8 @@ void pp_note_bound(Parser *ps, Str name);
  * `nonlocal x`): taken as bound at module level, seen from everywhere. */
 void pp_bind_global(Parser *ps, Str name);
 VarInfo *pp_var(Parser *ps, Str name);
+/* The binding of the interned attribute `self.attr` of the enclosing class, or NULL. */
+VarInfo *pp_attr(Parser *ps, Str attr);
 /* `name op= value`: name is bound again, to no constant. */
 void pp_rebind_operator(Parser *ps, Str name);
 /* Resolves a bare name load to an Expr (type, import, self/cls); returns the

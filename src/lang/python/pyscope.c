@@ -211,6 +211,27 @@ static bool value_type(Parser *ps, const Expr *v, Str *type, bool *from_import)
     return true;
 }
 
+/* `queue.Queue()` (LifoQueue, PriorityQueue) with no maxsize, or a maxsize of
+ * 0 or less: an unbounded queue, whose put never waits (its get still does). */
+static bool unbounded_queue(Parser *ps, const Expr *call)
+{
+    Str r = call->resolved;
+    if (call->site < 0 || r.len < 11 || r.len > 19 || memcmp(r.ptr, "queue.", 6) != 0 ||
+        !(str_eq_c(r, "queue.Queue") || str_eq_c(r, "queue.LifoQueue") ||
+          str_eq_c(r, "queue.PriorityQueue")))
+        return false;
+    const Site *s = pp_site(ps, call->site);
+    for (uint32_t i = 0; i < s->nargs; i++) {
+        const Arg *a = &s->args[i];
+        if (a->keyword.len ? str_eq_c(a->keyword, "maxsize") : i == 0) {
+            Str v = unit_arg_source(ps->u, a);
+            return str_eq_c(v, "0") || (v.len >= 2 && v.ptr[0] == '-' && v.ptr[1] >= '1' &&
+                                        v.ptr[1] <= '9');
+        }
+    }
+    return true;
+}
+
 /* `socket.socket(AF_INET, SOCK_DGRAM)` (the type as argument 1 or `type=`): a
  * UDP socket. Its connect only records the default peer (the common way to
  * find the local address), so it waits for nothing. */
@@ -241,9 +262,11 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->is_const = value && value->is_const;
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
     v->nonblocking = false; /* a new object */
-    v->is_class = false;
+    v->is_class = v->imported = false;
     v->datagram = value && value->kind == E_CALL && datagram_socket(ps, value);
     ps->datagram_vars += v->datagram;
+    v->unbounded_queue = value && value->kind == E_CALL && unbounded_queue(ps, value);
+    ps->queue_vars += v->unbounded_queue;
 }
 
 bool pp_bind_tuple(Parser *ps, const Expr *value)
@@ -325,6 +348,7 @@ void pp_unshadow(Parser *ps, const PpShadow *saved, uint32_t n)
         } else { /* unknown before: as if unbound (no type, no USE sites) */
             v->type = STR_NULL;
             v->from_import = v->bounded = v->is_const = v->tracked = v->is_class = false;
+            v->imported = false;
         }
     }
 }
@@ -342,7 +366,7 @@ void pp_add_import(Parser *ps, Str local, Str qualified, uint8_t level)
     pp_note_bound(ps, local);
     VarInfo *v = table_upsert(&ps->vars, ps->func, local);
     v->type = qualified;
-    v->from_import = true;
+    v->from_import = v->imported = true;
     v->tracked = false;
     v->bounded = v->is_const = v->is_class = false;
 }
@@ -369,6 +393,11 @@ VarInfo *pp_var(Parser *ps, Str name)
     return var_seen_from(ps, ps->func, name);
 }
 
+VarInfo *pp_attr(Parser *ps, Str attr)
+{
+    return ps->cls < 0 ? NULL : table_find(&ps->attrs, ps->cls, attr);
+}
+
 void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
 {
     Str type;
@@ -378,6 +407,8 @@ void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
     VarInfo *v = table_upsert(&ps->attrs, ps->cls, attr);
     v->type = type;
     v->from_import = imp;
+    v->unbounded_queue = value->kind == E_CALL && unbounded_queue(ps, value);
+    ps->queue_vars += v->unbounded_queue;
 }
 
 /* ---- resolution --------------------------------------------------------------------- */
@@ -397,6 +428,7 @@ VarInfo *pp_resolve_name(Parser *ps, Expr *e)
         e->resolved = v->type;
         e->from_import = v->from_import;
     }
+    e->names_import = v->imported;
     e->bounded = v->bounded;
     e->is_const |= v->is_const;
     return v;
@@ -406,6 +438,7 @@ void pp_resolve_attr(Parser *ps, Expr *e, const Expr *base, Str attr)
 {
     e->from_import = base->from_import;
     e->from_self = base->from_self;
+    e->names_import = base->names_import && (base->kind == E_NAME || base->kind == E_DOTTED);
     if (base->kind == E_NAME && base->from_self && ps->cls >= 0) {
         VarInfo *v = table_find(&ps->attrs, ps->cls, attr);
         if (v && v->type.len) {

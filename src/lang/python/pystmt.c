@@ -423,6 +423,7 @@ static void simple_statement(Parser *ps)
                 pp_set_use(ps, &e, USE_RETURNED, STR_NULL, -1, 0);
             }
             pp_leave_loop(ps);
+            ps->returned = true;
             return;
         }
         case PYKW_RAISE:
@@ -661,8 +662,15 @@ static void funcdef(Parser *ps, const Str *decs, uint32_t ndecs, uint32_t off, b
     }
     enter_function(ps, f);
     bind_params(ps, params, np);
+    bool outer_returned = ps->returned;
+    ps->returned = false;
     pp_block(ps);
-    vec_at(&ps->funcs, f)->end = pp_prev_end(ps);
+    fn = vec_at(&ps->funcs, f);
+    fn->end = pp_prev_end(ps);
+    /* no `return` and a body that ends with `raise`: every call raises (a
+     * helper that re-raises or converts what it is handed), as if annotated */
+    fn->never_returns |= !ps->returned && ps->tail_raise && !fn->is_generator;
+    ps->returned = outer_returned;
     restore_scope(ps, saved);
 }
 
