@@ -537,6 +537,62 @@ static void test_pyparse_unit_value_types(void **state)
     arena_free(&a);
 }
 
+/* A file opened in binary mode is a buffered binary file: its methods resolve
+ * on io.Buffered{Reader,Writer,Random}, not on the text wrapper the opener maps
+ * to; a text mode, a mode that is not a literal, or no mode keeps the wrapper. */
+static void test_pyparse_unit_binary_files(void **state)
+{
+    Fx *f = *state;
+    static const char src[] =
+        "import io, os\n"
+        "from pathlib import Path\n"
+        "async def a(path, fd, p: Path, mode):\n"
+        "    r = open(path, 'rb')\n"
+        "    r.read()\n"
+        "    w = open(path, mode=\"wb\")\n"
+        "    w.write(b'')\n"
+        "    u = io.open(path, 'r+b')\n"
+        "    u.seek(0)\n"
+        "    x = os.fdopen(fd, 'ab')\n"
+        "    x.flush()\n"
+        "    with p.open('rb') as g:\n"
+        "        g.readline()\n"
+        "    t = open(path, 'w')\n"
+        "    t.writelines([])\n"
+        "    v = open(path, mode)\n"
+        "    v.readlines()\n"
+        "    n = open(path)\n"
+        "    n.truncate()\n";
+    Arena a;
+    arena_init(&a);
+    TypeMap m;
+    typemap_init(&m);
+    const char *const openers[] = {"open", "io.open", "os.fdopen", "pathlib.Path.open"};
+    for (size_t i = 0; i < sizeof openers / sizeof *openers; i++)
+        typemap_put(&m, &a, str_from(openers[i]), str_from("io.TextIOWrapper"));
+    unit_free(f->u);
+    f->u = pyparse_unit_typed("t.py", src, (uint32_t)strlen(src), &m, &f->diag);
+    assert_string_equal(printed(f), "");
+    const char *const want[][2] = {
+        {"r.read", "io.BufferedReader.read"},
+        {"w.write", "io.BufferedWriter.write"},
+        {"u.seek", "io.BufferedRandom.seek"},
+        {"x.flush", "io.BufferedWriter.flush"},
+        {"g.readline", "io.BufferedReader.readline"},
+        {"t.writelines", "io.TextIOWrapper.writelines"},
+        {"v.readlines", "io.TextIOWrapper.readlines"},
+        {"n.truncate", "io.TextIOWrapper.truncate"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const Site *s = call(f->u, want[i][0]);
+        assert_non_null(s);
+        if (!str_eq_c(s->resolved, want[i][1]))
+            fail_msg("%s: resolved '%.*s', want '%s'", want[i][0], (int)s->resolved.len,
+                     s->resolved.ptr, want[i][1]);
+    }
+    arena_free(&a);
+}
+
 /* A block that leaves the loop (break, return, raise) runs once per run of the
  * loop: its sites so far, made directly in that loop, are marked; those after
  * the exit, in another block, in a nested loop or comprehension, are not. */
@@ -1712,6 +1768,7 @@ int main(void)
         T(test_pyparse_unit_resolves_through_imports_and_types),
         T(test_pyparse_unit_annotation_members),
         T(test_pyparse_unit_value_types),
+        T(test_pyparse_unit_binary_files),
         T(test_pyparse_unit_sites_before_a_loop_exit),
         T(test_pyparse_unit_root_local_for_names_the_file_binds),
         T(test_pyparse_unit_call_result_uses),

@@ -182,6 +182,60 @@ static bool builtin_type(Parser *ps, const Expr *call, Str *type)
     return true;
 }
 
+/* A file opened in binary mode (`open(p, "rb")`, `path.open("wb")`) is a
+ * buffered binary file, not the text wrapper the packs map its opener to: its
+ * methods are named as what they are (`io.BufferedWriter.write`). */
+static Str binary_file(Parser *ps, const Expr *call, Str type)
+{
+    Str mapped = typemap_get(ps->types, type);
+    if (call->site < 0 || !str_eq_c(mapped.len ? mapped : type, "io.TextIOWrapper"))
+        return type;
+    const Site *s = pp_site(ps, call->site);
+    uint32_t pos = str_ends_with(call->resolved, ".open") &&
+                           str_find(call->resolved, '.') != str_rfind(call->resolved, '.')
+                       ? 0  /* a method (`pathlib.Path.open`): the mode comes first */
+                       : 1; /* open(file, mode), io.open, os.fdopen(fd, mode) */
+    for (uint32_t i = 0; i < s->nargs; i++) {
+        const Arg *a = &s->args[i];
+        if (a->keyword.len ? !str_eq_c(a->keyword, "mode") : i != pos)
+            continue;
+        Str m = unit_arg_source(ps->u, a);
+        if (m.len < 2 || (m.ptr[0] != '"' && m.ptr[0] != '\'') || m.ptr[m.len - 1] != m.ptr[0])
+            return type; /* not a plain string literal */
+        bool binary = false, update = false, write = false;
+        for (uint32_t k = 1; k + 1 < m.len; k++) {
+            binary |= m.ptr[k] == 'b';
+            update |= m.ptr[k] == '+';
+            write |= m.ptr[k] == 'w' || m.ptr[k] == 'a' || m.ptr[k] == 'x';
+        }
+        if (!binary)
+            return type;
+        return update  ? STR_LIT("io.BufferedRandom")
+               : write ? STR_LIT("io.BufferedWriter")
+                       : STR_LIT("io.BufferedReader");
+    }
+    return type;
+}
+
+/* `sqlite3.connect(":memory:")`: a database in the process's memory, with no
+ * file or server to wait for; its connection is left untyped, so that its
+ * statements are not the blocking driver's (the connect itself is excluded
+ * by the pack). */
+static bool memory_database(Parser *ps, const Expr *call)
+{
+    if (call->site < 0 || !str_eq_c(call->resolved, "sqlite3.connect"))
+        return false;
+    const Site *s = pp_site(ps, call->site);
+    for (uint32_t i = 0; i < s->nargs; i++) {
+        const Arg *a = &s->args[i];
+        if (a->keyword.len ? !str_eq_c(a->keyword, "database") : i != 0)
+            continue;
+        Str m = unit_arg_source(ps->u, a);
+        return str_eq_c(m, "\":memory:\"") || str_eq_c(m, "':memory:'");
+    }
+    return false;
+}
+
 /* The producer a value carries: a call's resolved callee (`httpx.Client`), a
  * typed name, an awaited call or an annotation. */
 static bool value_type(Parser *ps, const Expr *v, Str *type, bool *from_import)
@@ -190,7 +244,15 @@ static bool value_type(Parser *ps, const Expr *v, Str *type, bool *from_import)
         return false;
     switch (v->kind) {
     case E_CALL:
+        if (v->from_import && memory_database(ps, v))
+            return false;
         if (!v->from_import && builtin_type(ps, v, type)) {
+            *type = binary_file(ps, v, *type);
+            *from_import = true;
+            return true;
+        }
+        if (v->from_import && ps->types) {
+            *type = binary_file(ps, v, v->resolved);
             *from_import = true;
             return true;
         }
