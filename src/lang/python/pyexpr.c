@@ -105,7 +105,7 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
             s->loop = comp;
     }
     pp_set_use(ps, elem, USE_ELEMENT, STR_NULL, comp, 0);
-    bool first = true, bounded = false;
+    bool first = true, bounded = false, pooled = false;
     uint32_t clauses = 0, nshadow = 0;
     PpShadow shadow[PP_MAX_SHADOW];
     bool saved_target = ps->in_target;
@@ -140,6 +140,7 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
                 s->flags |= SITE_F_BOUNDED;
             if (pool)
                 s->flags |= SITE_F_POOL;
+            pooled = pool;
         }
         clauses++;
         ps->loop = comp;
@@ -151,9 +152,11 @@ static Expr comprehension(Parser *ps, const Expr *elem, uint32_t off, uint32_t m
     ps->loop = outer;
     pp_unshadow(ps, shadow, nshadow);
     pp_site(ps, comp)->end = pp_prev_end(ps);
-    /* one clause over a constant-size iterable yields at most that many items */
+    /* one clause over a constant-size iterable yields at most that many items;
+     * over `range(n)` with the item unused, n copies: a pool as large as a
+     * setting (see pp_pool_loop), which a loop over the list is too */
     return (Expr){.kind = E_COMP, .off = off, .end = pp_prev_end(ps), .site = comp, .func = -1,
-                  .bounded = bounded && clauses == 1};
+                  .bounded = (bounded || pooled) && clauses == 1};
 }
 
 Expr pp_genexp(Parser *ps, const Expr *elem, uint32_t off, uint32_t mark)
