@@ -317,7 +317,12 @@ static void print_rule(const Rule *r)
     }
     if (!r->default_enabled)
         printf("off by default: enable with --select %s\n", r->id);
-    printf("\nmessage: %s\n\n", r->message);
+    printf("\nmessage: %s\n", r->message);
+    if (r->message_trio)
+        printf("message (trio): %s\n", r->message_trio);
+    if (r->message_anyio)
+        printf("message (anyio): %s\n", r->message_anyio);
+    printf("\n");
     print_block("rationale", r->rationale);
     print_block("bad", r->example_bad);
     print_block("good", r->example_good);

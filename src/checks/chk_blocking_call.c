@@ -110,7 +110,7 @@ static void report(const Rule *r, const Unit *u, const Site *s, Str name, Findin
     const char *args = args_text(&sink->arena, u, s);
     const char *vars[] = {"callee", callee, "function", func, "args", args, NULL};
     Finding *f = chk_sink_add(sink, r, u, s->func, s->off, s->end,
-                              chk_format(&sink->arena, r->message, vars));
+                              chk_format(&sink->arena, chk_message(r, u), vars));
     if (r->fix && fix_applies(u, s, r->fix)) {
         Fix *fx = ARENA_NEW(&sink->arena, Fix);
         fx->replacement = chk_format(&sink->arena, r->fix, vars);

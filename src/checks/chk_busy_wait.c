@@ -76,7 +76,7 @@ static void check_loop(const Rule *r, const Unit *u, const Site *s, FindingSink 
                           "condition", condition(a, s),
                           "function",  str_dup(a, u->funcs[s->func].name),
                           NULL};
-    chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(a, r->message, vars));
+    chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(a, chk_message(r, u), vars));
 }
 
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)

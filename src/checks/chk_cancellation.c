@@ -9,9 +9,10 @@
  * (`raise RuntimeError(...)`) replaces the cancellation and is reported. The
  * model only flags that a body has some `raise` (SITE_F_RERAISES), so which
  * kind is read from the handler's own lines. Not reported:
- *   - a handler whose `try` body has no `await`, `async` or `yield`: the
- *     task's own cancellation can only arrive at an await point, so what such
- *     a handler sees is another future's (`fut.result()`), or nothing;
+ *   - a handler whose `try` body has no `await` or `async` (nor `yield`, in a
+ *     context manager): the task's own cancellation can only arrive at an
+ *     await point, so what such a handler sees is another future's
+ *     (`fut.result()`), or nothing;
  *   - a later handler of the same `try` once an earlier one caught the
  *     cancellation (it never sees it, or the earlier one is the finding);
  *   - a handler whose body calls one of the `deliberate` patterns
@@ -118,14 +119,29 @@ static uint32_t first_handler(const CancelParams *p, const Unit *u, uint32_t hi,
     return upto;
 }
 
+/* Whether fn is decorated as a context manager (`@asynccontextmanager`,
+ * `@contextlib.contextmanager`): what the `with` body raises, its
+ * cancellation too, is thrown into it at its `yield`. */
+static bool is_context_manager(const Function *fn)
+{
+    for (uint32_t i = 0; i < fn->ndecorators; i++)
+        if (str_ends_with(fn->decorators[i], "contextmanager"))
+            return true;
+    return false;
+}
+
 /* Whether the try body before the handler at `first` certainly has no await
- * point (`await`, `async with`/`for`, `yield`). */
+ * point (`await`, `async with`/`for`; `yield` in a context manager). A plain
+ * (async) generator's `yield` is not one: its consumer's cancellation arrives
+ * at the consumer's await, and closing it throws GeneratorExit, not the
+ * cancellation. */
 static bool try_body_never_suspends(const Unit *u, const Function *fn, uint32_t first)
 {
     static const char *const suspends[] = {"await", "async", "yield", NULL};
+    static const char *const awaits[] = {"await", "async", NULL};
     uint32_t from, to;
     return chk_pysrc_try_body(u, fn->off, first, &from, &to) &&
-           !chk_pysrc_has_word(u, from, to, suspends);
+           !chk_pysrc_has_word(u, from, to, is_context_manager(fn) ? suspends : awaits);
 }
 
 typedef enum { RAISE_NONE, RAISE_OTHER, RAISE_SAME } RaiseKind;
@@ -375,7 +391,7 @@ static void check_handler(const Rule *r, const Unit *u, const uint32_t *first_ca
                                             : "does not re-raise it";
     const char *vars[] = {"caught", caught, "function", str_dup(a, u->funcs[h->func].name),
                           "how",    how,    NULL};
-    chk_sink_add(sink, r, u, h->func, h->off, h->end, chk_format(a, r->message, vars));
+    chk_sink_add(sink, r, u, h->func, h->off, h->end, chk_format(a, chk_message(r, u), vars));
 }
 
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)

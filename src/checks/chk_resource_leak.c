@@ -146,7 +146,7 @@ static void report(const Rule *r, const Unit *u, const Site *s, const char *deta
                           "function", str_dup(a, u->funcs[s->func].name),
                           "detail",   detail,
                           NULL};
-    chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(a, r->message, vars));
+    chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(a, chk_message(r, u), vars));
 }
 
 static void check_site(const Rule *r, FlowCtx *fc, uint32_t i, FindingSink *sink)

@@ -141,11 +141,43 @@ static bool drained_in_loop(const Unit *u, const Site *s)
     return false;
 }
 
+/* Whether awaiting call a waits for the task named `task` to end: asyncio's
+ * gather, wait_for or shield given it, or wait given `[task]` alone. */
+static bool waits_for(const Unit *u, const Site *a, Str task)
+{
+    Str name = chk_call_name(u, a);
+    bool wait = str_eq_c(name, "asyncio.wait");
+    if (!wait && !str_eq_c(name, "asyncio.gather") && !str_eq_c(name, "asyncio.wait_for") &&
+        !str_eq_c(name, "asyncio.shield"))
+        return false;
+    for (uint32_t i = 0; i < a->nargs; i++) {
+        const Arg *arg = &a->args[i];
+        if (arg->keyword.len)
+            continue;
+        if (!wait && arg->kind == ARG_NAME && str_eq(arg->text, task))
+            return true;
+        Str src = unit_arg_source(u, arg); /* `[t]`, `{t}` */
+        if (wait && arg->kind == ARG_LITERAL && src.len == task.len + 2 &&
+            (src.ptr[0] == '[' || src.ptr[0] == '{') &&
+            memcmp(src.ptr + 1, task.ptr, task.len) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* `t = create_task(f(x))` and, further down the same loop body and not in a
- * block of its own, `await t`: each pass waits for its task before the next
- * spawns one, so one runs at a time. */
+ * block of its own, `await t` (or `await asyncio.wait_for(t, 5)`...); or the
+ * spawn handed straight to an awaited gather, wait_for or shield: each pass
+ * waits for its task before the next spawns one, so one runs at a time. */
 static bool awaited_in_loop(const Unit *u, const Site *s)
 {
+    if (s->use == USE_ARGUMENT && s->parent >= 0) {
+        const Site *p = &u->sites[s->parent];
+        Str name = chk_call_name(u, p);
+        return p->use == USE_AWAITED && p->loop == s->loop &&
+               (str_eq_c(name, "asyncio.gather") || str_eq_c(name, "asyncio.wait_for") ||
+                str_eq_c(name, "asyncio.shield"));
+    }
     if (s->use != USE_BOUND || !s->use_name.len)
         return false;
     int32_t depth = indentation(u, lines_line(&u->lines, s->off));
@@ -158,8 +190,9 @@ static bool awaited_in_loop(const Unit *u, const Site *s)
             l = u->sites[l].loop;
         if (l < 0)
             break; /* past the loop body */
-        if (a->kind == SITE_USE && a->use == USE_AWAITED && a->loop == s->loop &&
-            str_eq(a->text, s->use_name) &&
+        bool awaits = a->kind == SITE_USE ? str_eq(a->text, s->use_name)
+                                          : a->kind == SITE_CALL && waits_for(u, a, s->use_name);
+        if (awaits && a->use == USE_AWAITED && a->loop == s->loop &&
             indentation(u, lines_line(&u->lines, a->off)) <= depth && runs_before(u, s, a))
             return true;
     }

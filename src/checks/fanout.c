@@ -47,7 +47,10 @@ void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const
     memset(&c, 0, sizeof c);
     c.rule = r;
     c.caller = (uint32_t)at->func;
-    c.callee = coro ? chk_call_candidate(env, pf, u, coro) : NULL;
+    if (coro)
+        c.callee = chk_call_candidate(env, pf, u, coro);
+    else if (at->kind == SITE_CALL && at->nargs && !at->args[0].keyword.len)
+        c.callee = chk_arg_candidate(env, pf, u, at, &at->args[0]);
     c.iterable = loop ? chk_loop_candidate(env, pf, u, loop) : NULL;
     c.message = arena_strdup(&pf->arena, message);
     c.key = chk_site_key(pf, u, at);
@@ -84,5 +87,5 @@ const char *chk_fanout_message(Arena *a, const Rule *r, const Unit *u, const Sit
     const char *vars[] = {"callee", str_dup(a, at->text), "function",
                           str_dup(a, u->funcs[at->func].name), "iterable",
                           loop ? str_dup(a, loop->text) : "", NULL};
-    return chk_format(a, r->message, vars);
+    return chk_format(a, chk_message(r, u), vars);
 }

@@ -20,7 +20,9 @@ bool chk_fanout_is_spawner(const ChkEnv *env, const Unit *u, const Site *s);
 bool chk_fanout_releases(const ChkEnv *env, const Unit *u, const Site *coro);
 /* Records a candidate finding for rule r at site `at`: `coro` is the coroutine
  * call whose callee decides (may be NULL: nothing to look at), `loop` the loop
- * or comprehension of the fan-out, whose iterable decides too (may be NULL). */
+ * or comprehension of the fan-out, whose iterable decides too (may be NULL).
+ * Without a call, a coroutine function handed to `at` (`start_soon(f, x)`,
+ * its argument 0) decides in its place. */
 void chk_fanout_candidate(const ChkEnv *env, const Rule *r, const Unit *u, const Site *at,
                           const Site *coro, const Site *loop, const char *message,
                           ProjectFile *pf);

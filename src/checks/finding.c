@@ -71,6 +71,30 @@ static const char *lookup(const char *const *vars, const char *key, size_t n)
     return NULL;
 }
 
+const char *chk_message(const Rule *r, const Unit *u)
+{
+    if ((!r->message_trio && !r->message_anyio) || u->lang != LANG_PYTHON)
+        return r->message;
+    bool asyncio = false, trio = false, anyio = false;
+    for (uint32_t i = 0; i < u->nimports; i++) {
+        Str q = u->imports[i].qualified;
+        if (u->imports[i].level)
+            continue; /* a module of the project's own */
+        int32_t dot = str_find(q, '.');
+        Str root = str_make(q.ptr, dot < 0 ? q.len : (uint32_t)dot);
+        asyncio |= str_eq_c(root, "asyncio");
+        trio |= str_eq_c(root, "trio");
+        anyio |= str_eq_c(root, "anyio");
+    }
+    if (asyncio)
+        return r->message;
+    if (anyio && r->message_anyio)
+        return r->message_anyio;
+    if (trio && !anyio && r->message_trio)
+        return r->message_trio;
+    return r->message;
+}
+
 char *chk_format(Arena *a, const char *tmpl, const char *const *vars)
 {
     size_t cap = strlen(tmpl) + 1;

@@ -62,6 +62,11 @@ void chk_sink_move(FindingSink *into, FindingSink *from);
 Finding *chk_sink_add(FindingSink *s, const Rule *r, const Unit *u, int32_t func, uint32_t off,
                       uint32_t end, const char *message);
 
+/* The message template of rule r for file u: the rule's `message-trio` or
+ * `message-anyio` in a Python file that imports trio or anyio and not asyncio
+ * (anyio's when it imports both), when the rule has one; else `message`. */
+const char *chk_message(const Rule *r, const Unit *u);
+
 /* Expands a message template: `{callee}`, `{function}`, `{args}`, `{chain_end}`...
  * are looked up in the NULL-terminated key/value array `vars`; unknown
  * placeholders are left as written. Result in the arena. */

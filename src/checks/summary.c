@@ -23,6 +23,20 @@ bool chk_is_limiter(const ChkEnv *env, const Unit *u, const Site *w)
     return w->parent < 0 && !(w->flags & SITE_F_RESOLVED);
 }
 
+/* `await sem.acquire()`: the same bound as `async with sem:` (its release in
+ * a `finally`), on a limiter or, as there, on a receiver of unknown type. */
+static bool acquires_limiter(const ChkEnv *env, const Unit *u, const Site *s)
+{
+    if (s->use != USE_AWAITED || u->lang != LANG_PYTHON)
+        return false;
+    Str name = chk_call_name(u, s);
+    if (name.len <= 8 || !str_ends_with(name, ".acquire"))
+        return false;
+    if (!(s->flags & SITE_F_RESOLVED))
+        return true;
+    return chk_idx_any(&env->limiters[u->lang], str_make(name.ptr, name.len - 8), u, s);
+}
+
 bool chk_is_guarded(const ChkEnv *env, const Unit *u, const Site *site)
 {
     for (int32_t g = site->guard; g >= 0; g = u->sites[g].guard)
@@ -322,6 +336,8 @@ void chk_summarise(const ChkEnv *env, const Unit *u, ProjectFile *pf)
             add_c_calls(env, pf, u, s);
             continue;
         }
+        if (acquires_limiter(env, u, s) && (uint32_t)s->func < pf->funcs.size)
+            pf->funcs.contents[s->func].flags |= PF_LIMITS;
         const char *callee = chk_call_candidate(env, pf, u, s);
         if (callee)
             add_call(env, pf, u, s, callee);

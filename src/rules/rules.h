@@ -31,6 +31,8 @@ typedef struct Rule {
     const char *check;     /* engine name, `blocking-call` */
     Severity severity;
     const char *message;   /* template: {callee}, {function}, {args}, ... */
+    const char *message_trio;  /* optional: the message in a file written for trio */
+    const char *message_anyio; /* optional: ... for anyio (see chk_message) */
     const char *fix;       /* optional rewrite template */
     const char *rationale;
     const char *example_bad, *example_good;

@@ -14,7 +14,7 @@
 static const char *const META_KEYS[] = {
     "id",      "name",    "check",  "severity", "message",   "fix",      "rationale",
     "example", "aliases", "source", "tags",     "precision", "help-uri", "enabled-by-default",
-    "extend",  NULL};
+    "extend",  "message-trio", "message-anyio", NULL};
 
 static const char *const REQUIRED[] = {"id", "name", "check", "severity", "message"};
 static const char *const SEVERITIES[] = {"error", "warning", "note"};
@@ -209,6 +209,8 @@ static const struct {
     size_t offset;
 } STRING_FIELDS[] = {
     {"check", offsetof(Rule, check)},   {"message", offsetof(Rule, message)},
+    {"message-trio", offsetof(Rule, message_trio)},
+    {"message-anyio", offsetof(Rule, message_anyio)},
     {"fix", offsetof(Rule, fix)},       {"rationale", offsetof(Rule, rationale)},
     {"source", offsetof(Rule, source)}, {"help-uri", offsetof(Rule, help_uri)},
 };

@@ -180,6 +180,33 @@ static void test_blocking_call_catalog_messages(void **state)
         "asyncio.to_thread(...)`\n");
 }
 
+/* A file written for trio or anyio (it imports one and not asyncio) gets the
+ * rule's `message-trio` / `message-anyio`: the advice names that library's API;
+ * anyio's when both are imported; asyncio's as soon as asyncio is imported. */
+static void test_messages_follow_the_files_library(void **state)
+{
+    Fx *f = *state;
+    const Src files[] = {
+        {"t.py", "import time\nimport trio\nasync def f():\n    time.sleep(1)\n"},
+        {"a.py", "import time\nfrom anyio import sleep\nimport trio\n"
+                 "async def f():\n    time.sleep(1)\n"},
+        {"m.py", "import time\nimport trio, asyncio\nasync def f():\n    time.sleep(1)\n"},
+        {"n.py", "import time\nfrom . import trio\nasync def f():\n    time.sleep(1)\n"},
+    };
+    run(f, files, 4);
+    assert_string_equal(
+        findings(f, "AL101"),
+        "a.py:5:5-5:18 AL101 [f] `time.sleep` blocks the event loop in `f`; use `await "
+        "anyio.sleep(...)`\n"
+        "m.py:4:5-4:18 AL101 [f] `time.sleep` blocks the event loop in `f`; use `await "
+        "asyncio.sleep(...)`\n"
+        "  fix 4:5-4:18 `await asyncio.sleep(1)` (Replace with `await asyncio.sleep(1)`)\n"
+        "n.py:4:5-4:18 AL101 [f] `time.sleep` blocks the event loop in `f`; use `await "
+        "asyncio.sleep(...)`\n"
+        "t.py:4:5-4:18 AL101 [f] `time.sleep` blocks the event loop in `f`; use `await "
+        "trio.sleep(...)`\n");
+}
+
 /* The AL101 fix is offered for a statement-level call, only where `asyncio` is
  * imported under that name at module level; {args} is the argument text. */
 static void test_blocking_call_fix_needs_asyncio_import(void **state)
@@ -461,6 +488,7 @@ int main(void)
         T(test_blocking_call_async_context_only),
         T(test_blocking_call_catalog_messages),
         T(test_blocking_call_fix_needs_asyncio_import),
+        T(test_messages_follow_the_files_library),
         T(test_via_helper_chain_steps),
         T(test_via_helper_names_the_other_blocking_calls),
         T(test_unawaited_library_coroutines),

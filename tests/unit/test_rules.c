@@ -185,12 +185,14 @@ static void test_rules_load_text_meta_keys(void **state)
     assert_true(rules_is_meta_key("severity"));
     assert_true(rules_is_meta_key("enabled-by-default"));
     assert_true(rules_is_meta_key("extend"));
+    assert_true(rules_is_meta_key("message-trio"));
+    assert_true(rules_is_meta_key("message-anyio"));
     assert_false(rules_is_meta_key("calls"));
     assert_false(rules_is_meta_key("contexts"));
     size_t n = 0;
     for (const char *const *k = rules_meta_keys(); *k; k++)
         n++;
-    assert_int_equal(n, 15);
+    assert_int_equal(n, 17);
 }
 
 static void test_rules_load_text_duplicate_pack(void **state)
