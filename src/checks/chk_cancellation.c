@@ -305,8 +305,9 @@ static bool deliberate(const CancelParams *p, const Unit *u, uint32_t hi)
 }
 
 /* Whether call s names a function of this file that never returns (annotated
- * `-> NoReturn` or `-> Never`, or seen to end by raising): a plain name (nested or module level), or `self.m` / `cls.m`
- * with some method m of the file so annotated. */
+ * `-> NoReturn` or `-> Never`, or seen to end by raising): a plain name
+ * (nested or module level), or `self.m` / `cls.m` with some method m of the
+ * file that never returns. */
 static bool calls_never_returning(const Unit *u, const Site *s)
 {
     Str name = s->text;

@@ -53,7 +53,8 @@ static void report(const Rule *r, const Unit *u, const Site *s, const char *deta
                           "function", str_dup(&sink->arena, u->funcs[s->func].name),
                           "detail",   detail,
                           NULL};
-    chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(&sink->arena, chk_message(r, u), vars));
+    chk_sink_add(sink, r, u, s->func, s->off, s->end,
+                 chk_format(&sink->arena, chk_message(r, u), vars));
 }
 
 /* Whether a bound task is dropped: a local of a function body, never read again. */

@@ -247,7 +247,8 @@ static void check_add(const Rule *r, TaskSetRun *run, uint32_t i, FindingSink *s
         "callee", str_dup(ar, task->text), "collection", str_dup(ar, coll),
         "method", str_dup(ar, method),     "function",   str_dup(ar, u->funcs[add->func].name),
         NULL};
-    chk_sink_add(sink, r, u, add->func, add->off, add->end, chk_format(ar, chk_message(r, u), vars));
+    chk_sink_add(sink, r, u, add->func, add->off, add->end,
+                 chk_format(ar, chk_message(r, u), vars));
 }
 
 static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSink *sink)

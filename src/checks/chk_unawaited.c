@@ -169,7 +169,8 @@ static void on_call(const Rule *r, const ChkEnv *env, const Unit *u, const Site 
     const Function *fn = &u->funcs[s->func];
     const char *vars[] = {"callee", str_dup(&sink->arena, name), "function",
                           str_dup(&sink->arena, fn->name), NULL};
-    chk_sink_add(sink, r, u, s->func, s->off, s->end, chk_format(&sink->arena, chk_message(r, u), vars));
+    chk_sink_add(sink, r, u, s->func, s->off, s->end,
+                 chk_format(&sink->arena, chk_message(r, u), vars));
 }
 
 /* Marks the file's `async def`s whose calls may not return a coroutine: under
