@@ -156,27 +156,30 @@ static bool connects_to_hostname(const Parser *ps, const Site *s)
     return false;
 }
 
-/* `q.put(x)` or `self.q.put(x)` on a queue bound to an unbounded queue
- * (VarInfo.unbounded_queue): it never waits for room. */
-static bool puts_unbounded(Parser *ps, const Site *s)
+/* The binding of the receiver of method call text `t` (`sock.recv`,
+ * `self._sock.sendto`): a name's, or an attribute of the enclosing class's
+ * `self`; NULL for anything else. */
+static VarInfo *receiver(Parser *ps, Str t)
 {
-    Str t = str_make(s->text.ptr, s->text.len - 4); /* without `.put` */
+    int32_t last = str_rfind(t, '.');
+    if (last <= 0)
+        return NULL;
+    t.len = (uint32_t)last;
     int32_t dot = str_find(t, '.');
-    if (dot < 0) {
-        VarInfo *v = pp_var(ps, pp_intern(ps, t.ptr, t.len));
-        return v && v->unbounded_queue;
-    }
+    if (dot < 0)
+        return pp_var(ps, pp_intern(ps, t.ptr, t.len));
     if (ps->cls < 0 || !ps->self_name.len || str_rfind(t, '.') != dot ||
         (uint32_t)dot != ps->self_name.len || memcmp(t.ptr, ps->self_name.ptr, (uint32_t)dot) != 0)
-        return false;
-    VarInfo *v = pp_attr(ps, pp_intern(ps, t.ptr + dot + 1, t.len - (uint32_t)dot - 1));
-    return v && v->unbounded_queue;
+        return NULL;
+    return pp_attr(ps, pp_intern(ps, t.ptr + dot + 1, t.len - (uint32_t)dot - 1));
 }
 
-/* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`
- * non-blocking; a later `sock.recv(n)` on it is SITE_F_NONBLOCKING: it fails
- * at once instead of waiting. Source order stands in for the flow. The
- * connect of a datagram socket (VarInfo.datagram) is non-blocking too. */
+/* `sock.setblocking(False)` (or `settimeout(0)`) marks the local `sock`, or
+ * the attribute `self.sock`, non-blocking; a later `sock.recv(n)` on it is
+ * SITE_F_NONBLOCKING: it fails at once instead of waiting. Source order
+ * stands in for the flow. The connect of a datagram socket (VarInfo.datagram)
+ * is non-blocking too, and so is the put of an unbounded queue
+ * (VarInfo.unbounded_queue): it never waits for room. */
 static void note_nonblocking(Parser *ps, int32_t site)
 {
     const Site *s = pp_site(ps, site);
@@ -192,25 +195,16 @@ static void note_nonblocking(Parser *ps, int32_t site)
     }
     if (!sets && !ps->nonblocking_vars && !ps->datagram_vars && !ps->queue_vars)
         return;
-    if (!sets && ps->queue_vars && str_ends_with(s->text, ".put") && puts_unbounded(ps, s)) {
-        pp_site(ps, site)->flags |= SITE_F_NONBLOCKING;
+    VarInfo *v = receiver(ps, s->text);
+    if (!v)
         return;
-    }
-    int32_t dot = str_find(s->text, '.');
-    if (dot <= 0 || str_rfind(s->text, '.') != dot)
-        return; /* only `name.method(...)` */
-    Str root = pp_intern(ps, s->text.ptr, (uint32_t)dot);
-    VarInfo *v = pp_var(ps, root);
     if (sets) {
-        if (!v)
-            return;
         ps->nonblocking_vars += !v->nonblocking;
         v->nonblocking = true;
-    } else if (v && (v->nonblocking ||
-                     (v->datagram &&
-                      (str_ends_with(s->text, ".connect") ||
-                       str_ends_with(s->text, ".connect_ex")) &&
-                      !connects_to_hostname(ps, s)))) {
+    } else if (v->nonblocking || (v->unbounded_queue && str_ends_with(s->text, ".put")) ||
+               (v->datagram &&
+                (str_ends_with(s->text, ".connect") || str_ends_with(s->text, ".connect_ex")) &&
+                !connects_to_hostname(ps, s))) {
         pp_site(ps, site)->flags |= SITE_F_NONBLOCKING;
     }
 }

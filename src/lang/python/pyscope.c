@@ -217,21 +217,26 @@ static Str binary_file(Parser *ps, const Expr *call, Str type)
     return type;
 }
 
-/* `sqlite3.connect(":memory:")`: a database in the process's memory, with no
- * file or server to wait for; its connection is left untyped, so that its
- * statements are not the blocking driver's (the connect itself is excluded
- * by the pack). */
-static bool memory_database(Parser *ps, const Expr *call)
+/* `sqlite3.connect(":memory:")`, a database in the process's memory, and
+ * `open(os.devnull)`, the null device: nothing to wait for behind them. What
+ * they return is left untyped, so that its methods are not the blocking
+ * driver's or file's (the calls themselves are excluded by the pack). */
+static bool nothing_behind(Parser *ps, const Expr *call)
 {
-    if (call->site < 0 || !str_eq_c(call->resolved, "sqlite3.connect"))
+    Str r = call->resolved;
+    if (call->site < 0 || (r.len != 4 && r.len != 7 && r.len != 13 && r.len != 15))
+        return false; /* (nearly every call: not one of the four names) */
+    bool db = str_eq_c(r, "sqlite3.connect");
+    if (!db && !str_eq_c(r, "open") && !str_eq_c(r, "io.open") && !str_eq_c(r, "builtins.open"))
         return false;
     const Site *s = pp_site(ps, call->site);
     for (uint32_t i = 0; i < s->nargs; i++) {
         const Arg *a = &s->args[i];
-        if (a->keyword.len ? !str_eq_c(a->keyword, "database") : i != 0)
+        if (a->keyword.len ? !str_eq_c(a->keyword, db ? "database" : "file") : i != 0)
             continue;
         Str m = unit_arg_source(ps->u, a);
-        return str_eq_c(m, "\":memory:\"") || str_eq_c(m, "':memory:'");
+        return db ? str_eq_c(m, "\":memory:\"") || str_eq_c(m, "':memory:'")
+                  : str_eq_c(m, "os.devnull");
     }
     return false;
 }
@@ -244,7 +249,7 @@ static bool value_type(Parser *ps, const Expr *v, Str *type, bool *from_import)
         return false;
     switch (v->kind) {
     case E_CALL:
-        if (v->from_import && memory_database(ps, v))
+        if (nothing_behind(ps, v))
             return false;
         if (!v->from_import && builtin_type(ps, v, type)) {
             *type = binary_file(ps, v, *type);
@@ -471,6 +476,9 @@ void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
     v->from_import = imp;
     v->unbounded_queue = value->kind == E_CALL && unbounded_queue(ps, value);
     ps->queue_vars += v->unbounded_queue;
+    v->datagram = value->kind == E_CALL && datagram_socket(ps, value);
+    ps->datagram_vars += v->datagram;
+    v->nonblocking = false; /* a new object */
 }
 
 /* ---- resolution --------------------------------------------------------------------- */
