@@ -4,8 +4,11 @@
  * it, none acquired (`await sem.acquire()`) before it in the loop body, and
  * none acquired by the spawned coroutine (decided on the linked Project, so
  * the coroutine may live in another file), and not awaited in chunks (the
- * list the tasks are appended to gathered later in the same loop body). Constant-size iterables (literal
- * collections, range() of constants, slices, names bound to those) are bounded.
+ * list the tasks are appended to gathered later in the same loop body) or one
+ * by one. Constant-size iterables (literal collections, range() of constants,
+ * slices, names bound to those, a class) are bounded. A spawner handed the
+ * task another spawner made (`ensure_future(loop.create_task(c))`) starts
+ * nothing more: the inner one is the finding.
  *
  * Parameters: spawners are pack-level; the rule itself only needs a message
  * with {callee} {function} {iterable}. */
@@ -212,7 +215,7 @@ static void summarise(const Rule *r, const ChkEnv *env, const Unit *u, ProjectFi
             permit_acquired(env, u, s) || drained_in_loop(u, s) || awaited_in_loop(u, s))
             continue;
         const Site *coro = spawned(u, s);
-        if (chk_fanout_releases(env, u, coro))
+        if (chk_fanout_releases(env, u, coro) || (coro && chk_fanout_is_spawner(env, u, coro)))
             continue;
         const char *msg = chk_fanout_message(&scratch, r, u, s, loop);
         chk_fanout_candidate(env, r, u, s, coro, loop, msg, pf);
