@@ -469,6 +469,28 @@ static void test_pyparse_unit_annotation_members(void **state)
  * its methods resolve as the type's, through `/`, attributes, calls, chains
  * and bindings; an untyped or unmapped value keeps the written path, and
  * without types the parse is what it always was. */
+/* Parses src into f->u with a type map that gives each of the n keys `type`
+ * (its strings in a), expecting no diagnostic. */
+static void parse_typed(Fx *f, Arena *a, const char *src, const char *const *keys, size_t n,
+                        const char *type)
+{
+    TypeMap m;
+    typemap_init(&m);
+    for (size_t i = 0; i < n; i++)
+        typemap_put(&m, a, str_from(keys[i]), str_from(type));
+    unit_free(f->u);
+    f->u = pyparse_unit_typed("t.py", src, (uint32_t)strlen(src), &m, &f->diag);
+    assert_string_equal(printed(f), "");
+}
+
+static void assert_resolved(const Site *s, const char *text, const char *want)
+{
+    assert_non_null(s);
+    if (!str_eq_c(s->resolved, want))
+        fail_msg("%s: resolved '%.*s', want '%s'", text, (int)s->resolved.len, s->resolved.ptr,
+                 want);
+}
+
 static void test_pyparse_unit_value_types(void **state)
 {
     Fx *f = *state;
@@ -489,17 +511,10 @@ static void test_pyparse_unit_value_types(void **state)
         "    root.stat().read_text()\n";
     Arena a;
     arena_init(&a);
-    TypeMap m;
-    typemap_init(&m);
-    const char *const P = "pathlib.Path";
     const char *const keys[] = {"pathlib.Path.parent", "pathlib.Path.__truediv__",
                                 "pathlib.Path.with_suffix", "pathlib.Path.home",
                                 "pathlib.Path.joinpath", "pathlib.PosixPath"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        typemap_put(&m, &a, str_from(keys[i]), str_from(P));
-    unit_free(f->u);
-    f->u = pyparse_unit_typed("t.py", src, (uint32_t)strlen(src), &m, &f->diag);
-    assert_string_equal(printed(f), "");
+    parse_typed(f, &a, src, keys, sizeof keys / sizeof *keys, "pathlib.Path");
     const char *const want[][2] = {
         {"root.parent.read_text", "pathlib.Path.read_text"},
         {"(root / 'x').open", "pathlib.Path.open"},
@@ -518,10 +533,7 @@ static void test_pyparse_unit_value_types(void **state)
                 strncmp(f->u->src + x->off, want[i][0], strlen(want[i][0])) == 0)
                 s = x;
         }
-        assert_non_null(s);
-        if (!str_eq_c(s->resolved, want[i][1]))
-            fail_msg("%s: resolved '%.*s', want '%s'", want[i][0], (int)s->resolved.len,
-                     s->resolved.ptr, want[i][1]);
+        assert_resolved(s, want[i][0], want[i][1]);
     }
     /* an untyped left operand: no type */
     for (uint32_t k = 0; k < f->u->nsites; k++) {
@@ -565,14 +577,8 @@ static void test_pyparse_unit_binary_files(void **state)
         "    n.truncate()\n";
     Arena a;
     arena_init(&a);
-    TypeMap m;
-    typemap_init(&m);
     const char *const openers[] = {"open", "io.open", "os.fdopen", "pathlib.Path.open"};
-    for (size_t i = 0; i < sizeof openers / sizeof *openers; i++)
-        typemap_put(&m, &a, str_from(openers[i]), str_from("io.TextIOWrapper"));
-    unit_free(f->u);
-    f->u = pyparse_unit_typed("t.py", src, (uint32_t)strlen(src), &m, &f->diag);
-    assert_string_equal(printed(f), "");
+    parse_typed(f, &a, src, openers, sizeof openers / sizeof *openers, "io.TextIOWrapper");
     const char *const want[][2] = {
         {"r.read", "io.BufferedReader.read"},
         {"w.write", "io.BufferedWriter.write"},
@@ -583,13 +589,8 @@ static void test_pyparse_unit_binary_files(void **state)
         {"v.readlines", "io.TextIOWrapper.readlines"},
         {"n.truncate", "io.TextIOWrapper.truncate"},
     };
-    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
-        const Site *s = call(f->u, want[i][0]);
-        assert_non_null(s);
-        if (!str_eq_c(s->resolved, want[i][1]))
-            fail_msg("%s: resolved '%.*s', want '%s'", want[i][0], (int)s->resolved.len,
-                     s->resolved.ptr, want[i][1]);
-    }
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        assert_resolved(call(f->u, want[i][0]), want[i][0], want[i][1]);
     arena_free(&a);
 }
 
