@@ -217,19 +217,37 @@ static Str binary_file(Parser *ps, const Expr *call, Str type)
     return type;
 }
 
-/* `sqlite3.connect(":memory:")`, a database in the process's memory, and
- * `open(os.devnull)`, the null device: nothing to wait for behind them. What
+/* Whether argument a is an in-memory buffer: `io.BytesIO(...)` or
+ * `io.StringIO(...)`, or a name bound to one. */
+static bool in_memory(Parser *ps, const Arg *a)
+{
+    Str t = a->kind == ARG_CALL && a->site >= 0 ? pp_site(ps, a->site)->resolved : STR_NULL;
+    if (a->kind == ARG_NAME) {
+        VarInfo *v = pp_var(ps, pp_intern(ps, a->text.ptr, a->text.len));
+        t = v ? v->type : STR_NULL;
+    }
+    return str_eq_c(t, "io.BytesIO") || str_eq_c(t, "io.StringIO");
+}
+
+/* `sqlite3.connect(":memory:")`, a database in the process's memory,
+ * `open(os.devnull)`, the null device, and `io.TextIOWrapper(io.BytesIO())`
+ * (or a Buffered* on one), a buffer: nothing to wait for behind them. What
  * they return is left untyped, so that its methods are not the blocking
- * driver's or file's (the calls themselves are excluded by the pack). */
+ * driver's or file's (the calls themselves are excluded by the pack, or not
+ * listed). */
 static bool nothing_behind(Parser *ps, const Expr *call)
 {
     Str r = call->resolved;
-    if (call->site < 0 || (r.len != 4 && r.len != 7 && r.len != 13 && r.len != 15))
-        return false; /* (nearly every call: not one of the four names) */
+    if (call->site < 0 || (r.len != 4 && r.len != 7 && r.len != 13 && r.len != 15 &&
+                           r.len != 16 && r.len != 17))
+        return false; /* (nearly every call: not one of these names) */
+    const Site *s = pp_site(ps, call->site);
+    if (str_eq_c(r, "io.TextIOWrapper") || str_eq_c(r, "io.BufferedReader") ||
+        str_eq_c(r, "io.BufferedWriter") || str_eq_c(r, "io.BufferedRandom"))
+        return s->nargs && !s->args[0].keyword.len && in_memory(ps, &s->args[0]);
     bool db = str_eq_c(r, "sqlite3.connect");
     if (!db && !str_eq_c(r, "open") && !str_eq_c(r, "io.open") && !str_eq_c(r, "builtins.open"))
         return false;
-    const Site *s = pp_site(ps, call->site);
     for (uint32_t i = 0; i < s->nargs; i++) {
         const Arg *a = &s->args[i];
         if (a->keyword.len ? !str_eq_c(a->keyword, db ? "database" : "file") : i != 0)
