@@ -144,14 +144,20 @@ static bool drained_in_loop(const Unit *u, const Site *s)
     return false;
 }
 
+/* Whether awaiting a call of `name` waits for the tasks handed to it to end. */
+static bool awaits_its_tasks(Str name)
+{
+    return str_eq_c(name, "asyncio.gather") || str_eq_c(name, "asyncio.wait_for") ||
+           str_eq_c(name, "asyncio.shield");
+}
+
 /* Whether awaiting call a waits for the task named `task` to end: asyncio's
  * gather, wait_for or shield given it, or wait given `[task]` alone. */
 static bool waits_for(const Unit *u, const Site *a, Str task)
 {
     Str name = chk_call_name(u, a);
     bool wait = str_eq_c(name, "asyncio.wait");
-    if (!wait && !str_eq_c(name, "asyncio.gather") && !str_eq_c(name, "asyncio.wait_for") &&
-        !str_eq_c(name, "asyncio.shield"))
+    if (!wait && !awaits_its_tasks(name))
         return false;
     for (uint32_t i = 0; i < a->nargs; i++) {
         const Arg *arg = &a->args[i];
@@ -176,10 +182,7 @@ static bool awaited_in_loop(const Unit *u, const Site *s)
 {
     if (s->use == USE_ARGUMENT && s->parent >= 0) {
         const Site *p = &u->sites[s->parent];
-        Str name = chk_call_name(u, p);
-        return p->use == USE_AWAITED && p->loop == s->loop &&
-               (str_eq_c(name, "asyncio.gather") || str_eq_c(name, "asyncio.wait_for") ||
-                str_eq_c(name, "asyncio.shield"));
+        return p->use == USE_AWAITED && p->loop == s->loop && awaits_its_tasks(chk_call_name(u, p));
     }
     if (s->use != USE_BOUND || !s->use_name.len)
         return false;

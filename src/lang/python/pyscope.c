@@ -333,6 +333,19 @@ static bool datagram_socket(Parser *ps, const Expr *call)
     return false;
 }
 
+/* What a binding to `value` (a local or a `self.` attribute) knows of the new
+ * object about waiting: not made non-blocking yet; a datagram socket; an
+ * unbounded queue (their counts let note_nonblocking skip most calls). */
+static void bind_object(Parser *ps, VarInfo *v, const Expr *value)
+{
+    bool call = value && value->kind == E_CALL;
+    v->nonblocking = false;
+    v->datagram = call && datagram_socket(ps, value);
+    ps->datagram_vars += v->datagram;
+    v->unbounded_queue = call && unbounded_queue(ps, value);
+    ps->queue_vars += v->unbounded_queue;
+}
+
 void pp_bind(Parser *ps, Str name, const Expr *value)
 {
     pp_note_bound(ps, name);
@@ -346,12 +359,8 @@ void pp_bind(Parser *ps, Str name, const Expr *value)
     v->bounded = value && value->bounded;
     v->is_const = value && value->is_const;
     v->tracked = value && (value->kind == E_CALL || value->kind == E_COMP);
-    v->nonblocking = false; /* a new object */
     v->is_class = v->imported = false;
-    v->datagram = value && value->kind == E_CALL && datagram_socket(ps, value);
-    ps->datagram_vars += v->datagram;
-    v->unbounded_queue = value && value->kind == E_CALL && unbounded_queue(ps, value);
-    ps->queue_vars += v->unbounded_queue;
+    bind_object(ps, v, value);
 }
 
 bool pp_bind_tuple(Parser *ps, const Expr *value)
@@ -492,11 +501,7 @@ void pp_bind_attr(Parser *ps, Str attr, const Expr *value)
     VarInfo *v = table_upsert(&ps->attrs, ps->cls, attr);
     v->type = type;
     v->from_import = imp;
-    v->unbounded_queue = value->kind == E_CALL && unbounded_queue(ps, value);
-    ps->queue_vars += v->unbounded_queue;
-    v->datagram = value->kind == E_CALL && datagram_socket(ps, value);
-    ps->datagram_vars += v->datagram;
-    v->nonblocking = false; /* a new object */
+    bind_object(ps, v, value);
 }
 
 /* ---- resolution --------------------------------------------------------------------- */
