@@ -7,6 +7,7 @@
  * in path order before sorting. */
 #include "check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,12 +19,14 @@
 #include "../findings/findings.h"
 #include "../findings/suppress.h"
 #include "frontend.h"
+#include "select.h"
 
 typedef struct FileResult {
     FindingSink sink;
-    ProjectFile pf;
+    ProjectFile pf;  /* initialised when the file is parsed */
     SuppFile *supp;  /* in pf.arena */
     Diag diag;
+    bool parsed;
 } FileResult;
 
 typedef struct Analysis {
@@ -42,26 +45,29 @@ typedef struct Analysis {
     FindingSink whole;      /* findings of the whole-run checks */
     Arena *summaries;       /* per worker: the arenas the files' summaries are carved from */
     unsigned nworkers;
+    AppSelect *select;      /* which Python files to parse (NULL: --parse-all) */
+    const uint32_t *todo;   /* the files of a later round */
 } Analysis;
 
 /* ---- per file (worker threads) -------------------------------------------------------- */
 
-static void analyse_file(void *ctx, size_t i, unsigned worker)
+/* File i's bytes: stdin's, or read into *buf (the caller frees it). */
+static const char *file_source(Analysis *an, size_t i, char **buf, size_t *len, Diag *d)
 {
-    Analysis *an = ctx;
+    *buf = NULL;
+    *len = an->stdin_len;
+    if (i == an->stdin_index)
+        return an->stdin_src;
+    return file_read_all(an->files[i].path, buf, len, d) ? *buf : NULL;
+}
+
+/* Parses file i and runs the per-file checks; its summary goes to results[i].pf. */
+static void parse_file(Analysis *an, size_t i, unsigned worker, const char *src, size_t len)
+{
     const AppFile *f = &an->files[i];
     FileResult *r = &an->results[i];
-    chk_sink_init(&r->sink);
-    diag_init(&r->diag);
     project_file_init_in(&r->pf, f->path, f->lang, &an->summaries[worker]);
-    char *buf = NULL;
-    size_t len = an->stdin_len;
-    const char *src = i == an->stdin_index ? an->stdin_src : NULL;
-    if (!src) {
-        if (!file_read_all(f->path, &buf, &len, &r->diag))
-            return;
-        src = buf;
-    }
+    r->parsed = true;
     Unit *u = app_frontend_parse(an->fronts, worker, f, src, len, &r->diag);
     if (u) {
         if (an->modules[i])
@@ -73,6 +79,35 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
         unit_free(u);
         project_file_seal(&r->pf);
     }
+}
+
+/* The first round: every file is read; a Python file the selector does not
+ * need yet keeps only its words. */
+static void analyse_file(void *ctx, size_t i, unsigned worker)
+{
+    Analysis *an = ctx;
+    FileResult *r = &an->results[i];
+    chk_sink_init(&r->sink);
+    diag_init(&r->diag);
+    char *buf;
+    size_t len;
+    const char *src = file_source(an, i, &buf, &len, &r->diag);
+    if (src && (!an->select || an->files[i].lang != LANG_PYTHON ||
+                app_select_first(an->select, (uint32_t)i, src, len)))
+        parse_file(an, i, worker, src, len);
+    xfree(buf);
+}
+
+/* The later rounds: the files the selector asked for (an->todo). */
+static void analyse_later(void *ctx, size_t k, unsigned worker)
+{
+    Analysis *an = ctx;
+    uint32_t i = an->todo[k];
+    char *buf;
+    size_t len;
+    const char *src = file_source(an, i, &buf, &len, &an->results[i].diag);
+    if (src)
+        parse_file(an, i, worker, src, len);
     xfree(buf);
 }
 
@@ -110,16 +145,48 @@ static void analyse(Analysis *an, unsigned jobs)
     for (unsigned w = 0; w < workers; w++)
         arena_init_sized(&an->summaries[w], 1024 * 1024);
     pool_run(an->nfiles, workers, analyse_file, an);
+    /* summaries in the order they were made (app_select_next's contract) */
+    an->pfs = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->pfs);
+    uint32_t done = 0;
+    for (uint32_t i = 0; i < an->nfiles; i++)
+        if (an->results[i].parsed)
+            an->pfs[done++] = &an->results[i].pf;
+    for (uint32_t n; an->select && (n = app_select_next(an->select, an->pfs, done, &an->todo));) {
+        if (getenv("AL_DEBUG_SELECT"))
+            fprintf(stderr, "round: %u parsed so far, %u more\n", done, n);
+        pool_run(n, workers, analyse_later, an);
+        for (uint32_t k = 0; k < n; k++)
+            an->pfs[done++] = &an->results[an->todo[k]].pf;
+    }
     /* the workers' parsers (token buffers, name tables) are not needed again:
      * the link's indexes reuse their memory (a lower peak) */
     app_frontends_free(an->fronts);
     an->fronts = NULL;
-    an->pfs = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->pfs);
+    if (an->select && getenv("AL_DEBUG_SELECT")) {
+        size_t bytes = 0, all = 0;
+        for (uint32_t i = 0; i < an->nfiles; i++) {
+            FILE *fp = fopen(an->files[i].path, "rb");
+            if (!fp)
+                continue;
+            fseek(fp, 0, SEEK_END);
+            long n = ftell(fp);
+            fclose(fp);
+            all += (size_t)n;
+            bytes += an->results[i].parsed ? (size_t)n : 0;
+            if (!an->results[i].parsed)
+                fprintf(stderr, "skipped %s\n", an->files[i].path);
+        }
+        fprintf(stderr, "parsed %zu of %zu bytes\n", bytes, all);
+    }
+    app_select_free(an->select);
+    an->select = NULL;
+    done = 0; /* the link takes them in path order, as if every file had been parsed */
     for (uint32_t i = 0; i < an->nfiles; i++)
-        an->pfs[i] = &an->results[i].pf;
+        if (an->results[i].parsed)
+            an->pfs[done++] = &an->results[i].pf;
     project_init(&an->project);
     an->project.jobs = workers;
-    project_link(&an->project, an->pfs, an->nfiles);
+    project_link(&an->project, an->pfs, done);
     chk_sink_init(&an->whole);
     chk_run_project(an->env, &an->project, &an->whole);
 }
@@ -130,7 +197,8 @@ static void analysis_free(Analysis *an)
     project_free(&an->project);
     for (uint32_t i = 0; i < an->nfiles; i++) {
         chk_sink_free(&an->results[i].sink);
-        project_file_free(&an->results[i].pf);
+        if (an->results[i].parsed)
+            project_file_free(&an->results[i].pf);
         diag_free(&an->results[i].diag);
     }
     xfree(an->results);
@@ -262,6 +330,8 @@ int app_check_run(const AppOptions *opt, const AppCheckInput *in)
     name_modules(&an, &scratch);
     an.fronts = app_frontends_new(opt, opt->jobs ? opt->jobs : pool_default_threads(),
                                   chk_env_types(in->env, LANG_PYTHON));
+    if (!opt->parse_all)
+        an.select = app_select_new(in->env, an.modules, an.nfiles);
     analyse(&an, opt->jobs);
 
     FindingVec all;

@@ -29,6 +29,7 @@ static const OptSpec OPTS[] = {
     {"--rules", OPT_LIST, F(rules)},
     {"--context", OPT_LIST, F(context)},
     {"--no-default-rules", OPT_FLAG, F(no_default_rules)},
+    {"--parse-all", OPT_FLAG, F(parse_all)},
     {"-p", OPT_STRING, F(build_dir)},
     {"--build-dir", OPT_STRING, F(build_dir)},
     {"--compile-commands", OPT_STRING, F(compile_commands)},
@@ -64,6 +65,8 @@ const char *app_cli_usage(void)
            "  --config FILE                             use FILE instead of the nearest .asynclint.yaml\n"
            "  --rules FILE_OR_DIR                       load extra rule packs\n"
            "  --no-default-rules                        do not load the built-in packs\n"
+           "  --parse-all                               parse every Python file, also one that cannot\n"
+           "                                            hold a finding (its syntax errors are shown)\n"
            "  -p BUILD_DIR, --compile-commands FILE     C compile flags (compile_commands.json)\n"
            "  --baseline FILE, --write-baseline FILE    report only new findings / record today's\n"
            "  --exit-zero                               exit 0 even with findings\n"

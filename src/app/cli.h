@@ -29,6 +29,8 @@ typedef struct AppOptions {
     const char **context;        /* --context PATH: analysed for what crosses files, never
                                     reported (NULL-terminated, or NULL) */
     bool no_default_rules;
+    bool parse_all;              /* parse every Python file, also one that cannot hold a
+                                    finding (app/select.h): its syntax errors are reported */
     const char *build_dir;       /* -p */
     const char *compile_commands;
     const char *baseline;

@@ -186,6 +186,7 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
 
 const CheckEngine chk_blocking_call_engine = {
     .name = "blocking-call",
+    .async_only = true,
     .bind = bind,
     .index = index_rule,
     .on_call = on_call,

@@ -89,6 +89,7 @@ static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSin
 
 const CheckEngine chk_busy_wait_engine = {
     .name = "busy-wait",
+    .async_only = true,
     .bind = bind,
     .run_unit = run_unit,
 };

@@ -411,6 +411,7 @@ static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSin
 
 const CheckEngine chk_cancellation_engine = {
     .name = "cancellation",
+    .async_only = true,
     .bind = bind,
     .run_unit = run_unit,
 };

@@ -32,6 +32,8 @@ typedef struct DanglingParams {
 } DanglingParams;
 
 static const char *const KEYS[] = {"spawners", "exclude", "callback-methods", NULL};
+/* what every finding starts from (CheckEngine.trigger_keys) */
+static const char *const TRIGGERS[] = {"spawners", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
@@ -134,6 +136,7 @@ static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSin
 
 const CheckEngine chk_dangling_task_engine = {
     .name = "dangling-task",
+    .trigger_keys = TRIGGERS,
     .bind = bind,
     .run_unit = run_unit,
 };

@@ -198,6 +198,7 @@ static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSin
 
 const CheckEngine chk_resource_leak_engine = {
     .name = "resource-leak",
+    .async_only = true,
     .bind = bind,
     .run_unit = run_unit,
 };

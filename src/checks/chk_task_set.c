@@ -36,6 +36,8 @@ typedef struct TaskSetParams {
 
 static const char *const KEYS[] = {"spawners", "collectors",       "adders",
                                    "removers", "callback-methods", NULL};
+/* what every finding starts from (CheckEngine.trigger_keys) */
+static const char *const TRIGGERS[] = {"spawners", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
@@ -263,6 +265,7 @@ static void run_unit(const Rule *r, const ChkEnv *env, const Unit *u, FindingSin
 
 const CheckEngine chk_task_set_engine = {
     .name = "task-set",
+    .trigger_keys = TRIGGERS,
     .bind = bind,
     .run_unit = run_unit,
 };

@@ -38,6 +38,8 @@ typedef struct UnawaitedParams {
 
 static const char *const KEYS[] = {"coroutines", "transparent-decorators", "callers",
                                    "handed-message", NULL};
+/* what every finding starts from (CheckEngine.trigger_keys) */
+static const char *const TRIGGERS[] = {"coroutines", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
@@ -230,6 +232,8 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
 
 const CheckEngine chk_unawaited_engine = {
     .name = "unawaited-coroutine",
+    .trigger_keys = TRIGGERS,
+    .trigger_coroutines = true,
     .bind = bind,
     .index = index_rule,
     .on_call = on_call,

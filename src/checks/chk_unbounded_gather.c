@@ -14,6 +14,8 @@
 #include "params.h"
 
 static const char *const KEYS[] = {"gathers", NULL};
+/* what every finding starts from (CheckEngine.trigger_keys) */
+static const char *const TRIGGERS[] = {"gathers", NULL};
 
 static bool bind(Rule *r, const RuleSet *rs, Arena *a, Diag *d)
 {
@@ -115,6 +117,7 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
 
 const CheckEngine chk_unbounded_gather_engine = {
     .name = "unbounded-gather",
+    .trigger_keys = TRIGGERS,
     .bind = bind,
     .index = index_rule,
     .on_call = on_call,

@@ -234,6 +234,7 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
 
 const CheckEngine chk_unbounded_spawn_engine = {
     .name = "unbounded-spawn",
+    .trigger_table = "spawners",
     .bind = bind,
     .summarise = summarise,
     .run_project = run_project,

@@ -166,6 +166,7 @@ static void run_project(const Rule *r, const ChkEnv *env, const Project *p, Find
 
 const CheckEngine chk_via_helper_engine = {
     .name = "blocking-via-helper",
+    .async_only = true,
     .bind = bind,
     .run_project = run_project,
 };

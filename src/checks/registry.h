@@ -61,6 +61,19 @@ typedef struct CheckEngine {
     void (*summarise)(const Rule *rule, const ChkEnv *env, const Unit *u, ProjectFile *pf);
     /* Whole-run pass over the linked Project; may be NULL. */
     void (*run_project)(const Rule *rule, const ChkEnv *env, const Project *p, FindingSink *sink);
+    /* Python: the engine reports only in an async context (the body of an
+     * `async def`), so a file without `async` holds none of its findings. The
+     * others (a dropped task, an unawaited coroutine) also report in plain
+     * functions, each finding at or around a call that matches one of the
+     * patterns of the rule parameters `trigger_keys` (NULL-terminated), of the
+     * pack-level table `trigger_table`, or (trigger_coroutines) a call of one
+     * of the run's own coroutine functions: chk_env_triggers lists the words
+     * such a call is written with. An engine that is neither async_only nor
+     * says what starts it makes every file be parsed. */
+    bool async_only;
+    const char *const *trigger_keys;
+    const char *trigger_table;
+    bool trigger_coroutines;
 } CheckEngine;
 
 /* Binds every rule of rs (enabled or not, so errors in a pack are never hidden
@@ -104,6 +117,27 @@ const char *chk_site_key(ProjectFile *pf, const Unit *u, const Site *s);
 bool chk_is_limiter(const ChkEnv *env, const Unit *u, const Site *with);
 /* Whether site runs under a limiter held in its own function. */
 bool chk_is_guarded(const ChkEnv *env, const Unit *u, const Site *site);
+/* What makes a Python file worth parsing when it holds neither `async` nor
+ * `await` (app/check.c reads such a file's words and parses it only if this
+ * says it may hold a finding, or another file needs its functions). A file may
+ * hold a finding of an enabled rule that also reports outside async contexts
+ * (!async_only) only if it calls one of the rule's patterns, and a call that
+ * matches `asyncio.Queue.get` is written with both `asyncio` (its import) and
+ * `get`: each clause is one or two words the file must all hold. A pattern is
+ * a rule parameter or an item of the pack-level `spawners`; one whose type may
+ * come from a pack's `returns` (`trio.open_nursery` gives a `trio.Nursery`)
+ * also gets the clause of the call that makes the value. */
+typedef struct ChkTriggers {
+    const char *(*clauses)[2]; /* [1] NULL: one word */
+    uint32_t nclauses;
+    /* calls of the run's own coroutine functions may be findings (AL201): the
+     * names of those functions (and of their re-exports) are triggers too */
+    bool project_coroutines;
+    /* a pattern no word can stand for (`*.*`): every file must be parsed */
+    bool parse_all;
+} ChkTriggers;
+/* The triggers of the enabled Python rules, in the RuleSet's arena. */
+void chk_env_triggers(const ChkEnv *env, ChkTriggers *out);
 const CheckEngine *chk_registry_find(const char *name);
 /* Names of all engines, NULL-terminated. */
 const char *const *chk_registry_names(void);

@@ -1,0 +1,710 @@
+/* Which Python files a check run parses (see select.h).
+ *
+ * Three things make a waiting file (one without `async`/`await`) be parsed:
+ *   - a clause of the packs (ChkTriggers): it may call what a rule that also
+ *     reports in plain functions looks for;
+ *   - a clause of the run's coroutine functions: it may call one (AL201); a
+ *     call of `fetch` of module `pkg.client` is written with the words `fetch`
+ *     and `client` (its import), a call of a coroutine method with the method's
+ *     name and the module word of a class that has it (its own, a subclass's,
+ *     a re-export's);
+ *   - a parsed file needs its module: the link will look a name up there. The
+ *     selector follows the link's own lookup (project.c: exact name, then
+ *     re-exports, then base classes) for the names whose answer can change a
+ *     finding: the calls made in async contexts and, transitively, the calls
+ *     of every function they reach (AL109's chains), the calls that may reach
+ *     a coroutine function (AL201), and the engines' candidates. Each module a
+ *     lookup passes through is parsed; a lookup that parsed something is done
+ *     again in the next round, when its modules are there. */
+#include "select.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/vec.h"
+#include "../base/xalloc.h"
+#include "../lang/python/pyscan.h"
+
+enum { WAITING = 1, PARSE = 2 }; /* per file: kept its words / taken for a round */
+enum { LOOKUP_DEPTH = 10, LOOKUP_BUDGET = 512 };
+
+typedef struct Clause {
+    uint32_t a, b; /* word hashes; b 0: a alone */
+    uint32_t root; /* 0, or a package: a file outside it must also hold its name */
+    const char *dbg;
+} Clause;
+
+/* One name of the run: what parsed files define, re-export and look up under it. */
+typedef struct Entry {
+    const char *name;
+    uint32_t hash, next;  /* next entry of the bucket + 1 */
+    uint32_t defs;        /* head of the Def list + 1 */
+    uint32_t aliases;     /* head of the Alias list + 1 */
+    uint32_t methods;     /* a class with coroutine methods: index into Methods + 1 */
+    uint32_t found;       /* what the lookup found: entry index + 1 */
+    uint8_t looked;       /* 1: looked up and done; 2: done and followed */
+} Entry;
+
+typedef struct Def {
+    uint32_t file, func; /* index into AppSelect.files; function of that summary */
+    uint32_t next;
+} Def;
+
+typedef struct Alias {
+    const char *target;
+    uint32_t next;
+} Alias;
+
+typedef Vec(uint32_t) Methods; /* word hashes of a class's coroutine methods, inherited too */
+
+typedef struct Known {
+    const ProjectFile *pf;
+    uint8_t *reached; /* per function: 1 reached from an async context, 2 its calls followed
+                         (3 while they are) */
+    bool dirty;       /* a function was reached since its calls were last followed */
+} Known;
+
+typedef struct Want {
+    const char *name;
+    bool follow;
+} Want;
+typedef Vec(Want) Wants;
+
+struct AppSelect {
+    uint32_t nfiles;
+    const char *const *modules;
+    uint8_t *state;          /* per file; 0: parsed in the first round (or not Python) */
+    PyWords *words;          /* per WAITING file: its words */
+    uint32_t async_h, await_h;
+    Clause *clauses;         /* the packs' (ChkTriggers), hashed */
+    uint32_t nclauses;
+    bool project_coroutines;
+    bool parse_all;
+    /* module name -> the files that have it (open addressing; chains in next_file) */
+    uint32_t *mslots;        /* file index + 1, 0: empty */
+    uint32_t mcap;
+    uint32_t *next_file;     /* per file: the next file with the same module + 1 */
+    uint32_t *file_root;     /* per file: Where.root of its module */
+    Vec(uint32_t) out;       /* the files of the next round */
+    uint32_t pending;        /* lookups that passed through a file of `out` */
+    /* the summaries learned so far, and the names they define */
+    Vec(Known) files;
+    Arena arena;             /* names made by lookups (`base.method`, `target.rest`) */
+    Entry *entries;
+    uint32_t nentries, entries_cap;
+    uint32_t *buckets;       /* entry index + 1 */
+    uint32_t nbuckets;
+    Vec(Def) defs;
+    Vec(Alias) aliases;
+    Vec(Methods) methods;
+    Wants retry;
+    PyWords coroutines;      /* names of the run's coroutine functions and re-exports */
+    PyWords class_names;     /* names of classes with coroutine methods */
+    PyWords clause_set;      /* every coroutine clause made (deduplicated) */
+    Vec(Clause) fresh;       /* coroutine clauses not yet matched against waiting files */
+};
+
+static uint32_t word_hash(const char *s)
+{
+    return pyscan_hash(s, strlen(s));
+}
+
+static const char *last_part(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot ? dot + 1 : name;
+}
+
+/* How a file imports module m (its first n bytes): by the module's last
+ * component (`from pkg.mod import f`, `from .mod import f`, `mod.f()`), and,
+ * outside m's top-level package, by that package's name too (`pkg`). */
+typedef struct Where {
+    uint32_t word, root; /* 0, 0: m unknown */
+} Where;
+
+static Where module_where(const char *m, size_t n)
+{
+    if (!m || !n)
+        return (Where){0, 0};
+    const char *last = memrchr(m, '.', n), *first = memchr(m, '.', n);
+    last = last ? last + 1 : m;
+    return (Where){pyscan_hash(last, n - (size_t)(last - m)),
+                   pyscan_hash(m, first ? (size_t)(first - m) : n)};
+}
+
+static Where module_of(const char *m)
+{
+    return module_where(m, m ? strlen(m) : 0);
+}
+
+/* ---- the files' modules ---------------------------------------------------------------- */
+
+static void index_modules(AppSelect *s)
+{
+    s->mcap = 16;
+    while (s->mcap < s->nfiles * 2)
+        s->mcap *= 2;
+    s->mslots = xcalloc(s->mcap, sizeof *s->mslots);
+    s->next_file = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *s->next_file);
+    s->file_root = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *s->file_root);
+    for (uint32_t i = 0; i < s->nfiles; i++) {
+        const char *m = s->modules ? s->modules[i] : NULL;
+        if (!m || !*m)
+            continue;
+        s->file_root[i] = module_of(m).root;
+        uint32_t k = word_hash(m) & (s->mcap - 1);
+        while (s->mslots[k] && strcmp(s->modules[s->mslots[k] - 1], m) != 0)
+            k = (k + 1) & (s->mcap - 1);
+        s->next_file[i] = s->mslots[k];
+        s->mslots[k] = i + 1;
+    }
+}
+
+/* Takes waiting file i for the next round. */
+static void take(AppSelect *s, uint32_t i)
+{
+    s->pending += s->state[i] == PARSE; /* taken this round: not learned yet either */
+    if (s->state[i] != WAITING)
+        return;
+    s->state[i] = PARSE;
+    s->pending++;
+    pyscan_free(&s->words[i]);
+    vec_push(&s->out, i);
+}
+
+/* Every file whose module is the first n bytes of name. */
+static void take_module(AppSelect *s, const char *name, size_t n)
+{
+    uint32_t k = pyscan_hash(name, n) & (s->mcap - 1);
+    for (; s->mslots[k]; k = (k + 1) & (s->mcap - 1)) {
+        const char *m = s->modules[s->mslots[k] - 1];
+        if (strncmp(m, name, n) == 0 && m[n] == '\0')
+            break;
+    }
+    for (uint32_t f = s->mslots[k]; f; f = s->next_file[f - 1])
+        take(s, f - 1);
+}
+
+/* The files of every module a dotted name may be in: each of its prefixes
+ * (`pkg`, `pkg.mod`, `pkg.mod.Repo`, ...). */
+static void take_name(AppSelect *s, const char *name)
+{
+    for (const char *p = name;; p++)
+        if (*p == '.' || *p == '\0') {
+            take_module(s, name, (size_t)(p - name));
+            if (!*p)
+                return;
+        }
+}
+
+/* ---- the names parsed files define ----------------------------------------------------- */
+
+static Entry *entry(AppSelect *s, const char *name, size_t n, bool make)
+{
+    uint32_t h = pyscan_hash(name, n);
+    for (uint32_t e = s->buckets[h & (s->nbuckets - 1)]; e; e = s->entries[e - 1].next) {
+        Entry *x = &s->entries[e - 1];
+        if (x->hash == h && strncmp(x->name, name, n) == 0 && x->name[n] == '\0')
+            return x;
+    }
+    if (!make)
+        return NULL;
+    if (s->nentries == s->entries_cap) {
+        s->entries_cap = s->entries_cap ? s->entries_cap * 2 : 1024;
+        s->entries = xrealloc(s->entries, s->entries_cap * sizeof *s->entries);
+    }
+    if (s->nentries >= s->nbuckets) { /* rehash at load 1 */
+        xfree(s->buckets);
+        s->nbuckets = s->nbuckets ? s->nbuckets * 2 : 1024;
+        s->buckets = xcalloc(s->nbuckets, sizeof *s->buckets);
+        for (uint32_t i = 0; i < s->nentries; i++) {
+            uint32_t *b = &s->buckets[s->entries[i].hash & (s->nbuckets - 1)];
+            s->entries[i].next = *b;
+            *b = i + 1;
+        }
+    }
+    Entry *x = &s->entries[s->nentries++];
+    memset(x, 0, sizeof *x);
+    x->name = name[n] == '\0' ? name : arena_strndup(&s->arena, name, n);
+    x->hash = h;
+    uint32_t *b = &s->buckets[h & (s->nbuckets - 1)];
+    x->next = *b;
+    *b = s->nentries;
+    return x;
+}
+
+static Entry *entry_of(AppSelect *s, const char *name)
+{
+    return entry(s, name, strlen(name), true);
+}
+
+/* ---- coroutine clauses (AL201) ---------------------------------------------------------- */
+
+static const char *dbg_clause;
+
+static void add_clause(AppSelect *s, uint32_t a, Where w)
+{
+    uint32_t key = (a * 0x9e3779b1u) ^ w.word ^ (w.root * 0x85ebca6bu);
+    if (!key || pyscan_has(&s->clause_set, key))
+        return;
+    pyscan_add(&s->clause_set, key);
+    vec_push(&s->fresh, ((Clause){a, w.word, w.root, dbg_clause}));
+}
+
+static Methods *methods_of(AppSelect *s, Entry *e)
+{
+    if (!e->methods) {
+        Methods m;
+        vec_init(&m);
+        vec_push(&s->methods, m);
+        e->methods = s->methods.size;
+        pyscan_add(&s->class_names, word_hash(last_part(e->name)));
+    }
+    return &s->methods.contents[e->methods - 1];
+}
+
+static bool add_method(AppSelect *s, Entry *cls, uint32_t m)
+{
+    Methods *v = methods_of(s, cls);
+    for (uint32_t i = 0; i < v->size; i++)
+        if (v->contents[i] == m)
+            return false;
+    vec_push(v, m);
+    return true;
+}
+
+/* A class with coroutine methods reached as `name` through module word w: a
+ * file that writes both may call them. */
+static void class_clauses(AppSelect *s, const Entry *cls, const char *name, Where w)
+{
+    dbg_clause = arena_printf(&s->arena, "class %s", name);
+    add_clause(s, word_hash(last_part(name)), w);
+    const Methods *v = &s->methods.contents[cls->methods - 1];
+    for (uint32_t i = 0; i < v->size; i++)
+        add_clause(s, v->contents[i], w);
+}
+
+/* ---- lookups, as the link makes them ---------------------------------------------------- */
+
+static void reach(AppSelect *s, const Def *d)
+{
+    Known *k = &s->files.contents[d->file];
+    if (!k->reached[d->func]) {
+        k->reached[d->func] = 1;
+        k->dirty = true;
+    }
+}
+
+/* What the link's project_lookup finds for `name`: the definitions, through
+ * re-exports and base classes; NULL if none (yet). Every module it looks in
+ * is taken; `follow` marks what it finds as reached (its calls are then
+ * looked up too). */
+static Entry *lookup(AppSelect *s, const char *name, bool follow, int depth, int *budget)
+{
+    if (depth > LOOKUP_DEPTH || --*budget < 0)
+        return NULL;
+    take_name(s, name);
+    Entry *e = entry(s, name, strlen(name), false);
+    if (e && e->defs) {
+        for (uint32_t d = e->defs; follow && d; d = s->defs.contents[d - 1].next)
+            reach(s, &s->defs.contents[d - 1]);
+        return e;
+    }
+    /* the name itself, then each prefix ending before a dot, longest first */
+    for (size_t cut = strlen(name); cut > 0;) {
+        Entry *a = entry(s, name, cut, false);
+        if (a && a->aliases) {
+            Entry *found = NULL;
+            for (uint32_t i = a->aliases; i; i = s->aliases.contents[i - 1].next) {
+                const char *t = s->aliases.contents[i - 1].target;
+                char *full = arena_printf(&s->arena, "%s%s", t, name + cut);
+                Entry *r = lookup(s, full, follow, depth + 1, budget);
+                found = found ? found : r;
+            }
+            return found;
+        }
+        const char *dot = memrchr(name, '.', cut);
+        cut = dot ? (size_t)(dot - name) : 0;
+    }
+    const char *dot = strrchr(name, '.');
+    if (!dot)
+        return NULL;
+    Entry *cls = lookup(s, arena_strndup(&s->arena, name, (size_t)(dot - name)), false,
+                        depth + 1, budget);
+    for (uint32_t d = cls ? cls->defs : 0; d; d = s->defs.contents[d - 1].next) {
+        const Def *def = &s->defs.contents[d - 1];
+        const ProjectFunc *c = &s->files.contents[def->file].pf->funcs.contents[def->func];
+        for (uint32_t b = 0; (c->flags & PF_CLASS) && b < c->nbases; b++) {
+            Entry *r = lookup(s, arena_printf(&s->arena, "%s%s", c->bases[b], dot), follow,
+                              depth + 1, budget);
+            if (r)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+/* Looks `name` up unless done; a lookup that took a module is done again in
+ * the next round, when the module is there. */
+static Entry *want(AppSelect *s, const char *name, bool follow)
+{
+    if (!name)
+        return NULL;
+    Entry *e = entry_of(s, name);
+    if (e->looked >= (follow ? 2 : 1))
+        return e->found ? &s->entries[e->found - 1] : NULL;
+    uint32_t before = s->pending;
+    int budget = LOOKUP_BUDGET;
+    Entry *found = lookup(s, name, follow, 0, &budget); /* (makes no entry) */
+    e->found = found ? (uint32_t)(found - s->entries) + 1 : 0;
+    if (getenv("AL_DEBUG_WANT"))
+        fprintf(stderr, "want %s %d -> %s (%u)\n", name, follow, found ? found->name : "-",
+                s->pending - before);
+    if (s->pending != before)
+        vec_push(&s->retry, ((Want){e->name, follow}));
+    else
+        e->looked = follow ? 2 : 1;
+    return found;
+}
+
+/* Looks up the calls of every reached function not followed yet, until none
+ * is left. */
+static void follow_reached(AppSelect *s)
+{
+    for (bool again = true; again;) {
+        again = false;
+        for (uint32_t f = 0; f < s->files.size; f++) {
+            Known *k = &s->files.contents[f];
+            if (!k->dirty)
+                continue;
+            k->dirty = false;
+            const ProjectFile *pf = k->pf;
+            uint8_t *reached = k->reached;
+            for (uint32_t i = 0; i < pf->funcs.size; i++)
+                if (reached[i] == 1)
+                    reached[i] = 3; /* this batch; a lookup below may reach more (1) */
+            for (uint32_t i = 0; i < pf->calls.size; i++) {
+                const ProjectCall *c = &pf->calls.contents[i];
+                if (reached[c->caller] == 3)
+                    want(s, c->callee, true);
+            }
+            for (uint32_t i = 0; i < pf->funcs.size; i++)
+                if (reached[i] == 3)
+                    reached[i] = 2;
+            again = true;
+        }
+    }
+}
+
+/* ---- learning a round's summaries ------------------------------------------------------- */
+
+static void learn(AppSelect *s, const ProjectFile *pf)
+{
+    Known k = {pf, xcalloc(pf->funcs.size ? pf->funcs.size : 1, 1), false};
+    uint32_t file = s->files.size;
+    vec_push(&s->files, k);
+    Where w = module_of(pf->module);
+    for (uint32_t i = 0; i < pf->funcs.size; i++) {
+        const ProjectFunc *fn = &pf->funcs.contents[i];
+        Entry *e = entry_of(s, fn->qualname);
+        vec_push(&s->defs, ((Def){file, i, e->defs}));
+        e->defs = s->defs.size;
+        if (!s->project_coroutines || (fn->flags & (PF_ASYNC | PF_CLASS)) != PF_ASYNC ||
+            !fn->name)
+            continue;
+        uint32_t h = word_hash(fn->name);
+        pyscan_add(&s->coroutines, h);
+        dbg_clause = arena_printf(&s->arena, "%s@%s", fn->name, pf->module);
+        add_clause(s, h, w);
+        if (fn->cls)
+            add_method(s, entry_of(s, fn->cls), h);
+    }
+    for (uint32_t i = 0; i < pf->aliases.size; i++) {
+        const ProjectAlias *a = &pf->aliases.contents[i];
+        Entry *e = entry_of(s, a->name);
+        vec_push(&s->aliases, ((Alias){a->target, e->aliases}));
+        e->aliases = s->aliases.size;
+    }
+}
+
+/* What the new summaries (from `first` on) ask the link to look up: the
+ * calls made in async contexts (AL109 follows them) and the engines'
+ * candidates. A call that may reach a coroutine function (AL201) needs no
+ * lookup here: every file its lookup can pass through (a re-export, a
+ * subclass) writes the words of a coroutine clause, and is parsed for them. */
+static void want_calls(AppSelect *s, uint32_t first)
+{
+    for (uint32_t f = first; f < s->files.size; f++) {
+        const ProjectFile *pf = s->files.contents[f].pf;
+        for (uint32_t i = 0; i < pf->calls.size; i++) {
+            const ProjectCall *c = &pf->calls.contents[i];
+            if (c->flags & PC_ASYNC_CTX)
+                want(s, c->callee, true);
+        }
+        for (uint32_t i = 0; i < pf->cands.size; i++) {
+            want(s, pf->cands.contents[i].callee, false);
+            want(s, pf->cands.contents[i].iterable, false);
+        }
+    }
+}
+
+/* Whether a lookup's answer is a coroutine function of the run. */
+static bool is_coroutine(const AppSelect *s, const Entry *e)
+{
+    for (uint32_t d = e ? e->defs : 0; d; d = s->defs.contents[d - 1].next) {
+        const Def *def = &s->defs.contents[d - 1];
+        const ProjectFunc *fn = &s->files.contents[def->file].pf->funcs.contents[def->func];
+        if ((fn->flags & (PF_ASYNC | PF_CLASS)) == PF_ASYNC)
+            return true;
+    }
+    return false;
+}
+
+/* A re-export (`pkg.download` for `pkg.impl.fetch`) of a coroutine function
+ * or of a class with coroutine methods is called by its own name, imported
+ * from its own module: its clauses. Only a target whose name is one of those
+ * is looked up. True if it made a name a coroutine's. */
+static bool learn_alias(AppSelect *s, const ProjectAlias *a)
+{
+    uint32_t t = word_hash(last_part(a->target)), local = word_hash(last_part(a->name));
+    bool coroutine = pyscan_has(&s->coroutines, t), cls = pyscan_has(&s->class_names, t);
+    if (!coroutine && !cls)
+        return false;
+    Entry *target = want(s, a->target, false);
+    const char *dot = strrchr(a->name, '.');
+    Where w = module_where(a->name, dot ? (size_t)(dot - a->name) : 0);
+    if (target && target->methods)
+        class_clauses(s, target, a->name, w);
+    if (!coroutine || !is_coroutine(s, target))
+        return false;
+    add_clause(s, local, w);
+    if (pyscan_has(&s->coroutines, local))
+        return false;
+    pyscan_add(&s->coroutines, local);
+    return true;
+}
+
+/* Classes inherit their bases' coroutine methods; re-exports carry
+ * coroutine functions and classes under their own names. Until nothing
+ * changes; then the clauses of every class and re-export. */
+static void learn_classes(AppSelect *s)
+{
+    for (bool grew = s->project_coroutines; grew;) {
+        grew = false;
+        for (uint32_t f = 0; f < s->files.size; f++) {
+            const ProjectFile *pf = s->files.contents[f].pf;
+            for (uint32_t i = 0; i < pf->funcs.size; i++) {
+                const ProjectFunc *fn = &pf->funcs.contents[i];
+                for (uint32_t b = 0; (fn->flags & PF_CLASS) && b < fn->nbases; b++) {
+                    if (!pyscan_has(&s->class_names, word_hash(last_part(fn->bases[b]))))
+                        continue; /* (a base of that name has none) */
+                    Entry *base = want(s, fn->bases[b], false);
+                    if (!base || !base->methods)
+                        continue;
+                    uint32_t bm = base->methods;
+                    Entry *cls = entry_of(s, fn->qualname);
+                    for (uint32_t m = 0; m < s->methods.contents[bm - 1].size; m++)
+                        grew |= add_method(s, cls, s->methods.contents[bm - 1].contents[m]);
+                }
+            }
+            for (uint32_t i = 0; i < pf->aliases.size; i++)
+                grew |= learn_alias(s, &pf->aliases.contents[i]);
+        }
+    }
+    for (uint32_t f = 0; s->project_coroutines && f < s->files.size; f++) {
+        const ProjectFile *pf = s->files.contents[f].pf;
+        Where w = module_of(pf->module);
+        for (uint32_t i = 0; i < pf->funcs.size; i++) {
+            const ProjectFunc *fn = &pf->funcs.contents[i];
+            Entry *cls = fn->flags & PF_CLASS ? entry_of(s, fn->qualname) : NULL;
+            if (cls && cls->methods)
+                class_clauses(s, cls, fn->qualname, w);
+        }
+
+    }
+}
+
+/* Takes every waiting file that holds the words of a clause made since the
+ * last call. */
+static void match_fresh(AppSelect *s)
+{
+    if (!s->fresh.size)
+        return;
+    uint32_t cap = 16;
+    while (cap < s->fresh.size * 2)
+        cap *= 2;
+    uint32_t *keys = xcalloc(cap, sizeof *keys), *heads = xcalloc(cap, sizeof *heads);
+    uint32_t *next = xcalloc(s->fresh.size, sizeof *next);
+    for (uint32_t c = 0; c < s->fresh.size; c++) {
+        uint32_t a = s->fresh.contents[c].a, k = a & (cap - 1);
+        while (keys[k] && keys[k] != a)
+            k = (k + 1) & (cap - 1);
+        keys[k] = a;
+        next[c] = heads[k];
+        heads[k] = c + 1;
+    }
+    for (uint32_t i = 0; i < s->nfiles; i++) {
+        if (s->state[i] != WAITING)
+            continue;
+        const PyWords *w = &s->words[i];
+        bool hit = false;
+        const char *dbg_hit = NULL;
+        /* few clauses: look each up in the file; many: each word in the clauses */
+        for (uint32_t c = 0; s->fresh.size * 4 < w->cap && !hit && c < s->fresh.size; c++) {
+            const Clause *cl = &s->fresh.contents[c];
+            hit = pyscan_has(w, cl->a) && (!cl->b || pyscan_has(w, cl->b)) &&
+                  (!cl->root || cl->root == s->file_root[i] || pyscan_has(w, cl->root));
+            if (hit)
+                dbg_hit = cl->dbg;
+        }
+        for (uint32_t j = 0; s->fresh.size * 4 >= w->cap && !hit && j < w->cap; j++) {
+            uint32_t a = w->slots[j], k = a & (cap - 1);
+            if (!a)
+                continue;
+            while (keys[k] && keys[k] != a)
+                k = (k + 1) & (cap - 1);
+            for (uint32_t c = keys[k] ? heads[k] : 0; c && !hit; c = next[c - 1]) {
+                const Clause *cl = &s->fresh.contents[c - 1];
+                hit = (!cl->b || pyscan_has(w, cl->b)) &&
+                      (!cl->root || cl->root == s->file_root[i] || pyscan_has(w, cl->root));
+                if (hit)
+                    dbg_hit = cl->dbg;
+            }
+        }
+        if (hit && getenv("AL_DEBUG_SELECT"))
+            fprintf(stderr, "hit %s %s\n", s->modules[i], dbg_hit);
+        if (hit)
+            take(s, i);
+    }
+    xfree(keys);
+    xfree(heads);
+    xfree(next);
+    s->fresh.size = 0;
+}
+
+uint32_t app_select_next(AppSelect *s, ProjectFile *const *pfs, uint32_t n, const uint32_t **next)
+{
+    for (uint32_t k = 0; k < s->out.size; k++)
+        s->state[s->out.contents[k]] = 0; /* parsed: pfs holds them now */
+    s->out.size = 0;
+    uint32_t first = s->files.size;
+    for (uint32_t f = first; f < n; f++)
+        learn(s, pfs[f]);
+    /* last round's lookups that took modules: those are parsed now */
+    Wants again = s->retry;
+    vec_init(&s->retry);
+    for (uint32_t i = 0; i < again.size; i++) {
+        Entry *e = entry_of(s, again.contents[i].name);
+        e->looked = 0;
+        want(s, e->name, again.contents[i].follow);
+    }
+    vec_free(&again);
+    want_calls(s, first);
+    learn_classes(s);
+    follow_reached(s);
+    uint32_t by_lookup = s->out.size, nfresh = s->fresh.size;
+    match_fresh(s);
+    if (getenv("AL_DEBUG_SELECT"))
+        fprintf(stderr, "select: %u by lookup, %u by %u clauses\n", by_lookup,
+                s->out.size - by_lookup, nfresh);
+    *next = s->out.contents;
+    return s->out.size;
+}
+
+/* ---- the first round -------------------------------------------------------------------- */
+
+AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_t nfiles)
+{
+    AppSelect *s = xcalloc(1, sizeof *s);
+    s->nfiles = nfiles;
+    s->modules = modules;
+    s->state = xcalloc(nfiles ? nfiles : 1, 1);
+    s->words = xcalloc(nfiles ? nfiles : 1, sizeof *s->words);
+    s->async_h = word_hash("async");
+    s->await_h = word_hash("await");
+    ChkTriggers t;
+    chk_env_triggers(env, &t);
+    s->clauses = xcalloc(t.nclauses ? t.nclauses : 1, sizeof *s->clauses);
+    for (uint32_t i = 0; i < t.nclauses; i++)
+        s->clauses[i] = (Clause){word_hash(t.clauses[i][0]),
+                                 t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0, 0, NULL};
+    s->nclauses = t.nclauses;
+    s->project_coroutines = t.project_coroutines;
+    s->parse_all = t.parse_all;
+    index_modules(s);
+    arena_init(&s->arena);
+    vec_init(&s->out);
+    vec_init(&s->files);
+    vec_init(&s->defs);
+    vec_init(&s->aliases);
+    vec_init(&s->methods);
+    vec_init(&s->retry);
+    vec_init(&s->fresh);
+    pyscan_init(&s->coroutines);
+    pyscan_init(&s->class_names);
+    pyscan_init(&s->clause_set);
+    s->nbuckets = 1024;
+    s->buckets = xcalloc(s->nbuckets, sizeof *s->buckets);
+    return s;
+}
+
+void app_select_free(AppSelect *s)
+{
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < s->nfiles; i++)
+        pyscan_free(&s->words[i]);
+    xfree(s->words);
+    xfree(s->state);
+    xfree(s->clauses);
+    xfree(s->mslots);
+    xfree(s->next_file);
+    xfree(s->file_root);
+    vec_free(&s->out);
+    for (uint32_t i = 0; i < s->files.size; i++)
+        xfree(s->files.contents[i].reached);
+    vec_free(&s->files);
+    arena_free(&s->arena);
+    xfree(s->entries);
+    xfree(s->buckets);
+    vec_free(&s->defs);
+    vec_free(&s->aliases);
+    for (uint32_t i = 0; i < s->methods.size; i++)
+        vec_free(&s->methods.contents[i]);
+    vec_free(&s->methods);
+    vec_free(&s->retry);
+    vec_free(&s->fresh);
+    pyscan_free(&s->coroutines);
+    pyscan_free(&s->class_names);
+    pyscan_free(&s->clause_set);
+    xfree(s);
+}
+
+bool app_select_first(AppSelect *s, uint32_t i, const char *src, size_t len)
+{
+    if (s->parse_all)
+        return true;
+    PyWords w;
+    pyscan_words(&w, src, len);
+    bool parse = pyscan_has(&w, s->async_h) || pyscan_has(&w, s->await_h);
+    for (uint32_t c = 0; !parse && c < s->nclauses; c++)
+        parse = pyscan_has(&w, s->clauses[c].a) &&
+                (!s->clauses[c].b || pyscan_has(&w, s->clauses[c].b));
+    if (parse) {
+        pyscan_free(&w);
+        return true;
+    }
+    pyscan_compact(&w);
+    s->words[i] = w;
+    s->state[i] = WAITING;
+    return false;
+}
+
+uint32_t app_select_skipped(const AppSelect *s)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->nfiles; i++)
+        n += s->state[i] == WAITING;
+    return n;
+}
