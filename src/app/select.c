@@ -86,6 +86,8 @@ struct AppSelect {
     uint32_t mcap;
     uint32_t *next_file;     /* per file: the next file with the same module + 1 */
     uint32_t *file_root;     /* per file: Where.root of its module */
+    size_t *bytes;           /* per Python file: its size */
+    bool all_taken;          /* the waiting files were too few to choose among */
     Vec(uint32_t) out;       /* the files of the next round */
     uint32_t pending;        /* lookups that passed through a file of `out` */
     /* the summaries learned so far, and the names they define */
@@ -583,11 +585,33 @@ static void match_fresh(AppSelect *s)
     s->fresh.size = 0;
 }
 
+/* Choosing costs about what the link's lookups over the parsed files cost:
+ * when the waiting files are no bigger than those, they are all parsed (an
+ * async project whose plain modules are few), and nothing is looked up. */
+static bool take_all(AppSelect *s)
+{
+    size_t waiting = 0, parsed = 0;
+    for (uint32_t i = 0; i < s->nfiles; i++)
+        *(s->state[i] == WAITING ? &waiting : &parsed) += s->bytes[i];
+    if (waiting > parsed)
+        return false;
+    for (uint32_t i = 0; i < s->nfiles; i++)
+        take(s, i);
+    s->all_taken = true;
+    return true;
+}
+
 uint32_t app_select_next(AppSelect *s, ProjectFile *const *pfs, uint32_t n, const uint32_t **next)
 {
     for (uint32_t k = 0; k < s->out.size; k++)
         s->state[s->out.contents[k]] = 0; /* parsed: pfs holds them now */
     s->out.size = 0;
+    if (s->all_taken)
+        return 0;
+    if (!s->files.size && take_all(s)) {
+        *next = s->out.contents;
+        return s->out.size;
+    }
     uint32_t first = s->files.size;
     for (uint32_t f = first; f < n; f++)
         learn(s, pfs[f]);
@@ -621,6 +645,7 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     s->modules = modules;
     s->state = xcalloc(nfiles ? nfiles : 1, 1);
     s->words = xcalloc(nfiles ? nfiles : 1, sizeof *s->words);
+    s->bytes = xcalloc(nfiles ? nfiles : 1, sizeof *s->bytes);
     s->async_h = word_hash("async");
     s->await_h = word_hash("await");
     ChkTriggers t;
@@ -656,6 +681,7 @@ void app_select_free(AppSelect *s)
     for (uint32_t i = 0; i < s->nfiles; i++)
         pyscan_free(&s->words[i]);
     xfree(s->words);
+    xfree(s->bytes);
     xfree(s->state);
     xfree(s->clauses);
     xfree(s->mslots);
@@ -686,8 +712,10 @@ bool app_select_first(AppSelect *s, uint32_t i, const char *src, size_t len)
     if (s->parse_all)
         return true;
     PyWords w;
-    pyscan_words(&w, src, len);
-    bool parse = pyscan_has(&w, s->async_h) || pyscan_has(&w, s->await_h);
+    uint32_t stop[2] = {s->async_h, s->await_h};
+    s->bytes[i] = len;
+    /* (a NUL or bytes that are not UTF-8: the tokenizer says so) */
+    bool parse = pyscan_words(&w, src, len, stop, 2) || w.suspect;
     for (uint32_t c = 0; !parse && c < s->nclauses; c++)
         parse = pyscan_has(&w, s->clauses[c].a) &&
                 (!s->clauses[c].b || pyscan_has(&w, s->clauses[c].b));

@@ -145,6 +145,19 @@ def files(named):
     return setup
 
 
+def parse_all(setup):
+    """The same, with --parse-all: a file that holds no `async`/`await` and no
+    word a rule looks for is only read, not parsed (app/select.h), so the
+    syntax cases below ask for every file to be parsed. NUL bytes and bytes
+    that are not UTF-8 are parsed (and reported) either way."""
+    return lambda d: ["--parse-all"] + setup(d)
+
+
+def syntax_only_when_asked(d):
+    write(d, "broken.py", "def f(:\n    x = (\n")
+    return ["broken.py"]
+
+
 # ---- case-specific setups and checks ------------------------------------------------------
 
 def finding_at(path, line, col):
@@ -474,7 +487,7 @@ def cases():
         Case("UTF-16 file with BOM", files({"utf16.py": KNOWN_BAD.encode("utf-16")}),
              message=tok.format(r"utf16\.py", 1, 1, ".*")),
         Case("100,000 nested brackets",
-             files({"nest.py": "x = " + "(" * 100000 + ")" * 100000 + "\n"}),
+             parse_all(files({"nest.py": "x = " + "(" * 100000 + ")" * 100000 + "\n"})),
              message=tok.format(r"nest\.py", 1, r"\d+", r"too many nested parentheses.*")),
         Case(f"{5 if QUICK else 50} MB single line", long_line, rc=(1,), quiet=True, subject="long.py",
              check=long_line_check, timeout=300),
@@ -489,18 +502,22 @@ def cases():
              quiet=True, subject="crlf.py", check=finding_at("crlf.py", 4, 5)),
         Case("lone CR line endings", files({"cr.py": KNOWN_BAD.replace("\n", "\r")}),
              quiet=True, subject="cr.py", check=finding_at("cr.py", 4, 5)),
-        Case("unterminated string at EOF", files({"unterm.py": 'x = "abc\n'}),
+        Case("unterminated string at EOF", parse_all(files({"unterm.py": 'x = "abc\n'})),
              message=tok.format(r"unterm\.py", 1, 5, "unterminated string literal.*")),
-        Case("unterminated triple-quoted string at EOF", files({"unterm3.py": 'x = """abc\n\n'}),
+        Case("unterminated triple-quoted string at EOF", parse_all(files({"unterm3.py": 'x = """abc\n\n'})),
              message=tok.format(r"unterm3\.py", 1, 5, "unterminated triple-quoted string.*")),
-        Case("unterminated f-string at EOF", files({"untermf.py": 'x = f"abc{1 +\n'}),
+        Case("unterminated f-string at EOF", parse_all(files({"untermf.py": 'x = f"abc{1 +\n'})),
              message=tok.format(r"untermf\.py", 1, r"\d+", "(unterminated f-string|'{' was "
                                                            "never closed).*")),
-        Case("unterminated f-string, no final newline", files({"untermf3.py": 'x = f"""abc{x'}),
+        Case("unterminated f-string, no final newline", parse_all(files({"untermf3.py": 'x = f"""abc{x'})),
              message=tok.format(r"untermf3\.py", 1, r"\d+", "(unterminated|'{' was never).*")),
-        Case("tabs/spaces inconsistency", files({"tabs.py": "if x:\n\tif y:\n        pass\n"}),
+        Case("tabs/spaces inconsistency", parse_all(files({"tabs.py": "if x:\n\tif y:\n        pass\n"})),
              message=tok.format(r"tabs\.py", 3, r"\d+", "inconsistent use of tabs and spaces "
                                                       "in indentation")),
+        Case("syntax error in a file that cannot hold a finding: not parsed by default",
+             syntax_only_when_asked, rc=(1,), quiet=True, subject="broken.py"),
+        Case("the same with --parse-all", parse_all(syntax_only_when_asked), rc=(1,),
+             message=tok.format(r"broken\.py", 1, 7, ".*")),
         Case("directory symlink loop", symlink_loop, check=symlink_loop_check,
              message=r"loop/sub/up: note: symbolic link loop.*"),
         Case("unreadable file", unreadable_file, as_nobody=True, skip=need_unprivileged,

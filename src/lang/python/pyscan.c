@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../base/xalloc.h"
+#include "pytok_int.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -65,11 +66,13 @@ uint32_t pyscan_hash(const char *s, size_t n)
     return hash_word(p, n, p + n);
 }
 
-/* Bit i of the result: whether p[i] is a word byte (64 bytes). */
-static inline uint64_t word_bits(const unsigned char *p)
+/* Bit i of the result: whether p[i] is a word byte (64 bytes); *odd gets
+ * bit 0 set for a NUL byte, bit 1 for a byte >= 0x80. */
+static inline uint64_t word_bits(const unsigned char *p, unsigned *odd)
 {
 #ifdef __SSE2__
     uint64_t bits = 0;
+    __m128i nul = _mm_setzero_si128(), high = _mm_setzero_si128();
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
         /* lo <= x <= hi as a signed compare after shifting lo to -128 */
@@ -82,12 +85,17 @@ static inline uint64_t word_bits(const unsigned char *p)
         __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), under);
         uint32_t m = (uint32_t)_mm_movemask_epi8(word) | (uint32_t)_mm_movemask_epi8(v);
         bits |= (uint64_t)m << (16 * k);
+        nul = _mm_or_si128(nul, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        high = _mm_or_si128(high, v);
     }
+    *odd |= (_mm_movemask_epi8(nul) ? 1u : 0u) | (_mm_movemask_epi8(high) ? 2u : 0u);
     return bits;
 #else
     uint64_t bits = 0;
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < 64; i++) {
         bits |= (uint64_t)is_word(p[i]) << i;
+        *odd |= (p[i] == 0 ? 1u : 0u) | (p[i] >= 0x80 ? 2u : 0u);
+    }
     return bits;
 #endif
 }
@@ -131,6 +139,7 @@ static void init_sized(PyWords *w, uint32_t cap)
     w->cap = cap;
     w->n = 0;
     w->compact = false;
+    w->suspect = false;
     w->slots = xcalloc(w->cap, sizeof *w->slots);
 }
 
@@ -139,7 +148,15 @@ void pyscan_init(PyWords *w)
     init_sized(w, 256);
 }
 
-void pyscan_words(PyWords *w, const char *src, size_t len)
+static inline bool stops(uint32_t h, const uint32_t *stop, uint32_t nstop)
+{
+    for (uint32_t k = 0; k < nstop; k++)
+        if (stop[k] == h)
+            return true;
+    return false;
+}
+
+bool pyscan_words(PyWords *w, const char *src, size_t len, const uint32_t *stop, uint32_t nstop)
 {
     uint32_t cap = 256; /* about one distinct word in 16 bytes, at load 1/2 */
     while (cap < len / 8 && cap < (1u << 20))
@@ -148,14 +165,16 @@ void pyscan_words(PyWords *w, const char *src, size_t len)
     const unsigned char *p = (const unsigned char *)src, *end = p + len;
     /* word runs, 64 bytes at a time; a run may continue into the next block */
     size_t start = SIZE_MAX; /* of the open run */
+    unsigned odd = 0;
     for (size_t base = 0; base < len; base += 64) {
         uint64_t bits;
         if (len - base >= 64) {
-            bits = word_bits(p + base);
+            bits = word_bits(p + base, &odd);
         } else {
-            unsigned char tail[64] = {0};
+            unsigned char tail[64];
+            memset(tail, ' ', sizeof tail);
             memcpy(tail, p + base, len - base);
-            bits = word_bits(tail) & (((uint64_t)1 << (len - base)) - 1);
+            bits = word_bits(tail, &odd) & (((uint64_t)1 << (len - base)) - 1);
         }
         for (size_t i = 0; i < 64;) {
             if (start == SIZE_MAX) { /* find the next run's start */
@@ -169,12 +188,26 @@ void pyscan_words(PyWords *w, const char *src, size_t len)
             if (!gap)
                 break; /* the run goes on into the next block */
             i += (size_t)__builtin_ctzll(gap);
-            insert(w, hash_word(p + start, base + i - start, end));
+            uint32_t h = hash_word(p + start, base + i - start, end);
+            if (stops(h, stop, nstop))
+                return true;
+            insert(w, h);
             start = SIZE_MAX;
         }
     }
-    if (start != SIZE_MAX)
-        insert(w, hash_word(p + start, len - start, end));
+    if (start != SIZE_MAX) {
+        uint32_t h = hash_word(p + start, len - start, end);
+        if (stops(h, stop, nstop))
+            return true;
+        insert(w, h);
+    }
+    w->suspect = odd & 1;
+    for (size_t i = 0; (odd & 2) && !w->suspect && i < len;) {
+        uint32_t n = p[i] < 0x80 ? 1 : pytok_utf8_seq(p + i, (uint32_t)(len - i < 4 ? len - i : 4));
+        w->suspect = n == 0;
+        i += n ? n : 1;
+    }
+    return false;
 }
 
 bool pyscan_has(const PyWords *w, uint32_t h)

@@ -21,14 +21,18 @@ typedef struct PyWords {
     uint32_t cap;    /* a power of two */
     uint32_t n;      /* distinct words */
     bool compact;    /* shrunk by pyscan_compact: no more pyscan_add */
+    bool suspect;    /* pyscan_words: the bytes hold a NUL or are not UTF-8 (the tokenizer
+                        has something to say about them) */
 } PyWords;
 
 /* An empty set (to fill with pyscan_add). */
 void pyscan_init(PyWords *w);
 /* Adds a hash (from pyscan_hash) to a set that is not compacted. */
 void pyscan_add(PyWords *w, uint32_t h);
-/* The distinct words of src. Free with pyscan_free. */
-void pyscan_words(PyWords *w, const char *src, size_t len);
+/* The distinct words of src. Free with pyscan_free. With stop (may be NULL,
+ * nstop hashes), the scan ends at the first of those words, and returns
+ * true: the set then holds the words up to it. */
+bool pyscan_words(PyWords *w, const char *src, size_t len, const uint32_t *stop, uint32_t nstop);
 /* Whether the word with hash h is in w. */
 bool pyscan_has(const PyWords *w, uint32_t h);
 /* Shrinks w's table to a load of 3/4 (for keeping many sets alive). */

@@ -182,9 +182,7 @@ static inline uint8_t classify_keyword(const uint8_t *s, uint32_t n, uint32_t av
 
 /* ---- names ----------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
- * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
-static uint32_t utf8_seq(const uint8_t *s, uint32_t n)
+uint32_t pytok_utf8_seq(const uint8_t *s, uint32_t n)
 {
     uint8_t c = s[0];
     uint32_t need;
@@ -225,7 +223,7 @@ static PYTOK_NOINLINE PyTokCore lex_name_utf8(PyTok *t, uint32_t start)
         p++;
     t->pos = p;
     for (uint32_t i = start; i < p;) {
-        uint32_t n = utf8_seq(s + i, p - i);
+        uint32_t n = pytok_utf8_seq(s + i, p - i);
         if (n == 0) {
             pytok_report(t, i, t->line, t->line_start, "invalid UTF-8 byte 0x%02X in identifier",
                          s[i]);

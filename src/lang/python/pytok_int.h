@@ -179,6 +179,9 @@ void pytok_report(PyTok *t, uint32_t at, uint32_t line, uint32_t ls, const char 
 
 /* pytok_nul_in past its quick test (a NUL is known to lie before `end`). */
 bool pytok_nul_scan(PyTok *t, uint32_t start, uint32_t end, uint32_t line, uint32_t ls);
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
+uint32_t pytok_utf8_seq(const uint8_t *s, uint32_t n);
 
 /* Moves nul_at past `end`. Returns true if a NUL lies in [start, end): the
  * token holding it becomes an error (reported once). */
