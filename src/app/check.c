@@ -7,7 +7,6 @@
  * in path order before sorting. */
 #include "check.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -152,8 +151,6 @@ static void analyse(Analysis *an, unsigned jobs)
         if (an->results[i].parsed)
             an->pfs[done++] = &an->results[i].pf;
     for (uint32_t n; an->select && (n = app_select_next(an->select, an->pfs, done, &an->todo));) {
-        if (getenv("AL_DEBUG_SELECT"))
-            fprintf(stderr, "round: %u parsed so far, %u more\n", done, n);
         pool_run(n, workers, analyse_later, an);
         for (uint32_t k = 0; k < n; k++)
             an->pfs[done++] = &an->results[an->todo[k]].pf;
@@ -162,22 +159,6 @@ static void analyse(Analysis *an, unsigned jobs)
      * the link's indexes reuse their memory (a lower peak) */
     app_frontends_free(an->fronts);
     an->fronts = NULL;
-    if (an->select && getenv("AL_DEBUG_SELECT")) {
-        size_t bytes = 0, all = 0;
-        for (uint32_t i = 0; i < an->nfiles; i++) {
-            FILE *fp = fopen(an->files[i].path, "rb");
-            if (!fp)
-                continue;
-            fseek(fp, 0, SEEK_END);
-            long n = ftell(fp);
-            fclose(fp);
-            all += (size_t)n;
-            bytes += an->results[i].parsed ? (size_t)n : 0;
-            if (!an->results[i].parsed)
-                fprintf(stderr, "skipped %s\n", an->files[i].path);
-        }
-        fprintf(stderr, "parsed %zu of %zu bytes\n", bytes, all);
-    }
     app_select_free(an->select);
     an->select = NULL;
     done = 0; /* the link takes them in path order, as if every file had been parsed */

@@ -12,14 +12,17 @@
  *     selector follows the link's own lookup (project.c: exact name, then
  *     re-exports, then base classes) for the names whose answer can change a
  *     finding: the calls made in async contexts and, transitively, the calls
- *     of every function they reach (AL109's chains), the calls that may reach
- *     a coroutine function (AL201), and the engines' candidates. Each module a
- *     lookup passes through is parsed; a lookup that parsed something is done
- *     again in the next round, when its modules are there. */
+ *     of every function they reach (AL109's chains), and the engines'
+ *     candidates. Each module a lookup passes through is parsed; a lookup that
+ *     passed through a module not parsed yet is done again in the next round.
+ * A call that may reach a coroutine function needs no lookup: each file such
+ * a lookup can pass through (a re-export, a subclass) writes the words of a
+ * coroutine clause, and is parsed for them.
+ *
+ * When the waiting files are no bigger than the parsed ones (an async
+ * project), choosing would cost more than it saves: they are all parsed. */
 #include "select.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../base/vec.h"
@@ -27,12 +30,14 @@
 #include "../lang/python/pyscan.h"
 
 enum { WAITING = 1, PARSE = 2 }; /* per file: kept its words / taken for a round */
-enum { LOOKUP_DEPTH = 10, LOOKUP_BUDGET = 512 };
+/* The link's search stops at depth 8 and 256 steps, with a memory of the
+ * names it looked up; this one has no memory (a diamond of bases is walked
+ * once per path), so it gets more steps to reach at least as far. */
+enum { LOOKUP_DEPTH = 10, LOOKUP_BUDGET = 4096 };
 
 typedef struct Clause {
     uint32_t a, b; /* word hashes; b 0: a alone */
     uint32_t root; /* 0, or a package: a file outside it must also hold its name */
-    const char *dbg;
 } Clause;
 
 /* One name of the run: what parsed files define, re-export and look up under it. */
@@ -43,7 +48,9 @@ typedef struct Entry {
     uint32_t aliases;     /* head of the Alias list + 1 */
     uint32_t methods;     /* a class with coroutine methods: index into Methods + 1 */
     uint32_t found;       /* what the lookup found: entry index + 1 */
+    uint32_t retry;       /* the round whose retry list holds it (+1), with retry_follow */
     uint8_t looked;       /* 1: looked up and done; 2: done and followed */
+    bool retry_follow;
 } Entry;
 
 typedef struct Def {
@@ -90,6 +97,7 @@ struct AppSelect {
     bool all_taken;          /* the waiting files were too few to choose among */
     Vec(uint32_t) out;       /* the files of the next round */
     uint32_t pending;        /* lookups that passed through a file of `out` */
+    uint32_t round;          /* app_select_next calls so far */
     /* the summaries learned so far, and the names they define */
     Vec(Known) files;
     Arena arena;             /* names made by lookups (`base.method`, `target.rest`) */
@@ -243,15 +251,13 @@ static Entry *entry_of(AppSelect *s, const char *name)
 
 /* ---- coroutine clauses (AL201) ---------------------------------------------------------- */
 
-static const char *dbg_clause;
-
 static void add_clause(AppSelect *s, uint32_t a, Where w)
 {
     uint32_t key = (a * 0x9e3779b1u) ^ w.word ^ (w.root * 0x85ebca6bu);
     if (!key || pyscan_has(&s->clause_set, key))
         return;
     pyscan_add(&s->clause_set, key);
-    vec_push(&s->fresh, ((Clause){a, w.word, w.root, dbg_clause}));
+    vec_push(&s->fresh, ((Clause){a, w.word, w.root}));
 }
 
 static Methods *methods_of(AppSelect *s, Entry *e)
@@ -280,7 +286,6 @@ static bool add_method(AppSelect *s, Entry *cls, uint32_t m)
  * file that writes both may call them. */
 static void class_clauses(AppSelect *s, const Entry *cls, const char *name, Where w)
 {
-    dbg_clause = arena_printf(&s->arena, "class %s", name);
     add_clause(s, word_hash(last_part(name)), w);
     const Methods *v = &s->methods.contents[cls->methods - 1];
     for (uint32_t i = 0; i < v->size; i++)
@@ -354,19 +359,20 @@ static Entry *want(AppSelect *s, const char *name, bool follow)
     if (!name)
         return NULL;
     Entry *e = entry_of(s, name);
-    if (e->looked >= (follow ? 2 : 1))
+    if (e->looked >= (follow ? 2 : 1) ||
+        (e->retry == s->round + 1 && (e->retry_follow || !follow))) /* (again next round) */
         return e->found ? &s->entries[e->found - 1] : NULL;
     uint32_t before = s->pending;
     int budget = LOOKUP_BUDGET;
     Entry *found = lookup(s, name, follow, 0, &budget); /* (makes no entry) */
     e->found = found ? (uint32_t)(found - s->entries) + 1 : 0;
-    if (getenv("AL_DEBUG_WANT"))
-        fprintf(stderr, "want %s %d -> %s (%u)\n", name, follow, found ? found->name : "-",
-                s->pending - before);
-    if (s->pending != before)
+    if (s->pending != before) {
+        e->retry = s->round + 1;
+        e->retry_follow = follow;
         vec_push(&s->retry, ((Want){e->name, follow}));
-    else
+    } else {
         e->looked = follow ? 2 : 1;
+    }
     return found;
 }
 
@@ -417,7 +423,6 @@ static void learn(AppSelect *s, const ProjectFile *pf)
             continue;
         uint32_t h = word_hash(fn->name);
         pyscan_add(&s->coroutines, h);
-        dbg_clause = arena_printf(&s->arena, "%s@%s", fn->name, pf->module);
         add_clause(s, h, w);
         if (fn->cls)
             add_method(s, entry_of(s, fn->cls), h);
@@ -432,9 +437,7 @@ static void learn(AppSelect *s, const ProjectFile *pf)
 
 /* What the new summaries (from `first` on) ask the link to look up: the
  * calls made in async contexts (AL109 follows them) and the engines'
- * candidates. A call that may reach a coroutine function (AL201) needs no
- * lookup here: every file its lookup can pass through (a re-export, a
- * subclass) writes the words of a coroutine clause, and is parsed for them. */
+ * candidates. */
 static void want_calls(AppSelect *s, uint32_t first)
 {
     for (uint32_t f = first; f < s->files.size; f++) {
@@ -523,7 +526,6 @@ static void learn_classes(AppSelect *s)
             if (cls && cls->methods)
                 class_clauses(s, cls, fn->qualname, w);
         }
-
     }
 }
 
@@ -551,14 +553,11 @@ static void match_fresh(AppSelect *s)
             continue;
         const PyWords *w = &s->words[i];
         bool hit = false;
-        const char *dbg_hit = NULL;
         /* few clauses: look each up in the file; many: each word in the clauses */
         for (uint32_t c = 0; s->fresh.size * 4 < w->cap && !hit && c < s->fresh.size; c++) {
             const Clause *cl = &s->fresh.contents[c];
             hit = pyscan_has(w, cl->a) && (!cl->b || pyscan_has(w, cl->b)) &&
                   (!cl->root || cl->root == s->file_root[i] || pyscan_has(w, cl->root));
-            if (hit)
-                dbg_hit = cl->dbg;
         }
         for (uint32_t j = 0; s->fresh.size * 4 >= w->cap && !hit && j < w->cap; j++) {
             uint32_t a = w->slots[j], k = a & (cap - 1);
@@ -570,12 +569,8 @@ static void match_fresh(AppSelect *s)
                 const Clause *cl = &s->fresh.contents[c - 1];
                 hit = (!cl->b || pyscan_has(w, cl->b)) &&
                       (!cl->root || cl->root == s->file_root[i] || pyscan_has(w, cl->root));
-                if (hit)
-                    dbg_hit = cl->dbg;
             }
         }
-        if (hit && getenv("AL_DEBUG_SELECT"))
-            fprintf(stderr, "hit %s %s\n", s->modules[i], dbg_hit);
         if (hit)
             take(s, i);
     }
@@ -606,6 +601,7 @@ uint32_t app_select_next(AppSelect *s, ProjectFile *const *pfs, uint32_t n, cons
     for (uint32_t k = 0; k < s->out.size; k++)
         s->state[s->out.contents[k]] = 0; /* parsed: pfs holds them now */
     s->out.size = 0;
+    s->round++;
     if (s->all_taken)
         return 0;
     if (!s->files.size && take_all(s)) {
@@ -621,17 +617,14 @@ uint32_t app_select_next(AppSelect *s, ProjectFile *const *pfs, uint32_t n, cons
     for (uint32_t i = 0; i < again.size; i++) {
         Entry *e = entry_of(s, again.contents[i].name);
         e->looked = 0;
+        e->retry = 0;
         want(s, e->name, again.contents[i].follow);
     }
     vec_free(&again);
     want_calls(s, first);
     learn_classes(s);
     follow_reached(s);
-    uint32_t by_lookup = s->out.size, nfresh = s->fresh.size;
     match_fresh(s);
-    if (getenv("AL_DEBUG_SELECT"))
-        fprintf(stderr, "select: %u by lookup, %u by %u clauses\n", by_lookup,
-                s->out.size - by_lookup, nfresh);
     *next = s->out.contents;
     return s->out.size;
 }
@@ -653,7 +646,7 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     s->clauses = xcalloc(t.nclauses ? t.nclauses : 1, sizeof *s->clauses);
     for (uint32_t i = 0; i < t.nclauses; i++)
         s->clauses[i] = (Clause){word_hash(t.clauses[i][0]),
-                                 t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0, 0, NULL};
+                                 t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0, 0};
     s->nclauses = t.nclauses;
     s->project_coroutines = t.project_coroutines;
     s->parse_all = t.parse_all;
