@@ -481,6 +481,55 @@ static void test_run_project_same_for_any_jobs(void **state)
     free(want);
 }
 
+/* Whether the triggers hold the clause {a, b} (b NULL: a alone). */
+static bool has_clause(const ChkTriggers *t, const char *a, const char *b)
+{
+    for (uint32_t i = 0; i < t->nclauses; i++)
+        if (strcmp(t->clauses[i][0], a) == 0 &&
+            (b ? t->clauses[i][1] && strcmp(t->clauses[i][1], b) == 0 : !t->clauses[i][1]))
+            return true;
+    return false;
+}
+
+static bool has_word(const ChkTriggers *t, const char *w)
+{
+    for (uint32_t i = 0; i < t->nclauses; i++)
+        if (strcmp(t->clauses[i][0], w) == 0 || (t->clauses[i][1] && !strcmp(t->clauses[i][1], w)))
+            return true;
+    return false;
+}
+
+/* The words that make a file without async worth parsing (chk_env_triggers):
+ * the call patterns of the rules that also report in plain functions (module
+ * and method of `asyncio.create_task`, the method alone of `*.create_task`),
+ * never their other parameters (AL203's `add`), nothing of the rules that
+ * report only in async contexts (AL101's `time.sleep`), and nothing at all
+ * when only those are selected. */
+static void test_triggers_of_the_default_packs(void **state)
+{
+    Fx *f = *state;
+    ChkTriggers t;
+    chk_env_triggers(f->env, &t);
+    assert_false(t.parse_all);
+    assert_true(t.project_coroutines);
+    assert_true(has_clause(&t, "asyncio", "create_task"));  /* AL202's spawners */
+    assert_true(has_clause(&t, "loop", "create_task"));
+    assert_true(has_clause(&t, "create_task", NULL));       /* the pack's `*.create_task` */
+    assert_true(has_clause(&t, "start_soon", NULL));
+    assert_true(has_clause(&t, "asyncio", "sleep"));        /* AL201's coroutines */
+    assert_true(has_clause(&t, "asyncio", "gather"));       /* AL301's gathers */
+    assert_false(has_word(&t, "add"));                      /* AL203's adders */
+    assert_false(has_word(&t, "add_done_callback"));        /* callback-methods */
+    assert_false(has_word(&t, "time"));
+    assert_false(has_word(&t, "requests"));
+
+    rules_apply_selection(f->rs, (const char *[]){"AL1", "AL4", "AL5", NULL}, NULL, NULL);
+    chk_env_triggers(f->env, &t);
+    assert_int_equal(t.nclauses, 0);
+    assert_false(t.project_coroutines);
+    assert_false(t.parse_all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +544,7 @@ int main(void)
         T(test_unawaited_project_coroutines),
         T(test_fanout_candidates_decided_by_limits),
         T(test_run_project_same_for_any_jobs),
+        T(test_triggers_of_the_default_packs),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
