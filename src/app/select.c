@@ -540,8 +540,13 @@ static void match_fresh(AppSelect *s)
         cap *= 2;
     uint32_t *keys = xcalloc(cap, sizeof *keys), *heads = xcalloc(cap, sizeof *heads);
     uint32_t *next = xcalloc(s->fresh.size, sizeof *next);
+    /* a bit per first word, small enough for the cache: most words of a file
+     * are no clause's, and the bit says so without a probe of the table */
+    enum { FILTER_BITS = 1 << 16 };
+    uint64_t *filter = xcalloc(FILTER_BITS / 64, sizeof *filter);
     for (uint32_t c = 0; c < s->fresh.size; c++) {
         uint32_t a = s->fresh.contents[c].a, k = a & (cap - 1);
+        filter[(a >> 16) / 64] |= (uint64_t)1 << ((a >> 16) % 64);
         while (keys[k] && keys[k] != a)
             k = (k + 1) & (cap - 1);
         keys[k] = a;
@@ -561,7 +566,7 @@ static void match_fresh(AppSelect *s)
         }
         for (uint32_t j = 0; s->fresh.size * 4 >= w->cap && !hit && j < w->cap; j++) {
             uint32_t a = w->slots[j], k = a & (cap - 1);
-            if (!a)
+            if (!a || !(filter[(a >> 16) / 64] >> ((a >> 16) % 64) & 1))
                 continue;
             while (keys[k] && keys[k] != a)
                 k = (k + 1) & (cap - 1);
@@ -577,6 +582,7 @@ static void match_fresh(AppSelect *s)
     xfree(keys);
     xfree(heads);
     xfree(next);
+    xfree(filter);
     s->fresh.size = 0;
 }
 

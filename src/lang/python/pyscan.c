@@ -158,8 +158,8 @@ static inline bool stops(uint32_t h, const uint32_t *stop, uint32_t nstop)
 
 bool pyscan_words(PyWords *w, const char *src, size_t len, const uint32_t *stop, uint32_t nstop)
 {
-    uint32_t cap = 256; /* about one distinct word in 16 bytes, at load 1/2 */
-    while (cap < len / 8 && cap < (1u << 20))
+    uint32_t cap = 256; /* room for one distinct word in 32 bytes at load 1/2; grows */
+    while (cap < len / 16 && cap < (1u << 20))
         cap *= 2;
     init_sized(w, cap);
     const unsigned char *p = (const unsigned char *)src, *end = p + len;
