@@ -9,6 +9,7 @@
 #include "base/diag.h"
 #include "fuzz_common.h"
 #include "lang/python/pyparse.h"
+#include "lang/python/pyscan.h"
 
 /* Every message is `fuzz.py[:line:col]: ...` with a non-empty text. */
 void fuzz_check_diag(const Diag *d, const char *path);
@@ -26,6 +27,19 @@ void fuzz_check_diag(const Diag *d, const char *path)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* What the check run relies on to skip a file (app/select.h): a source whose
+ * words hold neither `async` nor `await` has no async context. */
+static void check_no_async_without_the_words(const Unit *u, const uint8_t *data, size_t size)
+{
+    PyWords w;
+    uint32_t stop[2] = {pyscan_hash("async", 5), pyscan_hash("await", 5)};
+    bool words = pyscan_words(&w, (const char *)data, size, stop, 2);
+    pyscan_free(&w);
+    for (uint32_t i = 0; !words && i < u->nfuncs; i++)
+        FUZZ_CHECK(!unit_is_async_context(u, (int32_t)i),
+                   "function %u is an async context, but the scan saw no async/await", i);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > UINT32_MAX / 8)
@@ -39,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pp = pyparse_new(NULL);
     Unit *u = pyparse_parse(pp, "fuzz.py", (const char *)data, (uint32_t)size, &d);
     fuzz_check_unit(u, (uint32_t)size);
+    check_no_async_without_the_words(u, data, size);
     FUZZ_CHECK(u->lang == LANG_PYTHON, "unit language %d", (int)u->lang);
     unit_free(u);
     fuzz_check_diag(&d, "fuzz.py");
