@@ -140,7 +140,8 @@ void chk_env_triggers(const ChkEnv *env, ChkTriggers *out)
     }
     out->nclauses = c.words.size / 2;
     out->clauses = (const char *(*)[2])ARENA_ARRAY(c.a, const char *, c.words.size + 2);
-    memcpy(out->clauses, c.words.contents, c.words.size * sizeof(const char *));
+    if (c.words.size)
+        memcpy(out->clauses, c.words.contents, c.words.size * sizeof(const char *));
     out->project_coroutines = coroutines;
     out->parse_all = c.parse_all;
     vec_free(&c.words);
