@@ -43,7 +43,6 @@ typedef struct Clause {
 /* One name of the run: what parsed files define, re-export and look up under it. */
 typedef struct Entry {
     const char *name;
-    uint32_t hash, next;  /* next entry of the bucket + 1 */
     uint32_t defs;        /* head of the Def list + 1 */
     uint32_t aliases;     /* head of the Alias list + 1 */
     uint32_t methods;     /* a class with coroutine methods: index into Methods + 1 */
@@ -88,9 +87,7 @@ struct AppSelect {
     uint32_t nclauses;
     bool project_coroutines;
     bool parse_all;
-    /* module name -> the files that have it (open addressing; chains in next_file) */
-    uint32_t *mslots;        /* file index + 1, 0: empty */
-    uint32_t mcap;
+    StrMap modules_files;    /* module name -> first file with it + 1 (chains in next_file) */
     uint32_t *next_file;     /* per file: the next file with the same module + 1 */
     uint32_t *file_root;     /* per file: Where.root of its module */
     size_t *bytes;           /* per Python file: its size */
@@ -101,10 +98,8 @@ struct AppSelect {
     /* the summaries learned so far, and the names they define */
     Vec(Known) files;
     Arena arena;             /* names made by lookups (`base.method`, `target.rest`) */
-    Entry *entries;
-    uint32_t nentries, entries_cap;
-    uint32_t *buckets;       /* entry index + 1 */
-    uint32_t nbuckets;
+    Vec(Entry) entries;
+    StrMap names;            /* name -> its entry's index + 1 */
     Vec(Def) defs;
     Vec(Alias) aliases;
     Vec(Methods) methods;
@@ -152,23 +147,29 @@ static Where module_of(const char *m)
 
 static void index_modules(AppSelect *s)
 {
-    s->mcap = 16;
-    while (s->mcap < s->nfiles * 2)
-        s->mcap *= 2;
-    s->mslots = xcalloc(s->mcap, sizeof *s->mslots);
     s->next_file = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *s->next_file);
     s->file_root = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *s->file_root);
-    for (uint32_t i = 0; i < s->nfiles; i++) {
+    for (uint32_t i = s->nfiles; i-- > 0;) { /* (chains in file order) */
         const char *m = s->modules ? s->modules[i] : NULL;
         if (!m || !*m)
             continue;
         s->file_root[i] = module_of(m).root;
-        uint32_t k = word_hash(m) & (s->mcap - 1);
-        while (s->mslots[k] && strcmp(s->modules[s->mslots[k] - 1], m) != 0)
-            k = (k + 1) & (s->mcap - 1);
-        s->next_file[i] = s->mslots[k];
-        s->mslots[k] = i + 1;
+        void **head = strmap_get(&s->modules_files, m);
+        s->next_file[i] = head ? (uint32_t)(uintptr_t)*head : 0;
+        strmap_put(&s->modules_files, m, (void *)(uintptr_t)(i + 1));
     }
+}
+
+/* The first n bytes of name as a string: in buf if they fit, else in the arena. */
+static const char *prefix(AppSelect *s, const char *name, size_t n, char *buf, size_t cap)
+{
+    if (name[n] == '\0')
+        return name;
+    if (n >= cap)
+        return arena_strndup(&s->arena, name, n);
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    return buf;
 }
 
 /* Takes waiting file i for the next round. */
@@ -186,13 +187,9 @@ static void take(AppSelect *s, uint32_t i)
 /* Every file whose module is the first n bytes of name. */
 static void take_module(AppSelect *s, const char *name, size_t n)
 {
-    uint32_t k = pyscan_hash(name, n) & (s->mcap - 1);
-    for (; s->mslots[k]; k = (k + 1) & (s->mcap - 1)) {
-        const char *m = s->modules[s->mslots[k] - 1];
-        if (strncmp(m, name, n) == 0 && m[n] == '\0')
-            break;
-    }
-    for (uint32_t f = s->mslots[k]; f; f = s->next_file[f - 1])
+    char buf[256];
+    void **head = strmap_get(&s->modules_files, prefix(s, name, n, buf, sizeof buf));
+    for (uint32_t f = head ? (uint32_t)(uintptr_t)*head : 0; f; f = s->next_file[f - 1])
         take(s, f - 1);
 }
 
@@ -210,38 +207,21 @@ static void take_name(AppSelect *s, const char *name)
 
 /* ---- the names parsed files define ----------------------------------------------------- */
 
+/* The entry of the first n bytes of name; made if absent and `make`. A new
+ * entry may move the others: hold indices, not pointers, across one. */
 static Entry *entry(AppSelect *s, const char *name, size_t n, bool make)
 {
-    uint32_t h = pyscan_hash(name, n);
-    for (uint32_t e = s->buckets[h & (s->nbuckets - 1)]; e; e = s->entries[e - 1].next) {
-        Entry *x = &s->entries[e - 1];
-        if (x->hash == h && strncmp(x->name, name, n) == 0 && x->name[n] == '\0')
-            return x;
-    }
+    char buf[256];
+    const char *key = prefix(s, name, n, buf, sizeof buf);
+    void **at = strmap_get(&s->names, key);
+    if (at)
+        return &s->entries.contents[(uintptr_t)*at - 1];
     if (!make)
         return NULL;
-    if (s->nentries == s->entries_cap) {
-        s->entries_cap = s->entries_cap ? s->entries_cap * 2 : 1024;
-        s->entries = xrealloc(s->entries, s->entries_cap * sizeof *s->entries);
-    }
-    if (s->nentries >= s->nbuckets) { /* rehash at load 1 */
-        xfree(s->buckets);
-        s->nbuckets = s->nbuckets ? s->nbuckets * 2 : 1024;
-        s->buckets = xcalloc(s->nbuckets, sizeof *s->buckets);
-        for (uint32_t i = 0; i < s->nentries; i++) {
-            uint32_t *b = &s->buckets[s->entries[i].hash & (s->nbuckets - 1)];
-            s->entries[i].next = *b;
-            *b = i + 1;
-        }
-    }
-    Entry *x = &s->entries[s->nentries++];
-    memset(x, 0, sizeof *x);
-    x->name = name[n] == '\0' ? name : arena_strndup(&s->arena, name, n);
-    x->hash = h;
-    uint32_t *b = &s->buckets[h & (s->nbuckets - 1)];
-    x->next = *b;
-    *b = s->nentries;
-    return x;
+    Entry e = {.name = key == buf ? arena_strndup(&s->arena, name, n) : key};
+    vec_push(&s->entries, e);
+    strmap_put(&s->names, e.name, (void *)(uintptr_t)s->entries.size);
+    return &s->entries.contents[s->entries.size - 1];
 }
 
 static Entry *entry_of(AppSelect *s, const char *name)
@@ -361,11 +341,11 @@ static Entry *want(AppSelect *s, const char *name, bool follow)
     Entry *e = entry_of(s, name);
     if (e->looked >= (follow ? 2 : 1) ||
         (e->retry == s->round + 1 && (e->retry_follow || !follow))) /* (again next round) */
-        return e->found ? &s->entries[e->found - 1] : NULL;
+        return e->found ? &s->entries.contents[e->found - 1] : NULL;
     uint32_t before = s->pending;
     int budget = LOOKUP_BUDGET;
     Entry *found = lookup(s, name, follow, 0, &budget); /* (makes no entry) */
-    e->found = found ? (uint32_t)(found - s->entries) + 1 : 0;
+    e->found = found ? (uint32_t)(found - s->entries.contents) + 1 : 0;
     if (s->pending != before) {
         e->retry = s->round + 1;
         e->retry_follow = follow;
@@ -668,8 +648,7 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     pyscan_init(&s->coroutines);
     pyscan_init(&s->class_names);
     pyscan_init(&s->clause_set);
-    s->nbuckets = 1024;
-    s->buckets = xcalloc(s->nbuckets, sizeof *s->buckets);
+    vec_init(&s->entries);
     return s;
 }
 
@@ -683,7 +662,7 @@ void app_select_free(AppSelect *s)
     xfree(s->bytes);
     xfree(s->state);
     xfree(s->clauses);
-    xfree(s->mslots);
+    strmap_free(&s->modules_files);
     xfree(s->next_file);
     xfree(s->file_root);
     vec_free(&s->out);
@@ -691,8 +670,8 @@ void app_select_free(AppSelect *s)
         xfree(s->files.contents[i].reached);
     vec_free(&s->files);
     arena_free(&s->arena);
-    xfree(s->entries);
-    xfree(s->buckets);
+    vec_free(&s->entries);
+    strmap_free(&s->names);
     vec_free(&s->defs);
     vec_free(&s->aliases);
     for (uint32_t i = 0; i < s->methods.size; i++)
