@@ -706,11 +706,3 @@ bool app_select_first(AppSelect *s, uint32_t i, const char *src, size_t len)
     s->state[i] = WAITING;
     return false;
 }
-
-uint32_t app_select_skipped(const AppSelect *s)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < s->nfiles; i++)
-        n += s->state[i] == WAITING;
-    return n;
-}

@@ -33,7 +33,5 @@ bool app_select_first(AppSelect *s, uint32_t i, const char *src, size_t len);
  * many files the next round must parse, their indices in *next (owned by s,
  * valid until the next call). 0: every file needed has been parsed. */
 uint32_t app_select_next(AppSelect *s, ProjectFile *const *pfs, uint32_t n, const uint32_t **next);
-/* How many Python files were never parsed. */
-uint32_t app_select_skipped(const AppSelect *s);
 
 #endif
