@@ -9,6 +9,8 @@ Asserts, on a small project written here:
   - nothing of the context files is reported: not their findings, not their
     syntax errors; --show-files lists only the checked file;
   - the same file given by an absolute --stdin-filename is not read twice;
+  - a buffer without async that calls a coroutine of the context is parsed
+    (the run skips the files that cannot matter, not that one): AL201;
   - exit codes: 1 with a finding, 0 without, 2 for a missing context path.
 usage: editor_context.py BUILD_DIR SOURCE_DIR
 """
@@ -34,6 +36,8 @@ FILES = {
         "    time.sleep(1)\n"
     ),
     "app/broken.py": "def (\n",
+    # plain code, more bytes than the async files: a run chooses what to parse
+    "app/plain.py": "".join(f"def f{i}(x):\n    return x * {i}\n\n\n" for i in range(100)),
     # on disk: clean; the editor's buffer below calls the blocking helper
     "app/service.py": (
         "from app.helpers import backoff\n"
@@ -93,6 +97,13 @@ with tempfile.TemporaryDirectory() as d:
           f"no diagnostics of context files on stderr: {err!r}")
     check(all(f["path"] == "app/service.py" for f in got or []),
           "only the checked file is reported")
+
+    # a buffer without async that calls a coroutine function of the context:
+    # the buffer is parsed for the function's name and module (app/select.h)
+    kick = "from app.helpers import noisy\n\n\ndef kick():\n    noisy()\n"
+    rc, got, err = run(["--stdin-filename", "app/kick.py", "--context", ".", "-"], d, kick)
+    check(rc == 1 and keys(got) == [("app/kick.py", 5, "AL201")],
+          f"plain buffer calling a context coroutine: AL201 (rc {rc}, {keys(got)})")
 
     # the same file named absolutely: the disk copy found under --context is
     # not taken as a second definition of the module
