@@ -23,6 +23,7 @@
  * project), choosing would cost more than it saves: they are all parsed. */
 #include "select.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/vec.h"
@@ -617,6 +618,12 @@ uint32_t app_select_next(AppSelect *s, ProjectFile *const *pfs, uint32_t n, cons
 
 /* ---- the first round -------------------------------------------------------------------- */
 
+static int cmp_first_word(const void *x, const void *y)
+{
+    const Clause *a = x, *b = y;
+    return a->a < b->a ? -1 : a->a > b->a;
+}
+
 AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_t nfiles)
 {
     AppSelect *s = xcalloc(1, sizeof *s);
@@ -634,6 +641,7 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
         s->clauses[i] = (Clause){word_hash(t.clauses[i][0]),
                                  t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0, 0};
     s->nclauses = t.nclauses;
+    qsort(s->clauses, s->nclauses, sizeof *s->clauses, cmp_first_word);
     s->project_coroutines = t.project_coroutines;
     s->parse_all = t.parse_all;
     index_modules(s);
@@ -694,9 +702,15 @@ bool app_select_first(AppSelect *s, uint32_t i, const char *src, size_t len)
     s->bytes[i] = len;
     /* (a NUL or bytes that are not UTF-8: the tokenizer says so) */
     bool parse = pyscan_words(&w, src, len, stop, 2) || w.suspect;
-    for (uint32_t c = 0; !parse && c < s->nclauses; c++)
-        parse = pyscan_has(&w, s->clauses[c].a) &&
-                (!s->clauses[c].b || pyscan_has(&w, s->clauses[c].b));
+    /* (sorted by first word: one probe per first word, most are absent) */
+    for (uint32_t c = 0; !parse && c < s->nclauses;) {
+        uint32_t a = s->clauses[c].a, end = c;
+        while (end < s->nclauses && s->clauses[end].a == a)
+            end++;
+        for (bool has_a = pyscan_has(&w, a); has_a && !parse && c < end; c++)
+            parse = !s->clauses[c].b || pyscan_has(&w, s->clauses[c].b);
+        c = end;
+    }
     if (parse) {
         pyscan_free(&w);
         return true;
