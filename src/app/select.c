@@ -65,6 +65,12 @@ typedef struct Alias {
 
 typedef Vec(uint32_t) Methods; /* word hashes of a class's coroutine methods, inherited too */
 
+/* A class of a parsed file: learn_classes goes over these, not every function. */
+typedef struct ClassRef {
+    uint32_t file, func; /* as in Def */
+    uint32_t entry;      /* its Entry's index */
+} ClassRef;
+
 typedef struct Known {
     const ProjectFile *pf;
     uint8_t *reached; /* per function: 1 reached from an async context, 2 its calls followed
@@ -103,6 +109,8 @@ struct AppSelect {
     StrMap names;            /* name -> its entry's index + 1 */
     Vec(Def) defs;
     Vec(Alias) aliases;
+    Vec(ClassRef) classes;                /* every class learned */
+    Vec(const ProjectAlias *) reexports;  /* every re-export learned */
     Vec(Methods) methods;
     Wants retry;
     PyWords coroutines;      /* names of the run's coroutine functions and re-exports */
@@ -399,6 +407,8 @@ static void learn(AppSelect *s, const ProjectFile *pf)
         Entry *e = entry_of(s, fn->qualname);
         vec_push(&s->defs, ((Def){file, i, e->defs}));
         e->defs = s->defs.size;
+        if (fn->flags & PF_CLASS)
+            vec_push(&s->classes, ((ClassRef){file, i, (uint32_t)(e - s->entries.contents)}));
         if (!s->project_coroutines || (fn->flags & (PF_ASYNC | PF_CLASS)) != PF_ASYNC ||
             !fn->name)
             continue;
@@ -413,6 +423,7 @@ static void learn(AppSelect *s, const ProjectFile *pf)
         Entry *e = entry_of(s, a->name);
         vec_push(&s->aliases, ((Alias){a->target, e->aliases}));
         e->aliases = s->aliases.size;
+        vec_push(&s->reexports, a);
     }
 }
 
@@ -476,37 +487,33 @@ static bool learn_alias(AppSelect *s, const ProjectAlias *a)
  * changes; then the clauses of every class and re-export. */
 static void learn_classes(AppSelect *s)
 {
-    for (bool grew = s->project_coroutines; grew;) {
+    if (!s->project_coroutines)
+        return;
+    for (bool grew = true; grew;) {
         grew = false;
-        for (uint32_t f = 0; f < s->files.size; f++) {
-            const ProjectFile *pf = s->files.contents[f].pf;
-            for (uint32_t i = 0; i < pf->funcs.size; i++) {
-                const ProjectFunc *fn = &pf->funcs.contents[i];
-                for (uint32_t b = 0; (fn->flags & PF_CLASS) && b < fn->nbases; b++) {
-                    if (!pyscan_has(&s->class_names, word_hash(last_part(fn->bases[b]))))
-                        continue; /* (a base of that name has none) */
-                    Entry *base = want(s, fn->bases[b], false);
-                    if (!base || !base->methods)
-                        continue;
-                    uint32_t bm = base->methods;
-                    Entry *cls = entry_of(s, fn->qualname);
-                    for (uint32_t m = 0; m < s->methods.contents[bm - 1].size; m++)
-                        grew |= add_method(s, cls, s->methods.contents[bm - 1].contents[m]);
-                }
+        for (uint32_t c = 0; c < s->classes.size; c++) {
+            ClassRef r = s->classes.contents[c];
+            const ProjectFunc *fn = &s->files.contents[r.file].pf->funcs.contents[r.func];
+            for (uint32_t b = 0; b < fn->nbases; b++) {
+                if (!pyscan_has(&s->class_names, word_hash(last_part(fn->bases[b]))))
+                    continue; /* (a base of that name has none) */
+                Entry *base = want(s, fn->bases[b], false);
+                if (!base || !base->methods)
+                    continue;
+                uint32_t bm = base->methods;
+                for (uint32_t m = 0; m < s->methods.contents[bm - 1].size; m++)
+                    grew |= add_method(s, &s->entries.contents[r.entry],
+                                       s->methods.contents[bm - 1].contents[m]);
             }
-            for (uint32_t i = 0; i < pf->aliases.size; i++)
-                grew |= learn_alias(s, &pf->aliases.contents[i]);
         }
+        for (uint32_t i = 0; i < s->reexports.size; i++)
+            grew |= learn_alias(s, s->reexports.contents[i]);
     }
-    for (uint32_t f = 0; s->project_coroutines && f < s->files.size; f++) {
-        const ProjectFile *pf = s->files.contents[f].pf;
-        Where w = module_of(pf->module);
-        for (uint32_t i = 0; i < pf->funcs.size; i++) {
-            const ProjectFunc *fn = &pf->funcs.contents[i];
-            Entry *cls = fn->flags & PF_CLASS ? entry_of(s, fn->qualname) : NULL;
-            if (cls && cls->methods)
-                class_clauses(s, cls, fn->qualname, w);
-        }
+    for (uint32_t c = 0; c < s->classes.size; c++) {
+        ClassRef r = s->classes.contents[c];
+        const Entry *cls = &s->entries.contents[r.entry];
+        if (cls->methods)
+            class_clauses(s, cls, cls->name, module_of(s->files.contents[r.file].pf->module));
     }
 }
 
@@ -650,6 +657,8 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     vec_init(&s->files);
     vec_init(&s->defs);
     vec_init(&s->aliases);
+    vec_init(&s->classes);
+    vec_init(&s->reexports);
     vec_init(&s->methods);
     vec_init(&s->retry);
     vec_init(&s->fresh);
@@ -682,6 +691,8 @@ void app_select_free(AppSelect *s)
     strmap_free(&s->names);
     vec_free(&s->defs);
     vec_free(&s->aliases);
+    vec_free(&s->classes);
+    vec_free(&s->reexports);
     for (uint32_t i = 0; i < s->methods.size; i++)
         vec_free(&s->methods.contents[i]);
     vec_free(&s->methods);
