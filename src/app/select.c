@@ -37,8 +37,10 @@ enum { WAITING = 1, PARSE = 2 }; /* per file: kept its words / taken for a round
 enum { LOOKUP_DEPTH = 10, LOOKUP_BUDGET = 4096 };
 
 typedef struct Clause {
-    uint32_t a, b; /* word hashes; b 0: a alone */
-    uint32_t root; /* 0, or a package: a file outside it must also hold its name */
+    uint32_t a, b;       /* word hashes; b 0: a alone */
+    uint32_t parent;     /* 0, or the word a file outside `package` must also hold */
+    const char *package; /* (Where) */
+    uint32_t plen;
 } Clause;
 
 /* One name of the run: what parsed files define, re-export and look up under it. */
@@ -96,7 +98,6 @@ struct AppSelect {
     bool parse_all;
     StrMap modules_files;    /* module name -> first file with it + 1 (chains in next_file) */
     uint32_t *next_file;     /* per file: the next file with the same module + 1 */
-    uint32_t *file_root;     /* per file: Where.root of its module */
     size_t *bytes;           /* per Python file: its size */
     bool all_taken;          /* the waiting files were too few to choose among */
     Vec(uint32_t) out;       /* the files of the next round */
@@ -131,20 +132,33 @@ static const char *last_part(const char *name)
 }
 
 /* How a file imports module m (its first n bytes): by the module's last
- * component (`from pkg.mod import f`, `from .mod import f`, `mod.f()`), and,
- * outside m's top-level package, by that package's name too (`pkg`). */
+ * component (`from pkg.sub.mod import f`, `from .mod import f`, `mod.f()`),
+ * and, outside the package that holds m, by that package's last component
+ * too (`sub`): only a file inside it can import m relatively. */
 typedef struct Where {
-    uint32_t word, root; /* 0, 0: m unknown */
+    uint32_t word;       /* 0: m unknown */
+    uint32_t parent;     /* the package's last component, 0: m is top-level */
+    const char *package; /* the package (its first plen bytes) */
+    uint32_t plen;
 } Where;
 
 static Where module_where(const char *m, size_t n)
 {
     if (!m || !n)
-        return (Where){0, 0};
-    const char *last = memrchr(m, '.', n), *first = memchr(m, '.', n);
-    last = last ? last + 1 : m;
-    return (Where){pyscan_hash(last, n - (size_t)(last - m)),
-                   pyscan_hash(m, first ? (size_t)(first - m) : n)};
+        return (Where){0, 0, NULL, 0};
+    const char *last = memrchr(m, '.', n);
+    if (!last)
+        return (Where){pyscan_hash(m, n), 0, NULL, 0};
+    const char *plast = memrchr(m, '.', (size_t)(last - m));
+    plast = plast ? plast + 1 : m;
+    return (Where){pyscan_hash(last + 1, n - (size_t)(last + 1 - m)),
+                   pyscan_hash(plast, (size_t)(last - plast)), m, (uint32_t)(last - m)};
+}
+
+/* Whether module m is the package p (plen bytes) or inside it. */
+static bool inside(const char *m, const char *p, uint32_t plen)
+{
+    return m && strncmp(m, p, plen) == 0 && (m[plen] == '\0' || m[plen] == '.');
 }
 
 static Where module_of(const char *m)
@@ -157,12 +171,10 @@ static Where module_of(const char *m)
 static void index_modules(AppSelect *s)
 {
     s->next_file = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *s->next_file);
-    s->file_root = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *s->file_root);
     for (uint32_t i = s->nfiles; i-- > 0;) { /* (chains in file order) */
         const char *m = s->modules ? s->modules[i] : NULL;
         if (!m || !*m)
             continue;
-        s->file_root[i] = module_of(m).root;
         void **head = strmap_get(&s->modules_files, m);
         s->next_file[i] = head ? (uint32_t)(uintptr_t)*head : 0;
         strmap_put(&s->modules_files, m, (void *)(uintptr_t)(i + 1));
@@ -242,11 +254,19 @@ static Entry *entry_of(AppSelect *s, const char *name)
 
 static void add_clause(AppSelect *s, uint32_t a, Where w)
 {
-    uint32_t key = (a * 0x9e3779b1u) ^ w.word ^ (w.root * 0x85ebca6bu);
+    uint32_t key = (a * 0x9e3779b1u) ^ w.word ^
+                   (w.plen ? pyscan_hash(w.package, w.plen) * 0x85ebca6bu : 0);
     if (!key || pyscan_has(&s->clause_set, key))
         return;
     pyscan_add(&s->clause_set, key);
-    vec_push(&s->fresh, ((Clause){a, w.word, w.root}));
+    vec_push(&s->fresh, ((Clause){a, w.word, w.parent, w.package, w.plen}));
+}
+
+/* Whether waiting file i (its words w) holds the rest of clause c. */
+static bool clause_rest(const AppSelect *s, uint32_t i, const PyWords *w, const Clause *c)
+{
+    return (!c->b || pyscan_has(w, c->b)) &&
+           (!c->parent || pyscan_has(w, c->parent) || inside(s->modules[i], c->package, c->plen));
 }
 
 static Methods *methods_of(AppSelect *s, Entry *e)
@@ -410,8 +430,8 @@ static void learn(AppSelect *s, const ProjectFile *pf)
         if (fn->flags & PF_CLASS)
             vec_push(&s->classes, ((ClassRef){file, i, (uint32_t)(e - s->entries.contents)}));
         if (!s->project_coroutines || (fn->flags & (PF_ASYNC | PF_CLASS)) != PF_ASYNC ||
-            !fn->name)
-            continue;
+            !fn->name || strstr(fn->qualname, "<locals>"))
+            continue; /* (a function nested in a function is called in its file only) */
         uint32_t h = word_hash(fn->name);
         pyscan_add(&s->coroutines, h);
         add_clause(s, h, w);
@@ -549,8 +569,7 @@ static void match_fresh(AppSelect *s)
         /* few clauses: look each up in the file; many: each word in the clauses */
         for (uint32_t c = 0; s->fresh.size * 4 < w->cap && !hit && c < s->fresh.size; c++) {
             const Clause *cl = &s->fresh.contents[c];
-            hit = pyscan_has(w, cl->a) && (!cl->b || pyscan_has(w, cl->b)) &&
-                  (!cl->root || cl->root == s->file_root[i] || pyscan_has(w, cl->root));
+            hit = pyscan_has(w, cl->a) && clause_rest(s, i, w, cl);
         }
         for (uint32_t j = 0; s->fresh.size * 4 >= w->cap && !hit && j < w->cap; j++) {
             uint32_t a = w->slots[j], k = a & (cap - 1);
@@ -560,8 +579,7 @@ static void match_fresh(AppSelect *s)
                 k = (k + 1) & (cap - 1);
             for (uint32_t c = keys[k] ? heads[k] : 0; c && !hit; c = next[c - 1]) {
                 const Clause *cl = &s->fresh.contents[c - 1];
-                hit = (!cl->b || pyscan_has(w, cl->b)) &&
-                      (!cl->root || cl->root == s->file_root[i] || pyscan_has(w, cl->root));
+                hit = clause_rest(s, i, w, cl);
             }
         }
         if (hit)
@@ -646,7 +664,7 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     s->clauses = xcalloc(t.nclauses ? t.nclauses : 1, sizeof *s->clauses);
     for (uint32_t i = 0; i < t.nclauses; i++)
         s->clauses[i] = (Clause){word_hash(t.clauses[i][0]),
-                                 t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0, 0};
+                                 t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0, 0, NULL, 0};
     s->nclauses = t.nclauses;
     qsort(s->clauses, s->nclauses, sizeof *s->clauses, cmp_first_word);
     s->project_coroutines = t.project_coroutines;
@@ -681,7 +699,6 @@ void app_select_free(AppSelect *s)
     xfree(s->clauses);
     strmap_free(&s->modules_files);
     xfree(s->next_file);
-    xfree(s->file_root);
     vec_free(&s->out);
     for (uint32_t i = 0; i < s->files.size; i++)
         xfree(s->files.contents[i].reached);
