@@ -36,11 +36,23 @@ enum { WAITING = 1, PARSE = 2 }; /* per file: kept its words / taken for a round
  * once per path), so it gets more steps to reach at least as far. */
 enum { LOOKUP_DEPTH = 10, LOOKUP_BUDGET = 4096 };
 
+/* How a file imports module m (its first n bytes): by the module's last
+ * component (`from pkg.sub.mod import f`, `from .mod import f`, `mod.f()`);
+ * outside the package that holds m, by that package's last component too
+ * (`sub`: only a file inside it can import m relatively); and outside the
+ * top-level package, by its name as well (`pkg`: an absolute import). */
+typedef struct Where {
+    uint32_t word;       /* 0: m unknown */
+    uint32_t parent;     /* the package's last component, 0: m is top-level */
+    uint32_t root;       /* the top-level package's name */
+    const char *package; /* the package (its first plen bytes; the top-level
+                            one is its first rlen) */
+    uint32_t plen, rlen;
+} Where;
+
 typedef struct Clause {
     uint32_t a, b;       /* word hashes; b 0: a alone */
-    uint32_t parent;     /* 0, or the word a file outside `package` must also hold */
-    const char *package; /* (Where) */
-    uint32_t plen;
+    Where w;             /* of a coroutine clause: where the module is (see Where) */
 } Clause;
 
 /* One name of the run: what parsed files define, re-export and look up under it. */
@@ -131,28 +143,20 @@ static const char *last_part(const char *name)
     return dot ? dot + 1 : name;
 }
 
-/* How a file imports module m (its first n bytes): by the module's last
- * component (`from pkg.sub.mod import f`, `from .mod import f`, `mod.f()`),
- * and, outside the package that holds m, by that package's last component
- * too (`sub`): only a file inside it can import m relatively. */
-typedef struct Where {
-    uint32_t word;       /* 0: m unknown */
-    uint32_t parent;     /* the package's last component, 0: m is top-level */
-    const char *package; /* the package (its first plen bytes) */
-    uint32_t plen;
-} Where;
 
 static Where module_where(const char *m, size_t n)
 {
     if (!m || !n)
-        return (Where){0, 0, NULL, 0};
+        return (Where){0, 0, 0, NULL, 0, 0};
     const char *last = memrchr(m, '.', n);
     if (!last)
-        return (Where){pyscan_hash(m, n), 0, NULL, 0};
-    const char *plast = memrchr(m, '.', (size_t)(last - m));
+        return (Where){pyscan_hash(m, n), 0, 0, NULL, 0, 0};
+    const char *plast = memrchr(m, '.', (size_t)(last - m)), *first = memchr(m, '.', n);
     plast = plast ? plast + 1 : m;
     return (Where){pyscan_hash(last + 1, n - (size_t)(last + 1 - m)),
-                   pyscan_hash(plast, (size_t)(last - plast)), m, (uint32_t)(last - m)};
+                   pyscan_hash(plast, (size_t)(last - plast)),
+                   pyscan_hash(m, (size_t)(first - m)), m, (uint32_t)(last - m),
+                   (uint32_t)(first - m)};
 }
 
 /* Whether module m is the package p (plen bytes) or inside it. */
@@ -259,14 +263,18 @@ static void add_clause(AppSelect *s, uint32_t a, Where w)
     if (!key || pyscan_has(&s->clause_set, key))
         return;
     pyscan_add(&s->clause_set, key);
-    vec_push(&s->fresh, ((Clause){a, w.word, w.parent, w.package, w.plen}));
+    vec_push(&s->fresh, ((Clause){a, w.word, w}));
 }
 
 /* Whether waiting file i (its words w) holds the rest of clause c. */
 static bool clause_rest(const AppSelect *s, uint32_t i, const PyWords *w, const Clause *c)
 {
+    const Where *at = &c->w;
+    const char *m = s->modules[i];
     return (!c->b || pyscan_has(w, c->b)) &&
-           (!c->parent || pyscan_has(w, c->parent) || inside(s->modules[i], c->package, c->plen));
+           (!at->parent || inside(m, at->package, at->plen) ||
+            (pyscan_has(w, at->parent) &&
+             (inside(m, at->package, at->rlen) || pyscan_has(w, at->root))));
 }
 
 static Methods *methods_of(AppSelect *s, Entry *e)
@@ -664,7 +672,8 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     s->clauses = xcalloc(t.nclauses ? t.nclauses : 1, sizeof *s->clauses);
     for (uint32_t i = 0; i < t.nclauses; i++)
         s->clauses[i] = (Clause){word_hash(t.clauses[i][0]),
-                                 t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0, 0, NULL, 0};
+                                 t.clauses[i][1] ? word_hash(t.clauses[i][1]) : 0,
+                                 (Where){0, 0, 0, NULL, 0, 0}};
     s->nclauses = t.nclauses;
     qsort(s->clauses, s->nclauses, sizeof *s->clauses, cmp_first_word);
     s->project_coroutines = t.project_coroutines;
