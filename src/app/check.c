@@ -46,6 +46,8 @@ typedef struct Analysis {
     unsigned nworkers;
     AppSelect *select;      /* which Python files to parse (NULL: --parse-all) */
     const uint32_t *todo;   /* the files of a later round */
+    uint32_t *order;        /* the first round's files: the selector's sample first */
+    uint32_t order_base;    /* where the current pool_run starts in `order` */
 } Analysis;
 
 /* ---- per file (worker threads) -------------------------------------------------------- */
@@ -82,9 +84,10 @@ static void parse_file(Analysis *an, size_t i, unsigned worker, const char *src,
 
 /* The first round: every file is read; a Python file the selector does not
  * need yet keeps only its words. */
-static void analyse_file(void *ctx, size_t i, unsigned worker)
+static void analyse_file(void *ctx, size_t k, unsigned worker)
 {
     Analysis *an = ctx;
+    uint32_t i = an->order[an->order_base + k];
     FileResult *r = &an->results[i];
     chk_sink_init(&r->sink);
     diag_init(&r->diag);
@@ -92,7 +95,7 @@ static void analyse_file(void *ctx, size_t i, unsigned worker)
     size_t len;
     const char *src = file_source(an, i, &buf, &len, &r->diag);
     if (src && (!an->select || an->files[i].lang != LANG_PYTHON ||
-                app_select_first(an->select, (uint32_t)i, src, len)))
+                app_select_first(an->select, i, src, len)))
         parse_file(an, i, worker, src, len);
     xfree(buf);
 }
@@ -143,7 +146,24 @@ static void analyse(Analysis *an, unsigned jobs)
     an->nworkers = workers;
     for (unsigned w = 0; w < workers; w++)
         arena_init_sized(&an->summaries[w], 1024 * 1024);
-    pool_run(an->nfiles, workers, analyse_file, an);
+    /* the first round: the selector's sample first, whose files tell it
+     * whether choosing can pay (app_select_predict), then the others */
+    an->order = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->order);
+    uint32_t nsample = 0, nrest = 0;
+    for (uint32_t i = 0; i < an->nfiles; i++)
+        nsample += !an->select || app_select_sample(an->select, i);
+    for (uint32_t i = 0; i < an->nfiles; i++) {
+        bool first = !an->select || app_select_sample(an->select, i);
+        an->order[first ? nrest++ : nsample + i - nrest] = i;
+    }
+    an->order_base = 0;
+    pool_run(nsample, workers, analyse_file, an);
+    if (an->select)
+        app_select_predict(an->select);
+    an->order_base = nsample;
+    pool_run(an->nfiles - nsample, workers, analyse_file, an);
+    xfree(an->order);
+    an->order = NULL;
     /* summaries in the order they were made (app_select_next's contract) */
     an->pfs = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->pfs);
     uint32_t done = 0;

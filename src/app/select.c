@@ -112,6 +112,7 @@ struct AppSelect {
     uint32_t *next_file;     /* per file: the next file with the same module + 1 */
     size_t *bytes;           /* per Python file: its size */
     bool all_taken;          /* the waiting files were too few to choose among */
+    bool all_predicted;      /* ... as the sample said: the rest were parsed at once */
     Vec(uint32_t) out;       /* the files of the next round */
     uint32_t pending;        /* lookups that passed through a file of `out` */
     uint32_t round;          /* app_select_next calls so far */
@@ -608,7 +609,7 @@ static bool take_all(AppSelect *s)
     size_t waiting = 0, parsed = 0;
     for (uint32_t i = 0; i < s->nfiles; i++)
         *(s->state[i] == WAITING ? &waiting : &parsed) += s->bytes[i];
-    if (waiting > parsed)
+    if (waiting > parsed && !s->all_predicted)
         return false;
     for (uint32_t i = 0; i < s->nfiles; i++)
         take(s, i);
@@ -730,9 +731,25 @@ void app_select_free(AppSelect *s)
     xfree(s);
 }
 
+enum { SAMPLE_EVERY = 8 };
+
+bool app_select_sample(const AppSelect *s, uint32_t i)
+{
+    (void)s;
+    return i % SAMPLE_EVERY == 0;
+}
+
+void app_select_predict(AppSelect *s)
+{
+    size_t waiting = 0, parsed = 0;
+    for (uint32_t i = 0; i < s->nfiles; i += SAMPLE_EVERY)
+        *(s->state[i] == WAITING ? &waiting : &parsed) += s->bytes[i];
+    s->all_predicted = waiting <= parsed;
+}
+
 bool app_select_first(AppSelect *s, uint32_t i, const char *src, size_t len)
 {
-    if (s->parse_all)
+    if (s->parse_all || s->all_predicted)
         return true;
     PyWords w;
     uint32_t stop[2] = {s->async_h, s->await_h};

@@ -28,6 +28,13 @@ void app_select_free(AppSelect *s);
  * if not, its words are kept for the next rounds. Safe from any worker, once
  * per file. */
 bool app_select_first(AppSelect *s, uint32_t i, const char *src, size_t len);
+/* Whether file i is in the sample the first round reads before the others
+ * (every 8th file), and then, from the sample's sizes, whether choosing can
+ * pay: when its files without async are no bigger than those it must parse,
+ * the others are all parsed at once, without a scan, as in --parse-all.
+ * Deterministic: the sample is fixed by the file order. */
+bool app_select_sample(const AppSelect *s, uint32_t i);
+void app_select_predict(AppSelect *s);
 /* After a round: learns what the files parsed so far (pfs, n: those of the
  * earlier calls first, in the same order) define and name, and returns how
  * many files the next round must parse, their indices in *next (owned by s,
