@@ -669,7 +669,8 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     s->async_h = word_hash("async");
     s->await_h = word_hash("await");
     ChkTriggers t;
-    chk_env_triggers(env, &t);
+    arena_init(&s->arena);
+    chk_env_triggers(env, &t, &s->arena);
     s->clauses = xcalloc(t.nclauses ? t.nclauses : 1, sizeof *s->clauses);
     for (uint32_t i = 0; i < t.nclauses; i++)
         s->clauses[i] = (Clause){word_hash(t.clauses[i][0]),
@@ -680,7 +681,6 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     s->project_coroutines = t.project_coroutines;
     s->parse_all = t.parse_all;
     index_modules(s);
-    arena_init(&s->arena);
     vec_init(&s->out);
     vec_init(&s->files);
     vec_init(&s->defs);

@@ -136,8 +136,9 @@ typedef struct ChkTriggers {
     /* a pattern no word can stand for (`*.*`): every file must be parsed */
     bool parse_all;
 } ChkTriggers;
-/* The triggers of the enabled Python rules, in the RuleSet's arena. */
-void chk_env_triggers(const ChkEnv *env, ChkTriggers *out);
+/* The triggers of the enabled Python rules, allocated in a (the caller's:
+ * the env stays immutable). */
+void chk_env_triggers(const ChkEnv *env, ChkTriggers *out, Arena *a);
 const CheckEngine *chk_registry_find(const char *name);
 /* Names of all engines, NULL-terminated. */
 const char *const *chk_registry_names(void);

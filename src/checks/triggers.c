@@ -112,9 +112,9 @@ static void walk_table(Collect *c, const char *key)
         walk(c, tables[t], 0);
 }
 
-void chk_env_triggers(const ChkEnv *env, ChkTriggers *out)
+void chk_env_triggers(const ChkEnv *env, ChkTriggers *out, Arena *a)
 {
-    Collect c = {.rs = env->rs, .a = &env->rs->arena};
+    Collect c = {.rs = env->rs, .a = a};
     vec_init(&c.words);
     c.nreturns = rules_pack_tables(env->rs, LANG_PYTHON, "returns", c.returns, 64);
     if (c.nreturns > 64)

@@ -5,12 +5,14 @@
  * and written in every output format. The input is split at the first line
  * `#---` into two files of one package (pkg/a.py, pkg/b.py) so cross-file
  * resolution and call chains (AL109) are fuzzed too. Checks that every finding
- * has a rule, a message and a 1-based position inside its file. */
+ * has a rule, a message and a 1-based position inside its file, and that the
+ * check run's lazy parse would have parsed every file a finding needs. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "app/select.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "checks/registry.h"
@@ -88,6 +90,46 @@ static void check_finding(const Finding *fi, const FuzzFile *files)
         FUZZ_CHECK(fi->chain[k].path && fi->chain[k].line >= 1, "chain step %u", k);
 }
 
+/* The check run's choice of files to parse (app/select.c, as check.c drives
+ * it) over the same two files: a file it leaves unparsed holds no finding
+ * and no step of a finding's chain. */
+static void check_selection(FuzzFile *files, const Finding *items, uint32_t n)
+{
+    static const char *const modules[NFILES] = {"pkg.a", "pkg.b"};
+    AppSelect *s = app_select_new(g_env, modules, NFILES);
+    ProjectFile *pfs[NFILES];
+    bool parsed[NFILES] = {false};
+    uint32_t done = 0;
+    for (int pass = 0; pass < 2; pass++) { /* the sample, then the others */
+        if (pass == 1)
+            app_select_predict(s);
+        for (uint32_t i = 0; i < NFILES; i++)
+            if (app_select_sample(s, i) == (pass == 0) &&
+                app_select_first(s, i, files[i].src, files[i].len)) {
+                parsed[i] = true;
+                pfs[done++] = &files[i].pf;
+            }
+    }
+    const uint32_t *next;
+    for (uint32_t k; (k = app_select_next(s, pfs, done, &next));)
+        for (uint32_t j = 0; j < k; j++) {
+            FUZZ_CHECK(!parsed[next[j]], "%s taken twice", files[next[j]].path);
+            parsed[next[j]] = true;
+            pfs[done++] = &files[next[j]].pf;
+        }
+    app_select_free(s);
+    for (uint32_t k = 0; k < n; k++)
+        for (int i = 0; i < NFILES; i++) {
+            FUZZ_CHECK(parsed[i] || strcmp(items[k].path, files[i].path) != 0,
+                       "%s:%u: %s in a file the selection does not parse", items[k].path,
+                       items[k].line, items[k].rule->id);
+            for (uint32_t c = 0; c < items[k].nchain; c++)
+                FUZZ_CHECK(parsed[i] || strcmp(items[k].chain[c].path, files[i].path) != 0,
+                           "%s: a chain step of %s:%u in a file the selection does not parse",
+                           files[i].path, items[k].path, items[k].line);
+        }
+}
+
 /* Whole-run part (check.c analyse + app_check_run): link, project checks,
  * suppression, sort, dedupe, every writer. */
 static void finish(FuzzFile *files, Diag *d)
@@ -121,6 +163,7 @@ static void finish(FuzzFile *files, Diag *d)
     for (uint32_t k = 1; k < n; k++)
         FUZZ_CHECK(finding_cmp(&all.contents[k - 1], &all.contents[k]) < 0,
                    "findings not sorted and unique at %u", k);
+    check_selection(files, all.contents, n);
 
     /* Writers only when there is something to write: with no finding their
      * output does not depend on the input (and SARIF's rule table is costly). */

@@ -509,7 +509,7 @@ static void test_triggers_of_the_default_packs(void **state)
 {
     Fx *f = *state;
     ChkTriggers t;
-    chk_env_triggers(f->env, &t);
+    chk_env_triggers(f->env, &t, &f->arena);
     assert_false(t.parse_all);
     assert_true(t.project_coroutines);
     assert_true(has_clause(&t, "asyncio", "create_task"));  /* AL202's spawners */
@@ -524,7 +524,7 @@ static void test_triggers_of_the_default_packs(void **state)
     assert_false(has_word(&t, "requests"));
 
     rules_apply_selection(f->rs, (const char *[]){"AL1", "AL4", "AL5", NULL}, NULL, NULL);
-    chk_env_triggers(f->env, &t);
+    chk_env_triggers(f->env, &t, &f->arena);
     assert_int_equal(t.nclauses, 0);
     assert_false(t.project_coroutines);
     assert_false(t.parse_all);
