@@ -149,12 +149,12 @@ static void analyse(Analysis *an, unsigned jobs)
     /* the first round: the selector's sample first, whose files tell it
      * whether choosing can pay (app_select_predict), then the others */
     an->order = xcalloc(an->nfiles ? an->nfiles : 1, sizeof *an->order);
-    uint32_t nsample = 0, nrest = 0;
-    for (uint32_t i = 0; i < an->nfiles; i++)
-        nsample += !an->select || app_select_sample(an->select, i);
-    for (uint32_t i = 0; i < an->nfiles; i++) {
-        bool first = !an->select || app_select_sample(an->select, i);
-        an->order[first ? nrest++ : nsample + i - nrest] = i;
+    uint32_t nsample = 0, placed = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < an->nfiles; i++)
+            if ((!an->select || app_select_sample(an->select, i)) == (pass == 0))
+                an->order[placed++] = i;
+        nsample = pass == 0 ? placed : nsample;
     }
     an->order_base = 0;
     pool_run(nsample, workers, analyse_file, an);

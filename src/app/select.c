@@ -681,19 +681,10 @@ AppSelect *app_select_new(const ChkEnv *env, const char *const *modules, uint32_
     s->project_coroutines = t.project_coroutines;
     s->parse_all = t.parse_all;
     index_modules(s);
-    vec_init(&s->out);
-    vec_init(&s->files);
-    vec_init(&s->defs);
-    vec_init(&s->aliases);
-    vec_init(&s->classes);
-    vec_init(&s->reexports);
-    vec_init(&s->methods);
-    vec_init(&s->retry);
-    vec_init(&s->fresh);
+    /* (the vectors and string maps start empty: s is zeroed) */
     pyscan_init(&s->coroutines);
     pyscan_init(&s->class_names);
     pyscan_init(&s->clause_set);
-    vec_init(&s->entries);
     return s;
 }
 
